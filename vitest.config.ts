@@ -1,0 +1,52 @@
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages (@wharf/*) from source, so a stale dist never hides a change.
+function workspaceAliases(): Record<string, string> {
+  const root = __dirname;
+  const dirs: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (existsSync(join(dir, 'package.json')) && dir !== root) dirs.push(dir);
+    if (depth === 0) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !['node_modules', 'dist', 'src'].includes(entry.name)) walk(join(dir, entry.name), depth - 1);
+    }
+  };
+  for (const top of ['apps', 'libs']) if (existsSync(join(root, top))) walk(join(root, top), 2);
+  const aliases: Record<string, string> = {};
+  for (const dir of dirs) {
+    const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string };
+    if (existsSync(join(dir, 'src/index.ts'))) aliases[name] = resolve(dir, 'src/index.ts');
+  }
+  return aliases;
+}
+
+export default defineConfig({
+  resolve: { alias: workspaceAliases() },
+  test: {
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'tmp/vitest-report.json' }]] : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{apps,libs,bench,tools}/**/*.spec.ts'],
+          exclude: ['**/*.int.spec.ts', '**/node_modules/**', '**/dist/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{apps,libs,tools}/**/*.int.spec.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+        },
+      },
+    ],
+  },
+});
