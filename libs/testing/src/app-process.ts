@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePort } from './ports';
+
+/** The repository root, found from this file (libs/testing/src or libs/testing/dist). */
+export const repoRoot = resolve(__dirname, '../../..');
+
+export interface AppProcess {
+  readonly name: string;
+  readonly port: number;
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything the process printed so far (for failure messages). */
+  output(): string;
+  /** SIGKILL, as a crash would: no shutdown hooks run. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for a graceful exit. */
+  stop(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  env?: Record<string, string>;
+  port?: number;
+  /** Env var the app reads its port from, e.g. SQS_PORT. */
+  portEnv: string;
+  /** Readiness URL path; the app is ready when it answers 200. */
+  healthPath?: string;
+  timeoutMs?: number;
+}
+
+/** Starts a BUILT app (`apps/<name>/dist/main.js`) as a real process and waits until /health answers 200. */
+export async function startApp(name: string, options: StartAppOptions): Promise<AppProcess> {
+  const main = join(repoRoot, 'apps', name, 'dist', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
+  const port = options.port ?? (await freePort());
+  let output = '';
+  const child = spawn(process.execPath, [main], {
+    cwd: repoRoot,
+    env: { ...process.env, WHARF_LOG_LEVEL: 'warn', ...options.env, [options.portEnv]: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = `http://127.0.0.1:${port}`;
+  const app: AppProcess = {
+    name,
+    port,
+    url,
+    child,
+    output: () => output,
+    kill: async () => { if (child.exitCode === null && child.signalCode === null) { child.kill('SIGKILL'); await exited; } },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  await waitForHealth(app, options.healthPath ?? '/health', options.timeoutMs ?? 30_000);
+  return app;
+}
+
+async function waitForHealth(app: AppProcess, path: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (app.child.exitCode !== null || app.child.signalCode !== null) {
+      throw new Error(`${app.name} exited before it was ready:\n${app.output()}`);
+    }
+    try {
+      const res = await fetch(app.url + path);
+      if (res.status === 200) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await app.kill();
+  throw new Error(`${app.name} not ready within ${timeoutMs} ms (last: ${last}):\n${app.output()}`);
+}

@@ -1,0 +1,3 @@
+export * from './ports';
+export * from './app-process';
+export * from './ids';

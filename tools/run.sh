@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs Wharf here: set-up (packages, build, brokers), then every service that exists plus the edge on 4566.
+# Ctrl-C (or SIGTERM) stops the services; the brokers keep running (`npm run brokers:down` stops them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait; }
+trap cleanup EXIT INT TERM
+
+for app in sqs sns kinesis mq edge; do
+  if [ -f "apps/$app/dist/main.js" ]; then
+    node "apps/$app/dist/main.js" &
+    pids+=($!)
+    echo "started $app (pid $!)"
+  fi
+done
+echo "Wharf: AWS_ENDPOINT_URL=http://localhost:${EDGE_PORT:-4566}"
+wait -n "${pids[@]}"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Everything a fresh clone needs on this machine kind: system packages, npm packages, a build, brokers.
+# Idempotent: each step is skipped when already done. Used by `npm start` and `npm test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+# System packages: the AWS CLI v2 from Debian (a real Query-protocol SQS client for tests) and
+# docker-compose v1 (validates docker-compose.yml offline; no Docker engine runs here).
+need_apt=()
+[ -x /usr/bin/aws ] || need_apt+=(awscli)
+command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "apt-get install ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "warning: missing ${need_apt[*]} and cannot apt-get install them; the tests that need them will fail" >&2
+  fi
+fi
+
+# npm packages: reinstall only when the lock file changed since the last install.
+stamp=node_modules/.wharf-lock.sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+log "build"
+npm run --silent build
+
+log "brokers"
+bash tools/brokers/brokers.sh up
