@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# Brokers Wharf's tests need, on this kind of machine (no Docker): see tools/brokers/README.md.
+#
+#   bash tools/brokers/brokers.sh up     [broker...]   start what is not running, leave the rest alone
+#   bash tools/brokers/brokers.sh down   [broker...]   stop what this script started (kafka, activemq)
+#   bash tools/brokers/brokers.sh status [broker...]   one line per broker; exit 0 only if all are up
+#
+# brokers: redis rabbitmq mosquitto kafka activemq (default: all)
+set -uo pipefail
+
+BROKERS_SH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=common.sh
+source "$BROKERS_SH_DIR/common.sh"
+# shellcheck source=rabbitmq/rabbitmq.sh
+source "$BROKERS_SH_DIR/rabbitmq/rabbitmq.sh"
+# shellcheck source=kafka/kafka.sh
+source "$BROKERS_SH_DIR/kafka/kafka.sh"
+# shellcheck source=activemq/activemq.sh
+source "$BROKERS_SH_DIR/activemq/activemq.sh"
+
+ALL_BROKERS=(redis rabbitmq mosquitto kafka activemq)
+
+# ---------------------------------------------------------------- Redis (Debian package, no persistence)
+REDIS_PORT=6379
+redis_ok() {
+  if command -v redis-cli >/dev/null; then
+    [[ $(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]
+  else
+    port_open "$REDIS_PORT"
+  fi
+}
+redis_up() {
+  if redis_ok; then log "redis: already up"; return 0; fi
+  log "redis: starting"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log </dev/null >/dev/null 2>&1 8>&-
+  if ! wait_until 15 redis_ok; then
+    err "redis: not answering PING on 127.0.0.1:$REDIS_PORT"; show_log_tail /var/log/redis/ci.log; return 1
+  fi
+  log "redis: up"
+}
+redis_status() {
+  if redis_ok; then status_line redis "127.0.0.1:$REDIS_PORT" up; else status_line redis "127.0.0.1:$REDIS_PORT" down; return 1; fi
+}
+
+# ---------------------------------------------------------------- Mosquitto (Debian package, MQTT 1883)
+MOSQUITTO_PORT=1883
+mosquitto_up() {
+  if port_open "$MOSQUITTO_PORT"; then log "mosquitto: already up"; return 0; fi
+  log "mosquitto: starting"
+  mosquitto -d -c /etc/mosquitto/mosquitto.conf </dev/null >/dev/null 2>&1 8>&-
+  if ! wait_until 15 port_open "$MOSQUITTO_PORT"; then
+    err "mosquitto: 127.0.0.1:$MOSQUITTO_PORT not answering"; show_log_tail /var/log/mosquitto/mosquitto.log; return 1
+  fi
+  log "mosquitto: up"
+}
+mosquitto_status() {
+  if port_open "$MOSQUITTO_PORT"; then status_line mosquitto "127.0.0.1:$MOSQUITTO_PORT" up
+  else status_line mosquitto "127.0.0.1:$MOSQUITTO_PORT" down; return 1; fi
+}
+
+# ---------------------------------------------------------------- ActiveMQ: the fixed test pair
+# Two instances, one shared KahaDB (Amazon MQ's active/standby design). Generic bits: activemq/activemq.sh.
+AMQ_PAIR_DIR="$BROKERS_RUN_DIR/activemq"
+AMQ_SHARED="$AMQ_PAIR_DIR/shared"
+AMQ_START_TIMEOUT=${AMQ_START_TIMEOUT:-60}
+#            openwire stomp amqp  mqtt  ws
+AMQ_A_PORTS=(61616 61613 61617 61618 61614)
+AMQ_B_PORTS=(61626 61623 61627 61628 61624)
+
+amq_pair_config() {
+  local n ports
+  for n in a b; do
+    if [[ $n == a ]]; then ports=("${AMQ_A_PORTS[@]}"); else ports=("${AMQ_B_PORTS[@]}"); fi
+    activemq_write_config "wharf-$n" "$AMQ_PAIR_DIR/$n" "$AMQ_SHARED" "${ports[@]}" || return 1
+    if (( ACTIVEMQ_CONFIG_CHANGED )) && activemq_pid "$AMQ_PAIR_DIR/$n" >/dev/null; then
+      warn "activemq $n: broker.xml changed while it runs; 'down' then 'up' to apply"
+    fi
+  done
+}
+
+# phase 1 (non-blocking): if no instance runs, launch a.
+amq_pair_start() {
+  amq_pair_config || return 1
+  local sa sb
+  sa=$(activemq_state "$AMQ_PAIR_DIR/a"); sb=$(activemq_state "$AMQ_PAIR_DIR/b")
+  if [[ $sa == foreign || $sb == foreign ]]; then
+    err "activemq: the pair's ports answer but not from brokers we started (a: $sa, b: $sb); leaving them alone"
+    return 1
+  fi
+  if [[ $sa == down && $sb == down ]]; then
+    activemq_jars || return 1
+    activemq_start "$AMQ_PAIR_DIR/a" || return 1
+  fi
+}
+
+# phase 2: wait for an active instance, then make sure the other one runs as standby.
+amq_pair_wait() {
+  local sa sb active standby deadline t0
+  sa=$(activemq_state "$AMQ_PAIR_DIR/a"); sb=$(activemq_state "$AMQ_PAIR_DIR/b")
+  [[ $sa == foreign || $sb == foreign ]] && return 1
+  if [[ $sa == active ]]; then active=a
+  elif [[ $sb == active ]]; then active=b
+  elif [[ $sa == standby ]]; then active=a   # starting (or about to take the lock)
+  elif [[ $sb == standby ]]; then active=b
+  else
+    err "activemq: no instance running (start failed?)"; show_log_tail "$AMQ_PAIR_DIR/a/broker.log"; return 1
+  fi
+  if [[ $(activemq_state "$AMQ_PAIR_DIR/$active") != active ]]; then
+    # whichever of the running ones gets the lock first
+    deadline=$(( $(now_ms) + AMQ_START_TIMEOUT * 1000 ))
+    while :; do
+      [[ $(activemq_state "$AMQ_PAIR_DIR/a") == active ]] && { active=a; break; }
+      [[ $(activemq_state "$AMQ_PAIR_DIR/b") == active ]] && { active=b; break; }
+      if ! activemq_pid "$AMQ_PAIR_DIR/a" >/dev/null && ! activemq_pid "$AMQ_PAIR_DIR/b" >/dev/null; then
+        err "activemq: instance exited before serving STOMP"; show_log_tail "$AMQ_PAIR_DIR/$active/broker.log"; return 1
+      fi
+      if (( $(now_ms) > deadline )); then
+        err "activemq: no instance serves STOMP after ${AMQ_START_TIMEOUT}s"; show_log_tail "$AMQ_PAIR_DIR/$active/broker.log"; return 1
+      fi
+      sleep 0.2
+    done
+    log "activemq: $active active"
+  fi
+  if [[ $active == a ]]; then standby=b; else standby=a; fi
+  # ws is the last connector to open (after STOMP): give it a moment
+  if ! wait_until 15 activemq_ws_check "$AMQ_PAIR_DIR/$active"; then
+    err "activemq $active: WebSocket upgrade on the ws port does not answer 101"; show_log_tail "$AMQ_PAIR_DIR/$active/broker.log"; return 1
+  fi
+  case $(activemq_state "$AMQ_PAIR_DIR/$standby") in
+    standby) return 0 ;;
+    active)  return 0 ;;   # both serve? cannot happen with one lock; reported by status
+  esac
+  activemq_jars || return 1
+  activemq_start "$AMQ_PAIR_DIR/$standby" || return 1
+  # it must reach "waiting for the lock" (or die, which is an error)
+  t0=$(now_ms)
+  while (( $(now_ms) - t0 < 30000 )); do
+    grep -q 'is locked by another server' "$AMQ_PAIR_DIR/$standby/broker.log" 2>/dev/null && {
+      log "activemq: $standby standby (waiting for the KahaDB lock)"; return 0; }
+    if ! activemq_pid "$AMQ_PAIR_DIR/$standby" >/dev/null; then
+      err "activemq $standby: standby exited"; show_log_tail "$AMQ_PAIR_DIR/$standby/broker.log"; return 1
+    fi
+    sleep 0.2
+  done
+  err "activemq $standby: did not report waiting for the lock within 30s"; show_log_tail "$AMQ_PAIR_DIR/$standby/broker.log"
+  return 1
+}
+
+amq_pair_stop() {
+  local n st
+  # standby first, so it does not take over while the active one shuts down
+  for n in a b; do
+    [[ $(activemq_state "$AMQ_PAIR_DIR/$n") == standby ]] && { log "activemq: stopping $n (standby)"; activemq_stop "$AMQ_PAIR_DIR/$n"; }
+  done
+  for n in a b; do
+    st=$(activemq_state "$AMQ_PAIR_DIR/$n")
+    case $st in
+      active|standby) log "activemq: stopping $n ($st)"; activemq_stop "$AMQ_PAIR_DIR/$n" ;;
+      foreign) log "activemq: $n's ports answer but not from a broker started here; leaving it alone" ;;
+    esac
+  done
+}
+
+amq_pair_status() {
+  local sa sb ports_a ports_b addr word=up detail rc=0
+  [[ -f $AMQ_PAIR_DIR/a/instance.env ]] || amq_pair_config >/dev/null 2>&1
+  sa=$(activemq_state "$AMQ_PAIR_DIR/a"); sb=$(activemq_state "$AMQ_PAIR_DIR/b")
+  ports_a="openwire ${AMQ_A_PORTS[0]} stomp ${AMQ_A_PORTS[1]} amqp ${AMQ_A_PORTS[2]} mqtt ${AMQ_A_PORTS[3]} ws ${AMQ_A_PORTS[4]}"
+  ports_b="openwire ${AMQ_B_PORTS[0]} stomp ${AMQ_B_PORTS[1]} amqp ${AMQ_B_PORTS[2]} mqtt ${AMQ_B_PORTS[3]} ws ${AMQ_B_PORTS[4]}"
+  detail="a: $sa, b: $sb"
+  if [[ $sa == active || $sa == foreign ]] && [[ $sb == active || $sb == foreign ]]; then
+    word=down; rc=1; detail+=" (both serving?!)"
+  elif [[ $sa == active || $sa == foreign ]]; then
+    addr="127.0.0.1:${AMQ_A_PORTS[0]}"; detail="a active ($ports_a); b $sb"
+    [[ $sb == standby ]] || { word=degraded; rc=1; }
+  elif [[ $sb == active || $sb == foreign ]]; then
+    addr="127.0.0.1:${AMQ_B_PORTS[0]}"; detail="b active ($ports_b); a $sa"
+    [[ $sa == standby ]] || { word=degraded; rc=1; }
+  else
+    word=down; rc=1
+  fi
+  status_line activemq "${addr:-127.0.0.1:${AMQ_A_PORTS[0]}}" "$word" "$detail"
+  return $rc
+}
+
+# ---------------------------------------------------------------- commands
+want() { local b; for b in "${SELECTED[@]}"; do [[ $b == "$1" ]] && return 0; done; return 1; }
+
+cmd_up() {
+  local t0 failed=()
+  t0=$(now_ms)
+  want redis     && { redis_up     || failed+=(redis); }
+  want mosquitto && { mosquitto_up || failed+=(mosquitto); }
+  # launch the JVMs first, then deal with RabbitMQ while they boot
+  local kafka_launched=1 amq_launched=1
+  want kafka     && { kafka_start    || { failed+=(kafka); kafka_launched=0; }; }
+  want activemq  && { amq_pair_start || { failed+=(activemq); amq_launched=0; }; }
+  want rabbitmq  && { rabbitmq_up    || failed+=(rabbitmq); }
+  # ActiveMQ is ready in ~2 s, Kafka in ~5-8 s: settle the pair first so its standby boots meanwhile
+  want activemq  && (( amq_launched ))   && { amq_pair_wait || failed+=(activemq); }
+  want kafka     && (( kafka_launched )) && { kafka_wait    || failed+=(kafka); }
+  echo
+  cmd_status
+  if (( ${#failed[@]} )); then
+    err "could not bring up: ${failed[*]} (after $(elapsed_s "$t0")s)"
+    return 1
+  fi
+  log "up in $(elapsed_s "$t0")s"
+}
+
+cmd_down() {
+  local kpid=""
+  if want kafka; then kafka_stop & kpid=$!; fi   # Kafka's controlled shutdown overlaps ActiveMQ's
+  want activemq && amq_pair_stop
+  [[ -n $kpid ]] && wait "$kpid"
+  local b
+  for b in redis rabbitmq mosquitto; do
+    want $b && log "$b: left running (not started by this script)"
+  done
+  return 0
+}
+
+cmd_status() {
+  local rc=0 b
+  for b in "${SELECTED[@]}"; do
+    case $b in
+      redis)     redis_status     || rc=1 ;;
+      rabbitmq)  rabbitmq_status  || rc=1 ;;
+      mosquitto) mosquitto_status || rc=1 ;;
+      kafka)     kafka_status     || rc=1 ;;
+      activemq)  amq_pair_status  || rc=1 ;;
+    esac
+  done
+  return $rc
+}
+
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+main() {
+  local cmd=${1:-}
+  [[ -n $cmd ]] || usage
+  shift
+  SELECTED=("$@")
+  (( ${#SELECTED[@]} )) || SELECTED=("${ALL_BROKERS[@]}")
+  local b a ok
+  for b in "${SELECTED[@]}"; do
+    ok=0; for a in "${ALL_BROKERS[@]}"; do [[ $a == "$b" ]] && ok=1; done
+    (( ok )) || { err "unknown broker '$b' (known: ${ALL_BROKERS[*]})"; exit 2; }
+  done
+  mkdir -p "$BROKERS_RUN_DIR"
+  case $cmd in
+    up|down)
+      # one up/down at a time (parallel test jobs may all call `up`). Every daemon we launch gets
+      # `8>&-` so it does not inherit (and hold) this lock.
+      exec 8>"$BROKERS_RUN_DIR/brokers.lock"
+      flock -w 600 8 || { err "timed out waiting for another brokers.sh $cmd"; exit 1; }
+      "cmd_$cmd" ;;
+    status) cmd_status ;;
+    -h|--help|help) usage ;;
+    *) err "unknown command '$cmd'"; usage ;;
+  esac
+}
+
+main "$@"
