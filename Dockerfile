@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# One image recipe for every Wharf app:  docker build --build-arg APP=sqs -t wharf/sqs .
+# APP is one of the folders in apps/ (edge, sqs, sns, kinesis, mq); the image runs apps/$APP/dist/main.js.
+# Validated offline by tools/deploy-check.sh (no Docker engine on the dev/CI machines).
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: every workspace package installed (dev deps too), whole TypeScript build, then dev deps pruned
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV CI=true \
+    NPM_CONFIG_AUDIT=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_UPDATE_NOTIFIER=false
+# .dockerignore keeps node_modules, dist, broker jars, .git and scratch folders out of the context.
+COPY . .
+RUN npm ci --loglevel=error \
+ && npm run build \
+ && npm prune --omit=dev --loglevel=error \
+ && npm cache clean --force
+
+# ---- runtime: production node_modules, compiled libs and the one app, non-root
+FROM ${NODE_IMAGE} AS runtime
+ARG APP
+RUN test -n "${APP}" || { echo "build with --build-arg APP=<edge|sqs|sns|kinesis|mq>" >&2; exit 1; }
+ENV NODE_ENV=production \
+    APP=${APP} \
+    WHARF_HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/libs ./libs
+COPY --from=build /app/apps/${APP} ./apps/${APP}
+COPY deploy/healthcheck.mjs /usr/local/lib/wharf/healthcheck.mjs
+RUN test -f "apps/${APP}/dist/main.js" || { echo "apps/${APP}/dist/main.js was not built" >&2; exit 1; }
+# the "node" user (uid 1000) ships with the official Node images; the app files stay root-owned, read-only
+USER node
+EXPOSE 4566 9324 9911 4567 8180
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "/usr/local/lib/wharf/healthcheck.mjs"]
+STOPSIGNAL SIGTERM
+# shell form so ${APP} expands at run time; exec replaces the shell, so node is PID 1 and gets SIGTERM itself
+CMD exec node "apps/${APP}/dist/main.js"
