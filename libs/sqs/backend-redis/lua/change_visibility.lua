@@ -1,0 +1,45 @@
+-- KEYS[1] queue base. ARGV: now, max total visibility ms (12 h from the receive), n, then per entry:
+-- id, token, visibility ms. Returns {'ok', outcome...}: 'ok' | 'invalid' (not in flight under this
+-- handle) | 'toolong', or {'nonexistent'}.
+local b = KEYS[1]
+if not queue_exists(b) then
+  return { 'nonexistent' }
+end
+local now = tonumber(ARGV[1])
+local max_total = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local fifo = is_fifo(b)
+local out = { 'ok' }
+local woke = false
+for i = 0, n - 1 do
+  local id, token, vis = ARGV[4 + i * 3], ARGV[5 + i * 3], tonumber(ARGV[6 + i * 3])
+  local tk = redis.call('HGET', b .. 'tk', id)
+  local deadline = redis.call('ZSCORE', b .. 'inflight', id)
+  if not tk or string.sub(tk, 1, string.len(token) + 1) ~= token .. ':' or not deadline or tonumber(deadline) <= now then
+    out[#out + 1] = 'invalid'
+  else
+    local received = tonumber(string.sub(tk, string.len(token) + 2))
+    if now + vis > received + max_total then
+      out[#out + 1] = 'toolong'
+    elseif vis == 0 then
+      redis.call('ZREM', b .. 'inflight', id)
+      redis.call('ZADD', b .. 'ready', now, id)
+      if fifo then
+        local g = redis.call('HGET', b .. 'gid', id)
+        if g and redis.call('HINCRBY', b .. 'lock', g, -1) <= 0 then
+          redis.call('HDEL', b .. 'lock', g)
+          refresh_group(b, g, now)
+        end
+      end
+      woke = true
+      out[#out + 1] = 'ok'
+    else
+      redis.call('ZADD', b .. 'inflight', now + vis, id)
+      out[#out + 1] = 'ok'
+    end
+  end
+end
+if woke then
+  notify(b)
+end
+return out

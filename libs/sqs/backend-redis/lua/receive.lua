@@ -1,0 +1,166 @@
+-- KEYS[1] queue base.
+-- ARGV: now, max, visibility ms, in-flight limit, attempt id ('' none), attempt ttl ms,
+--       max receive count (0 none), dead-letter queue base ('' none), source queue ARN, token seed.
+-- Returns {'ok', nextAt|'' , then per message: id, payload, receive count, first receive ms, token,
+--          sent ms, sequence, group, dead-letter source ARN} or {'nonexistent'} / {'overlimit'}.
+local b = KEYS[1]
+if not queue_exists(b) then
+  return { 'nonexistent' }
+end
+local now = tonumber(ARGV[1])
+local max = tonumber(ARGV[2])
+local vis = tonumber(ARGV[3])
+local limit = tonumber(ARGV[4])
+local attempt = ARGV[5]
+local attempt_ttl = tonumber(ARGV[6])
+local max_rc = tonumber(ARGV[7])
+local dlq = ARGV[8]
+local source_arn = ARGV[9]
+local seed = ARGV[10]
+local fifo = is_fifo(b)
+local gen = redis.call('HGET', b .. 'meta', '_gen') or ''
+
+expire_retention(b, fifo, now)
+requeue_expired(b, fifo, now)
+
+local out = { 'ok', '' }
+local count = 0
+local tokens = 0
+
+local function emit(id, token)
+  local sent = redis.call('ZSCORE', b .. 'ex', id)
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('HGET', b .. 'm', id)
+  out[#out + 1] = redis.call('HGET', b .. 'rc', id) or '0'
+  out[#out + 1] = redis.call('HGET', b .. 'fr', id) or ''
+  out[#out + 1] = token
+  out[#out + 1] = sent or ''
+  out[#out + 1] = fifo and (redis.call('HGET', b .. 'sq', id) or '') or ''
+  out[#out + 1] = fifo and (redis.call('HGET', b .. 'gid', id) or '') or ''
+  out[#out + 1] = redis.call('HGET', b .. 'dl', id) or ''
+  count = count + 1
+end
+
+-- A FIFO retry with the same ReceiveRequestAttemptId gets the same messages and receipt handles.
+local attempt_key = b .. 'ra:' .. gen .. ':' .. attempt
+if attempt ~= '' then
+  local cached = redis.call('GET', attempt_key)
+  local entry = cached and cjson.decode(cached)
+  if entry and entry.exp > now then
+    local list = entry.issued
+    local valid = #list > 0
+    for _, e in ipairs(list) do
+      local tk = redis.call('HGET', b .. 'tk', e[1])
+      if not tk or string.sub(tk, 1, string.len(e[2]) + 1) ~= e[2] .. ':' or not redis.call('ZSCORE', b .. 'inflight', e[1]) then
+        valid = false
+      end
+    end
+    if valid then
+      for _, e in ipairs(list) do
+        redis.call('ZADD', b .. 'inflight', now + vis, e[1])
+        emit(e[1], e[2])
+      end
+      return out
+    end
+  end
+end
+
+if redis.call('ZCARD', b .. 'inflight') >= limit then
+  if fifo then
+    return out
+  end
+  return { 'overlimit' }
+end
+
+local dlq_ok = dlq ~= '' and max_rc > 0 and queue_exists(dlq)
+local issued = {}
+
+-- true when the message went to the dead-letter queue instead
+local function dead_letter(id)
+  if not dlq_ok then
+    return false
+  end
+  local rc = tonumber(redis.call('HGET', b .. 'rc', id) or '0')
+  if rc < max_rc then
+    return false
+  end
+  return move_message(b, fifo, id, dlq, now, true, source_arn)
+end
+
+local function deliver(id)
+  redis.call('ZREM', b .. 'ready', id)
+  redis.call('ZADD', b .. 'inflight', now + vis, id)
+  redis.call('HINCRBY', b .. 'rc', id, 1)
+  redis.call('HSETNX', b .. 'fr', id, now)
+  tokens = tokens + 1
+  local token = seed .. tokens
+  redis.call('HSET', b .. 'tk', id, token .. ':' .. now)
+  issued[#issued + 1] = { id, token }
+  emit(id, token)
+end
+
+if fifo then
+  local rounds = 0
+  while count < max and rounds < 5 do
+    rounds = rounds + 1
+    local groups = redis.call('ZRANGEBYSCORE', b .. 'groups', '-inf', now, 'LIMIT', 0, max - count)
+    if #groups == 0 then
+      break
+    end
+    for _, g in ipairs(groups) do
+      if count >= max then
+        break
+      end
+      local ids = redis.call('LRANGE', b .. 'g:' .. g, 0, max - count - 1)
+      local took = 0
+      for _, id in ipairs(ids) do
+        if count >= max then
+          break
+        end
+        local at = redis.call('ZSCORE', b .. 'ready', id)
+        if not at or tonumber(at) > now then
+          break
+        end
+        if not dead_letter(id) then
+          deliver(id)
+          took = took + 1
+        end
+      end
+      if took > 0 then
+        redis.call('HINCRBY', b .. 'lock', g, took)
+        redis.call('ZREM', b .. 'groups', g)
+      else
+        refresh_group(b, g, now)
+      end
+    end
+  end
+else
+  local rounds = 0
+  while count < max and rounds < 5 do
+    rounds = rounds + 1
+    local ids = redis.call('ZRANGEBYSCORE', b .. 'ready', '-inf', now, 'LIMIT', 0, max - count)
+    if #ids == 0 then
+      break
+    end
+    for _, id in ipairs(ids) do
+      if not dead_letter(id) then
+        deliver(id)
+      end
+    end
+  end
+end
+
+if count == 0 then
+  local a = first_after(b .. (fifo and 'groups' or 'ready'), now)
+  local c = first_after(b .. 'inflight', now)
+  local nxt = a
+  if c and (not nxt or c < nxt) then
+    nxt = c
+  end
+  if nxt then
+    out[2] = tostring(nxt)
+  end
+elseif attempt ~= '' then
+  redis.call('SET', attempt_key, cjson.encode({ exp = now + attempt_ttl, issued = issued }), 'PX', attempt_ttl + 60000)
+end
+return out

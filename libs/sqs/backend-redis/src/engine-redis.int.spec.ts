@@ -1,0 +1,395 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- tests assert shapes they just checked */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeClock, SqsError, md5Hex, systemClock } from '@wharf/sqs-engine';
+import { engineHarness } from './test-harness';
+
+// The engine over the real Redis and its Lua scripts, with a fake clock: every script is exercised
+// here (send, receive, delete, change_visibility, create_queue, set_attributes, set_tags, counts,
+// purge, delete_queue, move_messages, move_task).
+
+type H = ReturnType<typeof engineHarness>;
+let h: H;
+beforeEach(() => {
+  h = engineHarness();
+});
+afterEach(async () => {
+  await h.cleanup();
+});
+
+const clock = () => h.clock as FakeClock;
+
+async function expectCode(p: Promise<unknown>, code: string, message?: RegExp) {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, `expected ${code}`).toBeInstanceOf(SqsError);
+  expect((err as SqsError).code).toBe(code);
+  if (message) expect((err as SqsError).message).toMatch(message);
+}
+
+async function queue(name: string, Attributes: Record<string, string> = {}) {
+  const { QueueUrl } = await h.engine.CreateQueue({ QueueName: name, Attributes }, h.ctx);
+  return QueueUrl!;
+}
+
+describe('queues (create_queue, set_attributes, set_tags, delete_queue)', () => {
+  it('creates, finds, lists with prefix and pages, and deletes', async () => {
+    const url = await queue('alpha');
+    expect(url).toBe('http://localhost:9324/000000000000/alpha');
+    await queue('alpine');
+    await queue('beta');
+    expect((await h.engine.GetQueueUrl({ QueueName: 'beta' }, h.ctx)).QueueUrl).toMatch(/\/beta$/);
+    expect((await h.engine.ListQueues({ QueueNamePrefix: 'al' }, h.ctx)).QueueUrls).toHaveLength(2);
+    const p1 = await h.engine.ListQueues({ MaxResults: 2 }, h.ctx);
+    expect(p1.QueueUrls).toHaveLength(2);
+    expect(p1.NextToken).toBeDefined();
+    const p2 = await h.engine.ListQueues({ MaxResults: 2, NextToken: p1.NextToken }, h.ctx);
+    expect(p2.QueueUrls).toEqual(['http://localhost:9324/000000000000/beta']);
+    expect(p2.NextToken).toBeUndefined();
+    await h.engine.DeleteQueue({ QueueUrl: url }, h.ctx);
+    await expectCode(h.engine.GetQueueUrl({ QueueName: 'alpha' }, h.ctx), 'QueueDoesNotExist');
+    await expectCode(queue('alpha'), 'QueueDeletedRecently');
+  });
+
+  it('same name: same attributes give the URL, different ones QueueNameExists', async () => {
+    await queue('same', { VisibilityTimeout: '40' });
+    await expect(queue('same', { VisibilityTimeout: '40' })).resolves.toMatch(/same$/);
+    await expect(queue('same')).resolves.toMatch(/same$/);
+    await expectCode(queue('same', { VisibilityTimeout: '41' }), 'QueueNameExists');
+  });
+
+  it('reports attributes and counts, and changes them', async () => {
+    const url = await queue('attrs', { DelaySeconds: '5' });
+    const { Attributes: a } = await h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['All'] }, h.ctx);
+    expect(a).toMatchObject({
+      DelaySeconds: '5',
+      VisibilityTimeout: '30',
+      MaximumMessageSize: '1048576',
+      MessageRetentionPeriod: '345600',
+      ReceiveMessageWaitTimeSeconds: '0',
+      QueueArn: 'arn:aws:sqs:us-east-1:000000000000:attrs',
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+      ApproximateNumberOfMessagesDelayed: '0',
+      SqsManagedSseEnabled: 'true',
+    });
+    expect(a!.FifoQueue).toBeUndefined();
+    await h.engine.SetQueueAttributes({ QueueUrl: url, Attributes: { VisibilityTimeout: '60' } }, h.ctx);
+    const { Attributes: b } = await h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['VisibilityTimeout'] }, h.ctx);
+    expect(b).toEqual({ VisibilityTimeout: '60' });
+    await expectCode(h.engine.SetQueueAttributes({ QueueUrl: url, Attributes: { VisibilityTimeout: '43201' } }, h.ctx), 'InvalidAttributeValue');
+    await expectCode(h.engine.SetQueueAttributes({ QueueUrl: url, Attributes: { Bogus: '1' } as never }, h.ctx), 'InvalidAttributeName');
+    await expectCode(h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['Bogus' as never] }, h.ctx), 'InvalidAttributeName');
+  });
+
+  it('tags and permissions are stored', async () => {
+    const url = await queue('tagged');
+    await h.engine.TagQueue({ QueueUrl: url, Tags: { team: 'a', env: 'dev' } }, h.ctx);
+    await h.engine.UntagQueue({ QueueUrl: url, TagKeys: ['env'] }, h.ctx);
+    expect((await h.engine.ListQueueTags({ QueueUrl: url }, h.ctx)).Tags).toEqual({ team: 'a' });
+    await h.engine.AddPermission({ QueueUrl: url, Label: 'p1', AWSAccountIds: ['111122223333'], Actions: ['SendMessage'] }, h.ctx);
+    await expectCode(
+      h.engine.AddPermission({ QueueUrl: url, Label: 'p1', AWSAccountIds: ['111122223333'], Actions: ['SendMessage'] }, h.ctx),
+      'InvalidParameterValue',
+    );
+    const { Attributes } = await h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['Policy'] }, h.ctx);
+    expect(JSON.parse(Attributes!.Policy!).Statement[0]).toMatchObject({ Sid: 'p1', Action: ['SQS:SendMessage'] });
+    await h.engine.RemovePermission({ QueueUrl: url, Label: 'p1' }, h.ctx);
+    expect((await h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['Policy'] }, h.ctx)).Attributes).toEqual({});
+  });
+});
+
+describe('standard messages (send, receive, delete, change_visibility, counts)', () => {
+  it('sends with MD5s, receives with system attributes, deletes', async () => {
+    const url = await queue('std');
+    const sent = await h.engine.SendMessage(
+      { QueueUrl: url, MessageBody: 'hello', MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } } },
+      h.ctx,
+    );
+    expect(sent.MD5OfMessageBody).toBe(md5Hex('hello'));
+    expect(sent.MD5OfMessageAttributes).toMatch(/^[0-9a-f]{32}$/);
+    clock().advance(10);
+    const r = await h.engine.ReceiveMessage(
+      { QueueUrl: url, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] },
+      h.ctx,
+    );
+    const m = r.Messages![0];
+    expect(m).toMatchObject({ MessageId: sent.MessageId, Body: 'hello', MD5OfBody: md5Hex('hello') });
+    expect(m.MD5OfMessageAttributes).toBe(sent.MD5OfMessageAttributes);
+    expect(m.Attributes).toMatchObject({ ApproximateReceiveCount: '1', SenderId: '000000000000' });
+    expect(Number(m.Attributes!.ApproximateFirstReceiveTimestamp)).toBe(Number(m.Attributes!.SentTimestamp) + 10);
+    expect(await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx)).toEqual({});
+    await h.engine.DeleteMessage({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }, h.ctx);
+    expect(await h.store.counts({ account: '000000000000', name: 'std' }, clock().now())).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
+  });
+
+  it('redelivers after the visibility timeout; an old receipt handle deletes nothing', async () => {
+    const url = await queue('vis', { VisibilityTimeout: '10' });
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'x' }, h.ctx);
+    const first = (await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx)).Messages![0];
+    clock().advance(9_999);
+    expect(await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx)).toEqual({});
+    clock().advance(1);
+    const second = (await h.engine.ReceiveMessage({ QueueUrl: url, AttributeNames: ['ApproximateReceiveCount'] }, h.ctx)).Messages![0];
+    expect(second.Attributes).toEqual({ ApproximateReceiveCount: '2' });
+    expect(second.ReceiptHandle).not.toBe(first.ReceiptHandle);
+    await h.engine.DeleteMessage({ QueueUrl: url, ReceiptHandle: first.ReceiptHandle }, h.ctx);
+    const c = await h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }, h.ctx);
+    expect(c.Attributes).toEqual({ ApproximateNumberOfMessagesNotVisible: '1' });
+    await h.engine.DeleteMessage({ QueueUrl: url, ReceiptHandle: second.ReceiptHandle }, h.ctx);
+    expect((await h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }, h.ctx)).Attributes)
+      .toEqual({ ApproximateNumberOfMessagesNotVisible: '0' });
+  });
+
+  it('ChangeMessageVisibility extends, releases at 0, refuses after expiry and past 12 h', async () => {
+    const url = await queue('cmv', { VisibilityTimeout: '10' });
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'x' }, h.ctx);
+    let m = (await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx)).Messages![0];
+    await h.engine.ChangeMessageVisibility({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 100 }, h.ctx);
+    clock().advance(50_000);
+    expect(await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx)).toEqual({});
+    await h.engine.ChangeMessageVisibility({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }, h.ctx);
+    m = (await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx)).Messages![0];
+    expect(m).toBeDefined();
+    clock().advance(1_000);
+    await expectCode(
+      h.engine.ChangeMessageVisibility({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 43_200 }, h.ctx),
+      'InvalidParameterValue',
+      /43200 seconds/,
+    );
+    await h.engine.ChangeMessageVisibility({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 43_199 }, h.ctx);
+    clock().advance(43_199_000);
+    await expectCode(
+      h.engine.ChangeMessageVisibility({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 5 }, h.ctx),
+      'InvalidParameterValue',
+      /not available for visibility timeout change/,
+    );
+    const batch = await h.engine.ChangeMessageVisibilityBatch(
+      { QueueUrl: url, Entries: [{ Id: 'a', ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 5 }, { Id: 'b', ReceiptHandle: 'bogus', VisibilityTimeout: 5 }] },
+      h.ctx,
+    );
+    expect(batch.Successful).toEqual([]);
+    expect(batch.Failed!.map((f) => f.Code).sort()).toEqual(['InvalidParameterValue', 'ReceiptHandleIsInvalid']);
+  });
+
+  it('delays per queue and per message; counts them as delayed', async () => {
+    const url = await queue('delay', { DelaySeconds: '30' });
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'queue-delay' }, h.ctx);
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'own-delay', DelaySeconds: 5 }, h.ctx);
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'now', DelaySeconds: 0 }, h.ctx);
+    const counts = await h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['All'] }, h.ctx);
+    expect(counts.Attributes).toMatchObject({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesDelayed: '2' });
+    const bodies = async () => ((await h.engine.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10 }, h.ctx)).Messages ?? []).map((m) => m.Body);
+    const first = await h.engine.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10 }, h.ctx);
+    expect(first.Messages!.map((m) => m.Body)).toEqual(['now']);
+    await h.engine.DeleteMessage({ QueueUrl: url, ReceiptHandle: first.Messages![0].ReceiptHandle }, h.ctx);
+    clock().advance(5_000);
+    expect(await bodies()).toEqual(['own-delay']);
+    clock().advance(25_000);
+    expect(await bodies()).toEqual(['queue-delay']);
+  });
+
+  it('drops messages past the retention period', async () => {
+    const url = await queue('ret', { MessageRetentionPeriod: '60' });
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'old' }, h.ctx);
+    clock().advance(60_001);
+    expect(await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx)).toEqual({});
+  });
+
+  it('purges everything once a minute', async () => {
+    const url = await queue('purge');
+    await h.engine.SendMessageBatch({ QueueUrl: url, Entries: [1, 2, 3].map((i) => ({ Id: `m${i}`, MessageBody: `b${i}` })) }, h.ctx);
+    await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx);
+    await h.engine.PurgeQueue({ QueueUrl: url }, h.ctx);
+    expect((await h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['All'] }, h.ctx)).Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
+    await expectCode(h.engine.PurgeQueue({ QueueUrl: url }, h.ctx), 'PurgeQueueInProgress');
+  });
+
+  it('batches: partial failures in Failed[], shape errors thrown', async () => {
+    const url = await queue('batch', { MaximumMessageSize: '1024' });
+    const r = await h.engine.SendMessageBatch(
+      {
+        QueueUrl: url,
+        Entries: [
+          { Id: 'ok', MessageBody: 'fine' },
+          { Id: 'big', MessageBody: 'x'.repeat(1025) },
+          { Id: 'bad', MessageBody: 'a\u0000b' },
+        ],
+      },
+      h.ctx,
+    );
+    expect(r.Successful!.map((s) => s.Id)).toEqual(['ok']);
+    expect(r.Failed).toEqual([
+      expect.objectContaining({ Id: 'big', Code: 'InvalidParameterValue', SenderFault: true }),
+      expect.objectContaining({ Id: 'bad', Code: 'InvalidMessageContents', SenderFault: true }),
+    ]);
+    await expectCode(
+      h.engine.SendMessageBatch({ QueueUrl: url, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `i${i}`, MessageBody: 'x' })) }, h.ctx),
+      'TooManyEntriesInBatchRequest',
+    );
+    await expectCode(h.engine.SendMessageBatch({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'x' }, { Id: 'a', MessageBody: 'y' }] }, h.ctx), 'BatchEntryIdsNotDistinct');
+    await expectCode(h.engine.SendMessageBatch({ QueueUrl: url, Entries: [] }, h.ctx), 'EmptyBatchRequest');
+    await expectCode(h.engine.SendMessageBatch({ QueueUrl: url, Entries: [{ Id: 'a b', MessageBody: 'x' }] }, h.ctx), 'InvalidBatchEntryId');
+  });
+
+  it('refuses receives past the in-flight limit with OverLimit', async () => {
+    const small = engineHarness({ inflightLimitStandard: 2 });
+    try {
+      const { QueueUrl } = await small.engine.CreateQueue({ QueueName: 'limit' }, small.ctx);
+      await small.engine.SendMessageBatch({ QueueUrl, Entries: [1, 2, 3].map((i) => ({ Id: `m${i}`, MessageBody: 'x' })) }, small.ctx);
+      await small.engine.ReceiveMessage({ QueueUrl, MaxNumberOfMessages: 2 }, small.ctx);
+      await expectCode(small.engine.ReceiveMessage({ QueueUrl }, small.ctx), 'OverLimit');
+    } finally {
+      await small.cleanup();
+    }
+  });
+});
+
+describe('FIFO (groups, dedup, sequence numbers, attempt ids)', () => {
+  const fifo = (name: string, extra: Record<string, string> = {}) => queue(name, { FifoQueue: 'true', ...extra });
+
+  it('keeps each group in order and hands a group to one consumer at a time', async () => {
+    const url = await fifo('order.fifo', { ContentBasedDeduplication: 'true' });
+    for (const [g, b] of [['g1', 'a1'], ['g2', 'b1'], ['g1', 'a2'], ['g1', 'a3'], ['g2', 'b2']]) {
+      await h.engine.SendMessage({ QueueUrl: url, MessageBody: b, MessageGroupId: g }, h.ctx);
+    }
+    const r1 = (await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx)).Messages!;
+    expect(r1.map((m) => m.Body)).toEqual(['a1']);
+    const r2 = (await h.engine.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10 }, h.ctx)).Messages!;
+    expect(r2.map((m) => m.Body)).toEqual(['b1', 'b2']);
+    expect(await h.engine.ReceiveMessage({ QueueUrl: url }, h.ctx)).toEqual({});
+    await h.engine.DeleteMessage({ QueueUrl: url, ReceiptHandle: r1[0].ReceiptHandle }, h.ctx);
+    const r3 = (await h.engine.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10, AttributeNames: ['All'] }, h.ctx)).Messages!;
+    expect(r3.map((m) => m.Body)).toEqual(['a2', 'a3']);
+    expect(BigInt(r3[1].Attributes!.SequenceNumber!)).toBeGreaterThan(BigInt(r3[0].Attributes!.SequenceNumber!));
+    expect(r3[0].Attributes).toMatchObject({ MessageGroupId: 'g1', MessageDeduplicationId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // visibility expiry of the whole in-flight run unlocks the group; the run comes back in order
+    clock().advance(30_000);
+    const r4 = (await h.engine.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10 }, h.ctx)).Messages!;
+    expect(r4.map((m) => m.Body).sort()).toEqual(['a2', 'a3', 'b1', 'b2']);
+    expect(r4.filter((m) => m.Body!.startsWith('a')).map((m) => m.Body)).toEqual(['a2', 'a3']);
+    expect(r4.filter((m) => m.Body!.startsWith('b')).map((m) => m.Body)).toEqual(['b1', 'b2']);
+  });
+
+  it('deduplicates by id or content for five minutes, per queue or per group', async () => {
+    const url = await fifo('dedup.fifo', { ContentBasedDeduplication: 'true' });
+    const a = await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'same', MessageGroupId: 'g' }, h.ctx);
+    const b = await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'same', MessageGroupId: 'other' }, h.ctx);
+    expect(b.MessageId).toBe(a.MessageId);
+    expect(b.SequenceNumber).toBe(a.SequenceNumber);
+    const c = await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }, h.ctx);
+    const d = await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'y', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }, h.ctx);
+    expect(d.MessageId).toBe(c.MessageId);
+    clock().advance(300_000);
+    const e = await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'same', MessageGroupId: 'g' }, h.ctx);
+    expect(e.MessageId).not.toBe(a.MessageId);
+    const counts = await h.engine.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }, h.ctx);
+    expect(counts.Attributes).toEqual({ ApproximateNumberOfMessages: '3' });
+
+    const ht = await fifo('ht.fifo', { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+    const x = await h.engine.SendMessage({ QueueUrl: ht, MessageBody: '1', MessageGroupId: 'g1', MessageDeduplicationId: 'd' }, h.ctx);
+    const y = await h.engine.SendMessage({ QueueUrl: ht, MessageBody: '2', MessageGroupId: 'g2', MessageDeduplicationId: 'd' }, h.ctx);
+    expect(y.MessageId).not.toBe(x.MessageId);
+  });
+
+  it('validates FIFO sends', async () => {
+    const url = await fifo('val.fifo');
+    await expectCode(h.engine.SendMessage({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g' }, h.ctx), 'InvalidParameterValue', /ContentBasedDeduplication/);
+    await expectCode(h.engine.SendMessage({ QueueUrl: url, MessageBody: 'x', MessageDeduplicationId: 'd' }, h.ctx), 'MissingParameter', /MessageGroupId/);
+    await expectCode(
+      h.engine.SendMessage({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 5 }, h.ctx),
+      'InvalidParameterValue',
+    );
+    await expectCode(queue('nofifo', { FifoQueue: 'true' }), 'InvalidParameterValue');
+    await expectCode(queue('nofifo.fifo'), 'InvalidParameterValue');
+    await expectCode(queue('std-with-cbd', { ContentBasedDeduplication: 'true' }), 'InvalidAttributeName');
+  });
+
+  it('a retried ReceiveRequestAttemptId returns the same messages and handles', async () => {
+    const url = await fifo('attempt.fifo', { ContentBasedDeduplication: 'true' });
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'a', MessageGroupId: 'g' }, h.ctx);
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'b', MessageGroupId: 'h' }, h.ctx);
+    const first = await h.engine.ReceiveMessage({ QueueUrl: url, ReceiveRequestAttemptId: 'try-1' }, h.ctx);
+    const again = await h.engine.ReceiveMessage({ QueueUrl: url, ReceiveRequestAttemptId: 'try-1' }, h.ctx);
+    expect(again.Messages![0].ReceiptHandle).toBe(first.Messages![0].ReceiptHandle);
+    const other = await h.engine.ReceiveMessage({ QueueUrl: url, ReceiveRequestAttemptId: 'try-2' }, h.ctx);
+    expect(other.Messages![0].Body).toBe('b');
+  });
+});
+
+describe('dead-letter queues and move tasks (move_messages, move_task)', () => {
+  it('moves a message to the DLQ after maxReceiveCount receives, and a move task brings it back', async () => {
+    const dlq = await queue('dlq');
+    const dlqArn = 'arn:aws:sqs:us-east-1:000000000000:dlq';
+    const src = await queue('src', { VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) });
+    await h.engine.SendMessage({ QueueUrl: src, MessageBody: 'poison' }, h.ctx);
+    for (let i = 0; i < 2; i++) {
+      expect((await h.engine.ReceiveMessage({ QueueUrl: src }, h.ctx)).Messages).toHaveLength(1);
+      clock().advance(1_000);
+    }
+    expect(await h.engine.ReceiveMessage({ QueueUrl: src }, h.ctx)).toEqual({});
+    const dead = (await h.engine.ReceiveMessage({ QueueUrl: dlq, VisibilityTimeout: 0, AttributeNames: ['All'] }, h.ctx)).Messages![0];
+    expect(dead.Body).toBe('poison');
+    expect(dead.Attributes!.DeadLetterQueueSourceArn).toBe('arn:aws:sqs:us-east-1:000000000000:src');
+    expect((await h.engine.ListDeadLetterSourceQueues({ QueueUrl: dlq }, h.ctx)).queueUrls).toEqual([src]);
+
+    await expectCode(h.engine.StartMessageMoveTask({ SourceArn: 'arn:aws:sqs:us-east-1:000000000000:src' }, h.ctx), 'InvalidParameterValue');
+    const { TaskHandle } = await h.engine.StartMessageMoveTask({ SourceArn: dlqArn }, h.ctx);
+    expect(TaskHandle).toBeDefined();
+    await expectCode(h.engine.StartMessageMoveTask({ SourceArn: dlqArn }, h.ctx), 'UnsupportedOperation');
+    await h.engine.moveTasks.tick();
+    const back = (await h.engine.ReceiveMessage({ QueueUrl: src, AttributeNames: ['All'] }, h.ctx)).Messages![0];
+    expect(back.Body).toBe('poison');
+    expect(back.Attributes!.ApproximateReceiveCount).toBe('1');
+    const tasks = await h.engine.ListMessageMoveTasks({ SourceArn: dlqArn, MaxResults: 10 }, h.ctx);
+    expect(tasks.Results![0]).toMatchObject({ Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 1, ApproximateNumberOfMessagesToMove: 1 });
+    await expectCode(h.engine.CancelMessageMoveTask({ TaskHandle }, h.ctx), 'UnsupportedOperation');
+  });
+
+  it('refuses a RedrivePolicy to a missing queue or a queue of the other type', async () => {
+    await queue('f.fifo', { FifoQueue: 'true' });
+    await expectCode(
+      queue('s1', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:nope', maxReceiveCount: 1 }) }),
+      'InvalidParameterValue',
+      /does not exist/,
+    );
+    await expectCode(
+      queue('s2', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:f.fifo', maxReceiveCount: 1 }) }),
+      'InvalidParameterValue',
+      /same type/,
+    );
+  });
+});
+
+describe('long polling (real clock)', () => {
+  it('wakes within 100 ms of a send and returns at WaitTimeSeconds otherwise', async () => {
+    const real = engineHarness({ clock: systemClock as never });
+    try {
+      const { QueueUrl } = await real.engine.CreateQueue({ QueueName: 'lp' }, real.ctx);
+      const t0 = Date.now();
+      const waiting = real.engine.ReceiveMessage({ QueueUrl, WaitTimeSeconds: 5 }, real.ctx);
+      await new Promise((r) => setTimeout(r, 300));
+      const sentAt = Date.now();
+      await real.engine.SendMessage({ QueueUrl, MessageBody: 'wake' }, real.ctx);
+      const r = await waiting;
+      expect(r.Messages![0].Body).toBe('wake');
+      expect(Date.now() - sentAt).toBeLessThan(100);
+      expect(sentAt - t0).toBeGreaterThanOrEqual(290);
+      const t1 = Date.now();
+      expect(await real.engine.ReceiveMessage({ QueueUrl, WaitTimeSeconds: 1 }, real.ctx)).toEqual({});
+      expect(Date.now() - t1).toBeGreaterThanOrEqual(990);
+      // a delayed message wakes the poll by timer, not by polling
+      await real.engine.SendMessage({ QueueUrl, MessageBody: 'later', DelaySeconds: 1 }, real.ctx);
+      const t2 = Date.now();
+      const late = await real.engine.ReceiveMessage({ QueueUrl, WaitTimeSeconds: 5 }, real.ctx);
+      expect(late.Messages![0].Body).toBe('later');
+      expect(Date.now() - t2).toBeLessThan(1_300);
+    } finally {
+      await real.cleanup();
+    }
+  });
+});

@@ -1,0 +1,3 @@
+export * from './redis-store';
+export * from './scripts';
+export * from './subscriber';
