@@ -1,0 +1,46 @@
+import type { DeploymentMode, EngineType } from '@aws-sdk/client-mq';
+import type { BrokerRecord } from './model';
+
+/** One broker instance as DescribeBroker shows it, plus its role in an active/standby pair. */
+export interface InstanceView {
+  endpoints: string[];
+  consoleURL?: string;
+  ipAddress?: string;
+  /** active: serving; standby: running, waiting for the lock; starting / down: neither. */
+  role: 'active' | 'standby' | 'starting' | 'down';
+}
+
+/**
+ * The broker side of one engine type (a strategy). The engine owns definitions and states; a backend
+ * makes a definition real and reports on it. Every method is idempotent: after a crash of `mq` the engine
+ * replays the step that was in progress.
+ */
+export interface BrokerBackend {
+  readonly engineType: EngineType;
+  /** Versions this backend really runs; the first is the default. */
+  engineVersions(): string[];
+  /** Deployment modes this backend can honour here (a single RabbitMQ node cannot host CLUSTER_MULTI_AZ). */
+  deploymentModes(): DeploymentMode[];
+  /** 'immediate': user changes reach the broker at once; 'reboot': they wait for RebootBroker, as on AWS ActiveMQ. */
+  readonly userChanges: 'immediate' | 'reboot';
+  /** Refuse, before anything is stored, what this backend cannot do (throw an AwsError). */
+  checkCreate?(broker: BrokerRecord): Promise<void>;
+  /**
+   * Brings a new broker up and resolves once it serves clients. Placement (ports, directories) goes through
+   * `persist` into `broker.runtime` BEFORE anything is started, so a restarted `mq` finds and frees it; when
+   * `mq` restarted mid-way this is called again with the stored runtime.
+   */
+  provision(broker: BrokerRecord, persist: (runtime: Record<string, unknown>) => Promise<void>): Promise<void>;
+  /** After an `mq` restart: adopt what still runs, start what should run. */
+  attach(broker: BrokerRecord): Promise<void>;
+  /** Restart with the broker's applied definition (users, configuration, instance type); persistent data stays. */
+  reboot(broker: BrokerRecord): Promise<void>;
+  /** Stop everything and free ports, processes and data. Must succeed when parts are already gone. */
+  destroy(broker: BrokerRecord): Promise<void>;
+  /** Push the applied users (immediate backends only). */
+  syncUsers?(broker: BrokerRecord, previous: BrokerRecord): Promise<void>;
+  /** Instances in DescribeBroker order. */
+  instances(broker: BrokerRecord): Promise<InstanceView[]>;
+  /** Stop supervising (processes keep running so a restarted `mq` re-attaches). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,53 @@
+import type {
+  BrokerInstanceOption,
+  BrokerStorageType,
+  DescribeBrokerEngineTypesRequest,
+  DescribeBrokerEngineTypesResponse,
+  DescribeBrokerInstanceOptionsRequest,
+  DescribeBrokerInstanceOptionsResponse,
+  EngineType,
+} from '@aws-sdk/client-mq';
+import { ENGINE_TYPES, HOST_INSTANCE_TYPES, availabilityZones, deploymentModesFor, storageTypesFor } from './catalog';
+import type { MqEngine } from './engine';
+import { checkEnum, checkMaxResults, page } from './validation';
+
+/** Engine types and versions this Wharf really runs (only engines with a configured backend). */
+export async function describeBrokerEngineTypes(engine: MqEngine, input: DescribeBrokerEngineTypesRequest): Promise<DescribeBrokerEngineTypesResponse> {
+  const max = checkMaxResults(input.MaxResults, 5, 100, 20);
+  const filter = input.EngineType ? checkEnum(input.EngineType, ENGINE_TYPES, 'engineType') : undefined;
+  const types = engine
+    .backends()
+    .filter((b) => !filter || b.engineType === filter)
+    .map((b) => ({ EngineType: b.engineType, EngineVersions: b.engineVersions().map((v) => ({ Name: v })) }));
+  const { items, nextToken } = page(types, max, input.NextToken);
+  return { BrokerEngineTypes: items, MaxResults: max, NextToken: nextToken };
+}
+
+export async function describeBrokerInstanceOptions(engine: MqEngine, input: DescribeBrokerInstanceOptionsRequest): Promise<DescribeBrokerInstanceOptionsResponse> {
+  const max = checkMaxResults(input.MaxResults, 5, 100, 20);
+  const engineFilter = input.EngineType ? checkEnum(input.EngineType, ENGINE_TYPES, 'engineType') : undefined;
+  const storageFilter = input.StorageType ? checkEnum(input.StorageType, ['EBS', 'EFS'] as BrokerStorageType[], 'storageType') : undefined;
+  const options: BrokerInstanceOption[] = [];
+  for (const backend of engine.backends()) {
+    const engineType: EngineType = backend.engineType;
+    if (engineFilter && engineType !== engineFilter) continue;
+    for (const hostInstanceType of HOST_INSTANCE_TYPES[engineType]) {
+      if (input.HostInstanceType && input.HostInstanceType !== hostInstanceType) continue;
+      for (const storageType of storageTypesFor(engineType, hostInstanceType)) {
+        if (storageFilter && storageType !== storageFilter) continue;
+        const modes = deploymentModesFor(engineType, hostInstanceType, storageType).filter((m) => backend.deploymentModes().includes(m));
+        if (modes.length === 0) continue;
+        options.push({
+          AvailabilityZones: availabilityZones(engine.scope.region).map((Name) => ({ Name })),
+          EngineType: engineType,
+          HostInstanceType: hostInstanceType,
+          StorageType: storageType,
+          SupportedDeploymentModes: modes,
+          SupportedEngineVersions: backend.engineVersions(),
+        });
+      }
+    }
+  }
+  const { items, nextToken } = page(options, max, input.NextToken);
+  return { BrokerInstanceOptions: items, MaxResults: max, NextToken: nextToken };
+}
