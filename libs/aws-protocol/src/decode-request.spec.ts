@@ -73,6 +73,25 @@ describe('decodeRequest rejects client mistakes with AwsErrors only', () => {
     expect(decodeError(() => decodeRequest(snsModel(), form('Action=Subscribe&TopicArn=a&Protocol=sqs&ReturnSubscriptionArn=maybe'))).code).toBe('InvalidParameter');
   });
 
+  it('Query POSTed to the queue URL path (older Java/.NET): no QueueUrl member, the path is exposed', () => {
+    const req: HttpRequestLike = {
+      method: 'POST',
+      path: '/000000000000/orders?x=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: Buffer.from('Action=SendMessage&Version=2012-11-05&MessageBody=hello+world%21&MessageAttribute.1.Name=a&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=b'),
+    };
+    const d = decodeRequest(sqs, req);
+    expect(d.operation).toBe('SendMessage');
+    expect(d.path).toBe('/000000000000/orders');
+    expect(d.input).toEqual({ MessageBody: 'hello world!', MessageAttributes: { a: { DataType: 'String', StringValue: 'b' } } });
+  });
+
+  it('Query parameters may come in the URL (GET, e.g. an SNS SubscribeURL)', () => {
+    const d = decodeRequest(snsModel(), { method: 'GET', path: '/?Action=ConfirmSubscription&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A000000000000%3At&Token=abc', headers: {}, body: Buffer.alloc(0) });
+    expect(d.operation).toBe('ConfirmSubscription');
+    expect(d.input).toEqual({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:t', Token: 'abc' });
+  });
+
   it('CBOR garbage → SerializationException', () => {
     const req: HttpRequestLike = { method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-cbor-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecord' }, body: Buffer.from([0xa1, 0x61]) };
     expect(decodeError(() => decodeRequest(kinesisModel(), req)).code).toBe('SerializationException');
