@@ -1,0 +1,229 @@
+// tools/deploy-check.sh validates the deployment files offline (no Docker engine, no cluster here). These tests
+// run it on the repo's files (must pass) and on broken copies (must fail, and say why), so the check itself
+// is known to bite. They also compare its fallback kustomize renderer with kubectl's, and run the container
+// health check script against a real HTTP server.
+import { execFile, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+
+const ROOT = resolve(__dirname, '..');
+const SCRIPT = join(ROOT, 'tools/deploy-check.sh');
+
+interface Run {
+  status: number | null;
+  out: string;
+}
+
+function deployCheck(env: Record<string, string> = {}): Run {
+  const r = spawnSync('bash', [SCRIPT], {
+    cwd: ROOT,
+    env: { ...process.env, CI: 'true', ...env },
+    input: '',
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+function hasCommand(cmd: string): boolean {
+  return spawnSync('bash', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+}
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'wharf-deploy-check-'));
+});
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A copy of a repo file with one edit; fails the test if the edit did not apply. */
+function brokenCopy(rel: string, edit: (text: string) => string): string {
+  const text = readFileSync(join(ROOT, rel), 'utf8');
+  const changed = edit(text);
+  expect(changed, `edit of ${rel} changed nothing`).not.toBe(text);
+  const file = join(mkdtempSync(join(scratch, 'f-')), rel.split('/').pop() ?? rel);
+  writeFileSync(file, changed);
+  return file;
+}
+
+/** A copy of k8s/ with one file edited. */
+function brokenK8s(rel: string, edit: (text: string) => string): string {
+  const dir = join(mkdtempSync(join(scratch, 'k-')), 'k8s');
+  cpSync(join(ROOT, 'k8s'), dir, { recursive: true });
+  const file = join(dir, rel);
+  const text = readFileSync(file, 'utf8');
+  const changed = edit(text);
+  expect(changed, `edit of k8s/${rel} changed nothing`).not.toBe(text);
+  writeFileSync(file, changed);
+  return dir;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a compose file is free-form YAML
+type Compose = { services: Record<string, any>; volumes: Record<string, unknown> };
+/** docker-compose.yml (anchors and merges expanded) changed by `mutate`, written to a scratch file. */
+function composeVariant(mutate: (c: Compose) => void): string {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as Compose;
+  mutate(compose);
+  const file = join(mkdtempSync(join(scratch, 'c-')), 'docker-compose.yml');
+  writeFileSync(file, stringify(compose));
+  return file;
+}
+
+describe('tools/deploy-check.sh', () => {
+  it('passes on the repository: compose config, kustomize build + Kubernetes schema, Dockerfile lint', { timeout: 300_000 }, () => {
+    const r = deployCheck();
+    expect(r.out).toContain('== compose');
+    expect(r.out).toContain('== k8s');
+    expect(r.out).toContain('== dockerfile');
+    expect(r.out, r.out).toMatch(/deploy-check: OK \(3 checks\)/);
+    expect(r.status, r.out).toBe(0);
+  });
+
+  describe('rejects a broken docker-compose.yml', () => {
+    const only = { DEPLOY_CHECK_ONLY: 'compose' };
+
+    it('a service without a healthcheck', { timeout: 120_000 }, () => {
+      const file = composeVariant((c) => delete c.services.redis.healthcheck);
+      const r = deployCheck({ ...only, DEPLOY_CHECK_COMPOSE_FILE: file });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('service "redis" has no healthcheck');
+      // and whoever waits for redis is told it can never become healthy
+      expect(r.out).toContain('waits for redis to be healthy, but redis has no healthcheck');
+    });
+
+    it('a depends_on that does not wait for service_healthy', { timeout: 120_000 }, () => {
+      const file = composeVariant((c) => (c.services.kinesis.depends_on.kafka.condition = 'service_started'));
+      const r = deployCheck({ ...only, DEPLOY_CHECK_COMPOSE_FILE: file });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('depends_on kafka must use condition: service_healthy');
+    });
+
+    it('an ActiveMQ pair on two volumes instead of one', { timeout: 120_000 }, () => {
+      const file = composeVariant((c) => {
+        c.services['activemq-b'].volumes = c.services['activemq-b'].volumes.map((v: string) => v.replace(/^activemq-shared:/, 'activemq-b-data:'));
+        c.volumes['activemq-b-data'] = null;
+      });
+      const r = deployCheck({ ...only, DEPLOY_CHECK_COMPOSE_FILE: file });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('activemq-a and activemq-b must share exactly one named volume');
+    });
+
+    it('a file the Compose schema rejects (docker compose config)', { timeout: 120_000 }, () => {
+      const file = brokenCopy('docker-compose.yml', (t) => t.replace('      retries: 10\n', '      retrys: 10\n'));
+      const r = deployCheck({ ...only, DEPLOY_CHECK_COMPOSE_FILE: file });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('docker compose config rejected the file');
+      expect(r.out).toMatch(/retrys/);
+    });
+  });
+
+  describe('rejects broken Kubernetes manifests', () => {
+    const only = { DEPLOY_CHECK_ONLY: 'k8s' };
+
+    it('an unknown field (misspelt readinessProbe), which the JSON schema alone lets through', { timeout: 120_000 }, () => {
+      const dir = brokenK8s('sqs.yaml', (t) => t.replace('          readinessProbe:', '          readinesProbe:'));
+      const r = deployCheck({ ...only, DEPLOY_CHECK_K8S_DIR: dir });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toMatch(/Deployment\/sqs: unknown or mistyped field: .*readinesProbe/);
+    });
+
+    it('a wrongly typed field (schema)', { timeout: 120_000 }, () => {
+      const dir = brokenK8s('edge.yaml', (t) => t.replace('  replicas: 1\n', '  replicas: one\n'));
+      const r = deployCheck({ ...only, DEPLOY_CHECK_K8S_DIR: dir });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toMatch(/Deployment\/edge: schema: .*replicas must be integer/);
+    });
+
+    it('the ActiveMQ pair on a ReadWriteOnce claim', { timeout: 120_000 }, () => {
+      const dir = brokenK8s('activemq.yaml', (t) => t.replace('accessModes: ["ReadWriteMany"]', 'accessModes: ["ReadWriteOnce"]'));
+      const r = deployCheck({ ...only, DEPLOY_CHECK_K8S_DIR: dir });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('PersistentVolumeClaim/activemq-shared: accessModes must include ReadWriteMany');
+    });
+
+    it('a Service whose targetPort names no container port', { timeout: 120_000 }, () => {
+      const dir = brokenK8s('mq.yaml', (t) => t.replace('      targetPort: http', '      targetPort: htp'));
+      const r = deployCheck({ ...only, DEPLOY_CHECK_K8S_DIR: dir });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('Service/mq: targetPort "htp" is not a named port');
+    });
+  });
+
+  it('rejects a Dockerfile whose runtime runs as root without a HEALTHCHECK', { timeout: 120_000 }, () => {
+    const file = brokenCopy('Dockerfile', (t) => t.replace('USER node\n', '').replace(/HEALTHCHECK [^\n]*\\\n[^\n]*\n/, ''));
+    const r = deployCheck({ DEPLOY_CHECK_ONLY: 'dockerfile', DEPLOY_CHECK_DOCKERFILE: file });
+    expect(r.status, r.out).toBe(1);
+    expect(r.out).toContain('the runtime stage runs as root; add a non-root USER');
+    expect(r.out).toContain('the runtime stage has no HEALTHCHECK');
+  });
+
+  it('its fallback renderer (no kubectl/kustomize) also passes the real k8s/', { timeout: 120_000 }, () => {
+    const r = deployCheck({ DEPLOY_CHECK_ONLY: 'k8s', DEPLOY_CHECK_RENDERER: 'node' });
+    expect(r.out).toContain('built-in renderer');
+    expect(r.status, r.out).toBe(0);
+  });
+
+  it.skipIf(!hasCommand('kubectl'))('its fallback renderer gives what kubectl kustomize gives', { timeout: 120_000 }, () => {
+    const kubectl = spawnSync('kubectl', ['kustomize', join(ROOT, 'k8s')], { encoding: 'utf8' });
+    expect(kubectl.status, kubectl.stderr).toBe(0);
+    // the script's embedded Node program, run in render mode
+    const script = readFileSync(SCRIPT, 'utf8');
+    const program = /cat > "\$WORK\/check\.mjs" <<'NODE'\n([\s\S]*?)\nNODE\n/.exec(script)?.[1];
+    expect(program).toBeDefined();
+    const dir = mkdtempSync(join(ROOT, 'tmp', 'deploy-check-spec-'));
+    try {
+      writeFileSync(join(dir, 'check.mjs'), program ?? '');
+      const node = spawnSync(process.execPath, [join(dir, 'check.mjs'), 'render', join(ROOT, 'k8s')], { cwd: ROOT, encoding: 'utf8' });
+      expect(node.status, node.stderr).toBe(0);
+      const load = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+      const ours = load(node.stdout);
+      const theirs = load(kubectl.stdout);
+      expect(ours.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(theirs.map((o) => `${o.kind}/${o.metadata.name}`));
+      const differing = ours.filter((o, i) => !isDeepStrictEqual(o, theirs[i])).map((o) => `${o.kind}/${o.metadata.name}`);
+      expect(differing).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('deploy/healthcheck.mjs (the image HEALTHCHECK)', () => {
+  let server: Server;
+  let port: number;
+  let status = 200;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      res.statusCode = req.url === '/health' ? status : 404;
+      res.end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  // asynchronous: the server runs in this process and must keep answering while the probe runs
+  const probe = (env: Record<string, string>) =>
+    new Promise<number>((done) => {
+      execFile(process.execPath, [join(ROOT, 'deploy/healthcheck.mjs')], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 }, (error) =>
+        done(error ? Number((error as { code?: unknown }).code ?? 1) : 0),
+      );
+    });
+
+  it('exits 0 on 200, 1 on 503 and 1 when nothing listens', async () => {
+    status = 200;
+    expect(await probe({ APP: 'sqs', SQS_PORT: String(port) })).toBe(0);
+    status = 503;
+    expect(await probe({ APP: 'sqs', SQS_PORT: String(port) })).toBe(1);
+    status = 200;
+    expect(await probe({ APP: 'edge', WHARF_HEALTH_PORT: String(port) })).toBe(0);
+    expect(await probe({ APP: 'sqs', SQS_PORT: '1' })).toBe(1); // connection refused
+    expect(await probe({ APP: 'nope' })).toBe(1);
+  });
+});
