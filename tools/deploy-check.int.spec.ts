@@ -2,10 +2,10 @@
 // run it on the repo's files (must pass) and on broken copies (must fail, and say why), so the check itself
 // is known to bite. They also compare its fallback kustomize renderer with kubectl's, and run the container
 // health check script against a real HTTP server.
-import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, Socket, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -225,5 +225,101 @@ describe('deploy/healthcheck.mjs (the image HEALTHCHECK)', () => {
     expect(await probe({ APP: 'edge', WHARF_HEALTH_PORT: String(port) })).toBe(0);
     expect(await probe({ APP: 'sqs', SQS_PORT: '1' })).toBe(1); // connection refused
     expect(await probe({ APP: 'nope' })).toBe(1);
+  });
+});
+
+// deploy/activemq/broker.xml is what both containers of the pair load. No Docker here, but the same ActiveMQ
+// Classic (6.1.x) runs from the Maven jars tools/brokers fetches: start two brokers from this very file (only
+// paths and ports rewritten), and check that Spring/xbean accepts it, that they form an active/standby pair on
+// the shared KahaDB, that deploy/activemq/healthcheck.sh calls both healthy, and that the standby takes over.
+const ACTIVEMQ_LIB = join(ROOT, 'tools/brokers/activemq/lib');
+const haveActiveMqJars = existsSync(ACTIVEMQ_LIB) && readdirSync(ACTIVEMQ_LIB).some((f) => f.startsWith('activemq-broker-'));
+const haveJava = spawnSync('java', ['-version'], { encoding: 'utf8' }).status === 0;
+
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<TcpServer>((ok) => {
+      const s = createTcpServer();
+      s.listen(0, '127.0.0.1', () => ok(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+  return ports;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!haveActiveMqJars || !haveJava)('deploy/activemq (the pair\'s broker.xml and healthcheck.sh) on ActiveMQ from jars', () => {
+  const brokers: ChildProcess[] = [];
+  afterAll(async () => {
+    for (const b of brokers) if (b.exitCode === null && b.signalCode === null) b.kill('SIGKILL');
+    await sleep(200);
+  });
+
+  const health = (port: number, log: string) =>
+    new Promise<number>((done) => {
+      execFile('bash', [join(ROOT, 'deploy/activemq/healthcheck.sh')], { env: { PATH: process.env.PATH ?? '', ACTIVEMQ_HEALTH_PORT: String(port), ACTIVEMQ_HEALTH_LOG: log }, timeout: 10_000 }, (error) =>
+        done(error ? Number((error as { code?: unknown }).code ?? 1) : 0),
+      );
+    });
+  const portOpen = (port: number) =>
+    new Promise<boolean>((done) => {
+      const sock = new Socket();
+      sock.once('connect', () => (sock.destroy(), done(true)));
+      sock.once('error', () => done(false));
+      sock.connect(port, '127.0.0.1');
+    });
+  async function until(what: string, cond: () => Promise<boolean>, ms: number, log?: string): Promise<void> {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (await cond()) return;
+      await sleep(250);
+    }
+    throw new Error(`timed out waiting for ${what}${log && existsSync(log) ? `\n${readFileSync(log, 'utf8').slice(-3000)}` : ''}`);
+  }
+
+  it('loads in ActiveMQ, forms an active/standby pair on the shared KahaDB, and the standby takes over', { timeout: 180_000 }, async () => {
+    const xml = readFileSync(join(ROOT, 'deploy/activemq/broker.xml'), 'utf8');
+    const dir = mkdtempSync(join(scratch, 'amq-'));
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    const start = async (name: string) => {
+      const ports = await freePorts(5);
+      let conf = xml
+        .replace(/(<kahaDB directory=")[^"]*"/, `$1${join(shared, 'kahadb')}"`)
+        .replace(/(dataDirectory=")[^"]*"/, `$1${join(dir, name, 'data')}"`);
+      const connectorPorts = [...xml.matchAll(/0\.0\.0\.0:(\d+)/g)].map((m) => m[1]);
+      expect(connectorPorts).toHaveLength(5);
+      connectorPorts.forEach((p, i) => (conf = conf.replace(`0.0.0.0:${p}`, `127.0.0.1:${ports[i]}`)));
+      expect(conf).toContain(`<kahaDB directory="${join(shared, 'kahadb')}"`);
+      expect(conf).toContain(`dataDirectory="${join(dir, name, 'data')}"`);
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'broker.xml'), conf);
+      const log = join(dir, name, 'out.log');
+      const out = openSync(log, 'w');
+      const child = spawn(
+        'java',
+        ['-Xms64m', '-Xmx256m', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${join(ROOT, 'tools/brokers/activemq/log4j2.properties')}`, `-Dactivemq.base=${join(dir, name)}`, `-Dactivemq.data=${join(dir, name, 'data')}`, '-cp', `${ACTIVEMQ_LIB}/*`, 'org.apache.activemq.console.command.ShellCommand', 'start', `xbean:file:${join(dir, name, 'broker.xml')}`],
+        { stdio: ['ignore', out, out] },
+      );
+      brokers.push(child);
+      return { child, openwire: ports[0], log };
+    };
+
+    const a = await start('a');
+    await until('broker a to become active (OpenWire port open)', () => portOpen(a.openwire), 90_000, a.log);
+    expect(await health(a.openwire, a.log)).toBe(0);
+    expect(existsSync(join(shared, 'kahadb', 'lock'))).toBe(true);
+
+    const b = await start('b');
+    await until('broker b to wait for the lock as a standby', async () => /waiting a lock to be acquired/.test(readFileSync(b.log, 'utf8')), 90_000, b.log);
+    expect(await portOpen(b.openwire)).toBe(false); // a standby opens no port
+    expect(await health(b.openwire, b.log)).toBe(0); // ... and is healthy all the same
+
+    a.child.kill('SIGKILL');
+    await until('broker b to take over (OpenWire port open)', () => portOpen(b.openwire), 60_000, b.log);
+    expect(await health(b.openwire, b.log)).toBe(0);
+    expect(await health(a.openwire, join(dir, 'nothing.log'))).toBe(1); // a dead broker is not healthy
   });
 });
