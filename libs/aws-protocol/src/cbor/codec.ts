@@ -10,10 +10,10 @@ const { addExtension, Decoder, Encoder } = require('cbor-x') as typeof import('c
 addExtension({
   Class: Date,
   tag: 1,
-  encode(date: Date, encode: (v: bigint) => Uint8Array) {
+  encode(date: Date, encode: (v: bigint | number) => Uint8Array) {
     return encode(BigInt(date.getTime()));
   },
-  decode(value: bigint) {
+  decode(value: bigint | number) {
     return new Date(Number(value));
   },
 });
