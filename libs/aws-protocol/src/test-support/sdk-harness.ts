@@ -55,7 +55,8 @@ export function toHttpRequestLike(req: HttpRequest): HttpRequestLike {
         ? Buffer.alloc(0)
         : typeof body === 'string'
           ? Buffer.from(body, 'utf8')
-          : Buffer.from(body as Uint8Array),
+          : // Copy the bytes: Buffer.from(adapter) would call the SDK's JsonBytesStringAdapter.valueOf().
+            Buffer.from(new Uint8Array((body as Uint8Array).buffer, (body as Uint8Array).byteOffset, (body as Uint8Array).byteLength)),
   };
 }
 
