@@ -124,6 +124,19 @@ describe('tools/deploy-check.sh', () => {
     });
   });
 
+  it.skipIf(!existsSync('/usr/lib/rabbitmq/lib') || !hasCommand('escript'))(
+    'rejects a RabbitMQ config key or plugin that RabbitMQ does not know (its own schemas)',
+    { timeout: 120_000 },
+    () => {
+      const conf = brokenCopy('deploy/rabbitmq/wharf.conf', (t) => t.replace('mqtt.allow_anonymous', 'mqtt.alow_anonymous'));
+      const plugins = brokenCopy('deploy/rabbitmq/enabled_plugins', (t) => t.replace('rabbitmq_mqtt', 'rabbitmq_mqttt'));
+      const r = deployCheck({ DEPLOY_CHECK_ONLY: 'compose', DEPLOY_CHECK_RABBITMQ_CONF: conf, DEPLOY_CHECK_RABBITMQ_PLUGINS: plugins });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('unknown variable: mqtt.alow_anonymous');
+      expect(r.out).toContain('no such plugin rabbitmq_mqttt');
+    },
+  );
+
   describe('rejects broken Kubernetes manifests', () => {
     const only = { DEPLOY_CHECK_ONLY: 'k8s' };
 

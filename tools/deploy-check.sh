@@ -9,7 +9,10 @@
 #               the KahaDB of deploy/activemq/broker.xml (well-formed, shared-file-locker), Redis has AOF on a
 #               volume, Kafka is KRaft with a valid CLUSTER_ID, RabbitMQ gets its plugins, every app is built
 #               from ./Dockerfile with APP, bind-mounted files exist, no host port is published twice, and
-#               every service host named in a URL is a compose service.
+#               every service host named in a URL is a compose service. Where Debian's rabbitmq-server is
+#               installed (it is on this machine kind), deploy/rabbitmq/wharf.conf goes through RabbitMQ's own
+#               config schemas (cuttlefish, via escript): unknown keys and bad values fail; and every plugin in
+#               deploy/rabbitmq/enabled_plugins must exist. (Those schemas are 3.10's; the image runs 3.13.)
 #   k8s         k8s/: rendered with `kubectl kustomize` (or `kustomize build`, else a small built-in renderer
 #               for the subset k8s/kustomization.yaml uses), then every object is validated against the
 #               Kubernetes OpenAPI schema (npm `kubernetes-models`: types, formats, required fields) and
@@ -28,6 +31,7 @@
 #   DEPLOY_CHECK_ONLY=compose,k8s,dockerfile   which checks to run (default: all)
 #   DEPLOY_CHECK_COMPOSE_FILE, DEPLOY_CHECK_K8S_DIR, DEPLOY_CHECK_DOCKERFILE   files to check instead of the repo's
 #                                              (the build context and compose project directory stay the repo)
+#   DEPLOY_CHECK_RABBITMQ_CONF, DEPLOY_CHECK_RABBITMQ_PLUGINS                  RabbitMQ files for the schema check
 #   DEPLOY_CHECK_RENDERER=auto|kubectl|kustomize|node                         how to render k8s/ (default auto)
 #   DEPLOY_CHECK_NO_INSTALL=1                                                  never apt-get install docker-compose
 # Exit status: 0 when every selected check passes, 1 otherwise (each failure is printed as "FAIL [check] ...").
@@ -40,6 +44,8 @@ K8S_DIR=$(realpath -m "${DEPLOY_CHECK_K8S_DIR:-$ROOT/k8s}")
 DOCKERFILE=$(realpath -m "${DEPLOY_CHECK_DOCKERFILE:-$ROOT/Dockerfile}")
 ONLY=",${DEPLOY_CHECK_ONLY:-compose,k8s,dockerfile},"
 RENDERER=${DEPLOY_CHECK_RENDERER:-auto}
+RABBITMQ_CONF=$(realpath -m "${DEPLOY_CHECK_RABBITMQ_CONF:-$ROOT/deploy/rabbitmq/wharf.conf}")
+RABBITMQ_PLUGINS=$(realpath -m "${DEPLOY_CHECK_RABBITMQ_PLUGINS:-$ROOT/deploy/rabbitmq/enabled_plugins}")
 
 mkdir -p "$ROOT/tmp"
 # inside the repo so that the helper and the generated TypeScript resolve the repo's node_modules
@@ -622,6 +628,50 @@ compose_cmd() {
   COMPOSE=(docker-compose)
 }
 
+cat > "$WORK/rabbitmq-conf.escript" <<'ERLANG'
+%% deploy-check: RabbitMQ's cuttlefish schemas applied to a .conf file, and enabled_plugins against the plugins
+%% that exist. Args: PluginsDir ConfFile EnabledPluginsFile
+main([PluginsDir, ConfFile, PluginsFile]) ->
+    logger:set_primary_config(level, none), % cuttlefish also logs each error; the errorlist below says it once
+    [code:add_patha(E) || E <- filelib:wildcard(PluginsDir ++ "/*/ebin")],
+    Schemas = filelib:wildcard(PluginsDir ++ "/*/priv/schema/*.schema")
+        ++ filelib:wildcard(PluginsDir ++ "/cuttlefish-*/priv/*.schema"),
+    Conf = cuttlefish_conf:files([ConfFile]),
+    ConfOk = case Conf of
+        {errorlist, E1} -> [io:format("  error: ~s: ~s~n", [ConfFile, cuttlefish_error:xlate(X)]) || X <- E1], false;
+        _ ->
+            case cuttlefish_generator:map(cuttlefish_schema:files(Schemas), Conf) of
+                {error, _Phase, {errorlist, Errs}} ->
+                    [io:format("  error: ~s: ~s~n", [ConfFile, cuttlefish_error:xlate(X)]) || X <- Errs], false;
+                L when is_list(L) -> true
+            end
+    end,
+    Known = [list_to_atom(re:replace(filename:basename(D), "-[0-9][0-9.]*$", "", [{return, list}]))
+             || D <- filelib:wildcard(PluginsDir ++ "/*")],
+    PluginsOk = case file:consult(PluginsFile) of
+        {ok, [Plugins]} when is_list(Plugins) ->
+            Missing = [P || P <- Plugins, not lists:member(P, Known)],
+            [io:format("  error: ~s: no such plugin ~p~n", [PluginsFile, P]) || P <- Missing],
+            Missing =:= [];
+        Other -> io:format("  error: ~s is not one Erlang list term: ~p~n", [PluginsFile, Other]), false
+    end,
+    halt(case ConfOk andalso PluginsOk of true -> 0; false -> 1 end).
+ERLANG
+
+check_rabbitmq_conf() {
+  local plugins
+  plugins=$(find /usr/lib/rabbitmq/lib -maxdepth 2 -type d -name plugins -path '*rabbitmq_server-*' 2>/dev/null | sort -V | tail -1)
+  if [ -z "$plugins" ] || ! command -v escript >/dev/null 2>&1; then
+    say "  note: Debian's rabbitmq-server is not installed; deploy/rabbitmq/wharf.conf not checked against RabbitMQ's schemas"
+    return 0
+  fi
+  say "  RabbitMQ config schemas ($(basename "$(dirname "$plugins")")): ${RABBITMQ_CONF#"$ROOT/"}, ${RABBITMQ_PLUGINS#"$ROOT/"}"
+  escript "$WORK/rabbitmq-conf.escript" "$plugins" "$RABBITMQ_CONF" "$RABBITMQ_PLUGINS" 2>"$WORK/escript.log" </dev/null || {
+    grep -v '^=ERROR REPORT\|^$' "$WORK/escript.log" | sed 's/^/    /' | head -20
+    return 1
+  }
+}
+
 check_compose() {
   say "== compose: $COMPOSE_FILE"
   local ok=0
@@ -643,6 +693,10 @@ check_compose() {
   fi
   if ! node "$WORK/check.mjs" compose "$COMPOSE_FILE" "$ROOT"; then
     fail compose "structural checks failed"
+    ok=1
+  fi
+  if ! check_rabbitmq_conf; then
+    fail compose "RabbitMQ rejects deploy/rabbitmq/wharf.conf or enabled_plugins"
     ok=1
   fi
   [ $ok -eq 0 ] && say "  ok"
