@@ -13,6 +13,7 @@ export const KinesisErrors = {
     new AwsError('ResourceNotFoundException', `Could not find shard ${shard} in stream ${name} under account ${account}.`),
   shardDoesNotExist: (index: number, name: string, account: string) =>
     new AwsError('ResourceNotFoundException', `Shard ${shardId(index)} in stream ${name} under account ${account} does not exist`),
+  resourceNotFoundPolicy: (arn: string) => new AwsError('ResourceNotFoundException', `No resource policy found for resource ${arn}.`),
   consumerNotFound: (what: string) => new AwsError('ResourceNotFoundException', `Consumer ${what} not found.`),
   invalidArgument: (message: string) => new AwsError('InvalidArgumentException', message),
   validation: (message: string) => new AwsError('ValidationException', message),

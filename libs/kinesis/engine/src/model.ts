@@ -74,11 +74,12 @@ export interface StreamMeta {
   maxRecordSizeKiB: number;
   warmThroughputMiBps?: number;
   recordDistributionStrategy?: 'AUTO' | 'USER_PARTITION_KEY';
-  policy?: string;
+  /** Resource policies by ARN (the stream's or one of its consumers'). */
+  policies?: Record<string, string>;
   /** Times of UpdateShardCount calls (the 10-per-24-hours limit). */
   scalingHistory: number[];
   pending?: PendingReshard;
-  /** Bumped on every change that moves writes (routing); puts admitted under an old version are re-routed. */
+  /** Bumped by the store on every change; a put routed under an older version is routed again. */
   version: number;
 }
 

@@ -84,8 +84,8 @@ export interface MetadataStore {
   create(meta: StreamMeta): Promise<boolean>;
   /**
    * Atomic read-modify-write: `mutate` changes the document it is given (it may run more than once when
-   * another process changed the stream meanwhile) and may throw to abort. Returns its result and the
-   * stored document; throws `notFound()` when the stream is gone.
+   * another process changed the stream meanwhile) and may throw to abort. The store bumps `version` on
+   * every write. Returns its result and the stored document; throws `notFound()` when the stream is gone.
    */
   update<T>(key: StreamKey, mutate: (meta: StreamMeta) => T, notFound: () => Error): Promise<{ result: T; meta: StreamMeta }>;
   remove(key: StreamKey): Promise<void>;

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- tests assert on SDK shapes whose members are all optional */
 import { describe, expect, it } from 'vitest';
 import { evenHashRanges, MAX_HASH_KEY, partitionKeyHash } from './hash-keys';
 import type { ShardMeta, StreamMeta } from './model';

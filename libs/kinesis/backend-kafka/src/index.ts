@@ -1,0 +1,2 @@
+export * from './kafka-record-log';
+export * from './redis-metadata';

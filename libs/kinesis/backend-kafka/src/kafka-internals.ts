@@ -1,0 +1,86 @@
+/**
+ * kafkajs has no public single-partition fetch, nor a way to refresh a producer's metadata. Both live on its
+ * Cluster object, which `Kafka` builds privately (symbol `private:Kafka:createCluster`) and hands to the
+ * producer factory (`kafkajs/src/producer`). kafkajs 2.2.4 is the last release, so these internals are frozen;
+ * the types below describe just what Wharf uses.
+ */
+import type { Kafka, Producer } from 'kafkajs';
+
+export interface KafkaMessage {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface FetchPartitionResponse {
+  partition: number;
+  errorCode: number;
+  highWatermark: string;
+  lastStartOffset: string;
+  messages: KafkaMessage[];
+}
+
+export interface KafkaBroker {
+  fetch(request: {
+    replicaId: number;
+    isolationLevel: number;
+    maxWaitTime: number;
+    minBytes: number;
+    maxBytes: number;
+    topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }> }>;
+  }): Promise<{ responses: Array<{ topicName: string; partitions: FetchPartitionResponse[] }> }>;
+  listOffsets(request: {
+    replicaId?: number;
+    isolationLevel: number;
+    topics: Array<{ topic: string; partitions: Array<{ partition: number; timestamp: number | string }> }>;
+  }): Promise<{ responses: Array<{ topic: string; partitions: Array<{ partition: number; offset: string; errorCode: number }> }> }>;
+}
+
+export interface KafkaCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  isConnected(): boolean;
+  refreshMetadata(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(query: { nodeId: string }): Promise<KafkaBroker>;
+}
+
+export function createCluster(kafka: Kafka, options: { maxInFlightRequests?: number; metadataMaxAge?: number }): KafkaCluster {
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (!symbol) throw new Error('this kafkajs version has no private cluster factory (expected kafkajs 2.2.x)');
+  const Emitter = require('kafkajs/src/instrumentation/emitter');
+  const factory = (kafka as unknown as Record<symbol, (o: object) => KafkaCluster>)[symbol];
+  return factory({
+    allowAutoTopicCreation: false,
+    isolationLevel: 1,
+    instrumentationEmitter: new Emitter(),
+    ...(options.maxInFlightRequests ? { maxInFlightRequests: options.maxInFlightRequests } : {}),
+    ...(options.metadataMaxAge ? { metadataMaxAge: options.metadataMaxAge } : {}),
+  });
+}
+
+export function createProducerOn(
+  cluster: KafkaCluster,
+  options: { logger: unknown; idempotent: boolean; retries: number },
+): Producer {
+  const createProducer = require('kafkajs/src/producer');
+  const Emitter = require('kafkajs/src/instrumentation/emitter');
+  const { DefaultPartitioner } = require('kafkajs/src/producer/partitioners');
+  return createProducer({
+    cluster,
+    logger: options.logger,
+    createPartitioner: DefaultPartitioner,
+    idempotent: options.idempotent,
+    retry: { retries: options.retries },
+    instrumentationEmitter: new Emitter(),
+  }) as Producer;
+}
+
+/** kafkajs's logger object (what `createProducer` expects), built the way `new Kafka()` builds it. */
+export function kafkajsLogger(kafka: Kafka): unknown {
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:logger');
+  return symbol ? (kafka as unknown as Record<symbol, unknown>)[symbol] : undefined;
+}

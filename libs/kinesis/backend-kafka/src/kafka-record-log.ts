@@ -1,0 +1,294 @@
+import { Kafka, logLevel as KafkaLogLevel, type Admin, type LogEntry, type Producer } from 'kafkajs';
+import type { AppendEntry, ReadOptions, ReadResult, RecordLog, StoredRecord } from '@wharf/kinesis-engine';
+import { createCluster, createProducerOn, kafkajsLogger, type KafkaBroker, type KafkaCluster } from './kafka-internals';
+
+export interface KafkaRecordLogOptions {
+  brokers: string[];
+  clientId?: string;
+  /** Replication factor of new topics (1 on a single broker). */
+  replicationFactor?: number;
+  /** Largest record batch a topic accepts (records up to 10 MiB, many per PutRecords). */
+  maxMessageBytes?: number;
+  /** Most bytes one coalesced produce request carries. */
+  maxProduceBytes?: number;
+  log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
+}
+
+interface PendingAppend {
+  topic: string;
+  entries: AppendEntry[];
+  bytes: number;
+  resolve(offsets: number[]): void;
+  reject(error: unknown): void;
+}
+
+const LATEST = -1;
+const EARLIEST = -2;
+
+/**
+ * Kinesis records in Kafka: a topic per stream, a partition per shard, the partition key as the record key,
+ * the arrival time as the record timestamp.
+ *
+ * Writes: one idempotent producer, acks=all, with concurrent appends coalesced into one produce request while
+ * the previous one is in flight (natural batching: kafkajs sends each send() as its own request).
+ * Reads: a Fetch straight to the partition leader at an offset on kafkajs's Cluster (no consumer group, no
+ * join, nothing cached per reader), and ListOffsets for watermarks and timestamps.
+ */
+export class KafkaRecordLog implements RecordLog {
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private readonly produceCluster: KafkaCluster;
+  private readonly readCluster: KafkaCluster;
+  private readonly producer: Producer;
+  private readonly queue: PendingAppend[] = [];
+  private flushing = false;
+  private readonly knownTopics = new Set<string>();
+
+  constructor(private readonly options: KafkaRecordLogOptions) {
+    const log = options.log;
+    this.kafka = new Kafka({
+      brokers: options.brokers,
+      clientId: options.clientId ?? 'wharf-kinesis',
+      logLevel: KafkaLogLevel.WARN,
+      logCreator: () => (entry: LogEntry) => {
+        const { message, ...extra } = entry.log;
+        // Out-of-range fetches and coordinator warm-up are expected and handled here.
+        if (/^\[Connection\] Response/.test(message) || entry.level > KafkaLogLevel.WARN) return;
+        log?.(entry.level <= KafkaLogLevel.ERROR ? 'error' : 'warn', `kafkajs: ${message}`, extra);
+      },
+    });
+    this.admin = this.kafka.admin();
+    this.produceCluster = createCluster(this.kafka, { maxInFlightRequests: 1 });
+    this.readCluster = createCluster(this.kafka, {});
+    this.producer = createProducerOn(this.produceCluster, { logger: kafkajsLogger(this.kafka), idempotent: true, retries: 10 });
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.admin.connect(), this.producer.connect(), this.readCluster.connect()]);
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect(), this.readCluster.disconnect()]);
+  }
+
+  /** Health: the broker answers a metadata request. */
+  async ping(): Promise<{ brokers: number }> {
+    const cluster = await this.admin.describeCluster();
+    return { brokers: cluster.brokers.length };
+  }
+
+  async createTopic(topic: string, partitions: number, retentionMs: number): Promise<void> {
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          numPartitions: partitions,
+          replicationFactor: this.options.replicationFactor ?? 1,
+          configEntries: [
+            { name: 'retention.ms', value: String(retentionMs) },
+            { name: 'retention.bytes', value: '-1' },
+            { name: 'cleanup.policy', value: 'delete' },
+            { name: 'max.message.bytes', value: String(this.options.maxMessageBytes ?? 32 * 1024 * 1024) },
+            { name: 'message.timestamp.type', value: 'CreateTime' },
+            { name: 'message.timestamp.after.max.ms', value: String(Number.MAX_SAFE_INTEGER) },
+            { name: 'message.timestamp.before.max.ms', value: String(Number.MAX_SAFE_INTEGER) },
+          ],
+        },
+      ],
+    });
+    await this.refresh(topic);
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    try {
+      await this.admin.deleteTopics({ topics: [topic] });
+    } catch (error) {
+      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+    }
+    this.knownTopics.delete(topic);
+  }
+
+  async ensurePartitions(topic: string, total: number): Promise<void> {
+    const current = await this.partitionCount(topic);
+    if (current < total) {
+      try {
+        await this.admin.createPartitions({ topicPartitions: [{ topic, count: total }] });
+      } catch (error) {
+        // Another process grew it meanwhile.
+        if ((await this.partitionCount(topic)) < total) throw error;
+      }
+    }
+    // Wait until the new partitions have leaders, then make both clusters see them.
+    for (let i = 0; i < 50; i++) {
+      const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      const parts = meta.topics[0]?.partitions ?? [];
+      if (parts.length >= total && parts.every((p) => p.leader >= 0)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.refresh(topic, true);
+  }
+
+  async setRetention(topic: string, retentionMs: number): Promise<void> {
+    await this.admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: 2 /* TOPIC */, name: topic, configEntries: [{ name: 'retention.ms', value: String(retentionMs) }] }],
+    });
+  }
+
+  // --- writes -------------------------------------------------------------------------------------------
+
+  append(topic: string, entries: AppendEntry[]): Promise<number[]> {
+    const bytes = entries.reduce((n, e) => n + e.data.length + e.partitionKey.length + 64, 0);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ topic, entries, bytes, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const limit = this.options.maxProduceBytes ?? 8 * 1024 * 1024;
+        const batch: PendingAppend[] = [];
+        let size = 0;
+        while (this.queue.length > 0 && (batch.length === 0 || size + this.queue[0].bytes <= limit)) {
+          const next = this.queue.shift() as PendingAppend;
+          batch.push(next);
+          size += next.bytes;
+        }
+        try {
+          const offsets = await this.produce(batch);
+          batch.forEach((p, i) => p.resolve(offsets[i]));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** One produce request for several appends; offsets come back per append, in entry order. */
+  private async produce(batch: PendingAppend[]): Promise<number[][]> {
+    for (const topic of new Set(batch.map((p) => p.topic))) {
+      const needed = Math.max(...batch.filter((p) => p.topic === topic).flatMap((p) => p.entries.map((e) => e.partition))) + 1;
+      await this.ensureKnown(this.produceCluster, topic, needed);
+    }
+    const byTopic = new Map<string, Array<{ partition: number; key: string; value: Buffer; timestamp: string }>>();
+    for (const p of batch) {
+      let messages = byTopic.get(p.topic);
+      if (!messages) byTopic.set(p.topic, (messages = []));
+      for (const e of p.entries) {
+        messages.push({
+          partition: e.partition,
+          key: e.partitionKey,
+          value: Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength),
+          timestamp: String(e.timestamp),
+        });
+      }
+    }
+    const results = await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    const next = new Map<string, number>();
+    for (const r of results) next.set(`${r.topicName}\u0000${r.partition}`, Number(r.baseOffset));
+    return batch.map((p) =>
+      p.entries.map((e) => {
+        const key = `${p.topic}\u0000${e.partition}`;
+        const offset = next.get(key);
+        if (offset === undefined) throw new Error(`Kafka did not acknowledge ${p.topic}/${e.partition}`);
+        next.set(key, offset + 1);
+        return offset;
+      }),
+    );
+  }
+
+  // --- reads --------------------------------------------------------------------------------------------
+
+  async read(topic: string, partition: number, offset: number, options: ReadOptions): Promise<ReadResult> {
+    const broker = await this.leader(topic, partition);
+    let from = offset;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await broker.fetch({
+          replicaId: -1,
+          isolationLevel: 1,
+          maxWaitTime: options.maxWaitMs,
+          minBytes: options.maxWaitMs > 0 ? 1 : 0,
+          maxBytes: options.maxBytes,
+          topics: [{ topic, partitions: [{ partition, fetchOffset: String(from), maxBytes: options.maxBytes }] }],
+        });
+        const p = response.responses[0].partitions[0];
+        const records: StoredRecord[] = [];
+        for (const m of p.messages) {
+          const o = Number(m.offset);
+          if (o < from) continue; // a batch can start before the requested offset
+          records.push({
+            offset: o,
+            timestamp: Number(m.timestamp),
+            partitionKey: m.key ? m.key.toString('utf8') : '',
+            data: m.value ?? Buffer.alloc(0),
+          });
+          if (records.length >= options.maxRecords) break;
+        }
+        return { records, highWatermark: Number(p.highWatermark), logStartOffset: Number(p.lastStartOffset) };
+      } catch (error) {
+        if ((error as { type?: string }).type !== 'OFFSET_OUT_OF_RANGE' || attempt > 2) throw error;
+        const { low, high } = await this.watermarks(topic, partition);
+        if (from < low) from = low; // trimmed by retention: start at the oldest record kept
+        else return { records: [], highWatermark: high, logStartOffset: low }; // past the end
+      }
+    }
+  }
+
+  async watermarks(topic: string, partition: number): Promise<{ low: number; high: number }> {
+    const [low, high] = await Promise.all([this.listOffset(topic, partition, EARLIEST), this.listOffset(topic, partition, LATEST)]);
+    return { low, high };
+  }
+
+  async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number> {
+    const offset = await this.listOffset(topic, partition, timestamp);
+    return offset >= 0 ? offset : this.listOffset(topic, partition, LATEST);
+  }
+
+  private async listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
+    const broker = await this.leader(topic, partition);
+    const response = await broker.listOffsets({ replicaId: -1, isolationLevel: 1, topics: [{ topic, partitions: [{ partition, timestamp }] }] });
+    return Number(response.responses[0].partitions[0].offset);
+  }
+
+  // --- metadata -----------------------------------------------------------------------------------------
+
+  private async partitionCount(topic: string): Promise<number> {
+    const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    return meta.topics[0]?.partitions.length ?? 0;
+  }
+
+  private async refresh(topic: string, force = false): Promise<void> {
+    for (const cluster of [this.produceCluster, this.readCluster]) {
+      await cluster.addTargetTopic(topic);
+      if (force) await cluster.refreshMetadata();
+    }
+    this.knownTopics.add(topic);
+  }
+
+  /** Makes sure `cluster` knows `topic` with at least `partitions` partitions (another process may have grown it). */
+  private async ensureKnown(cluster: KafkaCluster, topic: string, partitions: number): Promise<void> {
+    if (!this.knownTopics.has(topic)) await this.refresh(topic);
+    for (let i = 0; cluster.findTopicPartitionMetadata(topic).length < partitions; i++) {
+      if (i >= 20) throw new Error(`topic ${topic} has fewer than ${partitions} partitions`);
+      await cluster.refreshMetadata();
+      if (cluster.findTopicPartitionMetadata(topic).length < partitions) await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async leader(topic: string, partition: number): Promise<KafkaBroker> {
+    await this.ensureKnown(this.readCluster, topic, partition + 1);
+    const leaders = this.readCluster.findLeaderForPartitions(topic, [partition]);
+    const nodeId = Object.keys(leaders)[0];
+    return this.readCluster.findBroker({ nodeId });
+  }
+}

@@ -1,0 +1,120 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- tests assert on SDK shapes whose members are all optional */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Redis from 'ioredis';
+import { defaultEngineConfig, KinesisEngine, partitionKeyHash, systemClock, type Caller } from '@wharf/kinesis-engine';
+import { uniqueId } from '@wharf/testing';
+import { KafkaRecordLog } from './kafka-record-log';
+import { RedisKinesisMetadata } from './redis-metadata';
+
+/** The engine on its real backends (Kafka + Redis), without HTTP: semantics and broker I/O. */
+describe('kinesis engine on Kafka + Redis', () => {
+  const id = uniqueId('kb');
+  const caller: Caller = { account: '000000000000', region: 'us-east-1' };
+  let redis: Redis;
+  let log: KafkaRecordLog;
+  let engine: KinesisEngine;
+  const quiet = { warn: () => undefined, error: (o: object, m: string) => console.error(m, o) };
+
+  beforeAll(async () => {
+    redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    log = new KafkaRecordLog({ brokers: [process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092'] });
+    await log.connect();
+    const meta = new RedisKinesisMetadata(redis, `wharf:test:${id}`);
+    engine = new KinesisEngine({
+      config: defaultEngineConfig({ topicPrefix: `wharf.test.${id}`, reshardGraceMs: 300 }),
+      clock: systemClock,
+      store: meta,
+      log,
+      gate: meta,
+      logger: quiet,
+    });
+  });
+
+  afterAll(async () => {
+    for (const name of (await engine.ListStreams({}, caller)).StreamNames ?? []) await engine.DeleteStream({ StreamName: name, EnforceConsumerDeletion: true }, caller);
+    const keys = await redis.keys(`wharf:test:${id}*`);
+    if (keys.length) await redis.del(...keys);
+    await log.disconnect();
+    redis.disconnect();
+  });
+
+  async function readAll(stream: string, shard: string, type: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON') {
+    let it = (await engine.GetShardIterator({ StreamName: stream, ShardId: shard, ShardIteratorType: type }, caller)).ShardIterator;
+    const out = [];
+    for (let i = 0; it && i < 100; i++) {
+      const r = await engine.GetRecords({ ShardIterator: it, Limit: 1000 }, caller);
+      out.push(...(r.Records ?? []));
+      if ((r.Records ?? []).length === 0 && r.NextShardIterator) break;
+      it = r.NextShardIterator;
+    }
+    return out;
+  }
+
+  it('routes by MD5, keeps per-shard order and seeks by sequence number', async () => {
+    await engine.CreateStream({ StreamName: 'orders', ShardCount: 3 }, caller);
+    const desc = (await engine.DescribeStream({ StreamName: 'orders' }, caller)).StreamDescription!;
+    expect(desc.StreamStatus).toBe('ACTIVE');
+    const put = await engine.PutRecords(
+      { StreamName: 'orders', Records: Array.from({ length: 30 }, (_, i) => ({ PartitionKey: `k${i % 7}`, Data: Buffer.from(`r${i}`) })) },
+      caller,
+    );
+    expect(put.FailedRecordCount).toBe(0);
+    put.Records!.forEach((r, i) => {
+      const h = partitionKeyHash(`k${i % 7}`);
+      const shard = desc.Shards!.find((s) => h >= BigInt(s.HashKeyRange!.StartingHashKey!) && h <= BigInt(s.HashKeyRange!.EndingHashKey!))!;
+      expect(r.ShardId).toBe(shard.ShardId);
+    });
+    const shard0 = put.Records![0].ShardId!;
+    const got = await readAll('orders', shard0);
+    const expected = put.Records!.map((r, i) => ({ ...r, data: `r${i}` })).filter((r) => r.ShardId === shard0);
+    expect(got.map((r) => Buffer.from(r.Data!).toString())).toEqual(expected.map((e) => e.data));
+    expect(got.map((r) => r.SequenceNumber)).toEqual(expected.map((e) => e.SequenceNumber));
+    const mid = expected[2].SequenceNumber!;
+    const at = await engine.GetShardIterator({ StreamName: 'orders', ShardId: shard0, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: mid }, caller);
+    expect((await engine.GetRecords({ ShardIterator: at.ShardIterator!, Limit: 1 }, caller)).Records![0].SequenceNumber).toBe(mid);
+    const after = await engine.GetShardIterator({ StreamName: 'orders', ShardId: shard0, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: mid }, caller);
+    expect((await engine.GetRecords({ ShardIterator: after.ShardIterator!, Limit: 1 }, caller)).Records![0].SequenceNumber).toBe(expected[3].SequenceNumber);
+  });
+
+  it('splits and merges: parents end with ChildShards, children take the writes', async () => {
+    await engine.CreateStream({ StreamName: 'resh', ShardCount: 2 }, caller);
+    await engine.PutRecord({ StreamName: 'resh', PartitionKey: 'a', Data: Buffer.from('before') }, caller);
+    const shards = (await engine.ListShards({ StreamName: 'resh' }, caller)).Shards!;
+    const s0 = shards[0];
+    const middle = (BigInt(s0.HashKeyRange!.StartingHashKey!) + BigInt(s0.HashKeyRange!.EndingHashKey!)) / 2n;
+    await engine.SplitShard({ StreamName: 'resh', ShardToSplit: s0.ShardId!, NewStartingHashKey: String(middle) }, caller);
+    for (let i = 0; i < 50 && (await engine.DescribeStreamSummary({ StreamName: 'resh' }, caller)).StreamDescriptionSummary!.StreamStatus !== 'ACTIVE'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const after = (await engine.DescribeStream({ StreamName: 'resh' }, caller)).StreamDescription!.Shards!;
+    expect(after.map((s) => s.ShardId)).toEqual(['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003']);
+    expect(after[0].SequenceNumberRange!.EndingSequenceNumber).toBeDefined();
+    expect(after[2].ParentShardId).toBe('shardId-000000000000');
+    let it = (await engine.GetShardIterator({ StreamName: 'resh', ShardId: s0.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }, caller)).ShardIterator;
+    const r = await engine.GetRecords({ ShardIterator: it!, Limit: 100 }, caller);
+    it = r.NextShardIterator;
+    const end = it ? await engine.GetRecords({ ShardIterator: it, Limit: 100 }, caller) : r;
+    expect(end.NextShardIterator).toBeUndefined();
+    expect(end.ChildShards!.map((c) => c.ShardId)).toEqual(['shardId-000000000002', 'shardId-000000000003']);
+
+    await engine.MergeShards({ StreamName: 'resh', ShardToMerge: 'shardId-000000000002', AdjacentShardToMerge: 'shardId-000000000003' }, caller);
+    for (let i = 0; i < 50 && (await engine.DescribeStreamSummary({ StreamName: 'resh' }, caller)).StreamDescriptionSummary!.StreamStatus !== 'ACTIVE'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const open = (await engine.ListShards({ StreamName: 'resh', ShardFilter: { Type: 'AT_LATEST' } }, caller)).Shards!;
+    expect(open.map((s) => s.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000004']);
+    expect(open[1].HashKeyRange).toEqual(s0.HashKeyRange);
+    const p = await engine.PutRecord({ StreamName: 'resh', PartitionKey: 'x', ExplicitHashKey: '0', Data: Buffer.from('y') }, caller);
+    expect(p.ShardId).toBe('shardId-000000000004');
+  });
+
+  it('throttles a PROVISIONED shard past 1000 records/s with per-entry errors', async () => {
+    await engine.CreateStream({ StreamName: 'hot', ShardCount: 1 }, caller);
+    const batch = () => ({ StreamName: 'hot', Records: Array.from({ length: 500 }, (_, i) => ({ PartitionKey: `p${i}`, Data: Buffer.from('x') })) });
+    const results = await Promise.all([1, 2, 3].map(() => engine.PutRecords(batch(), caller)));
+    const failed = results.reduce((n, r) => n + (r.FailedRecordCount ?? 0), 0);
+    expect(failed).toBeGreaterThan(0);
+    const codes = new Set(results.flatMap((r) => r.Records!.filter((e) => e.ErrorCode).map((e) => e.ErrorCode)));
+    expect([...codes]).toEqual(['ProvisionedThroughputExceededException']);
+  });
+});

@@ -1,0 +1,99 @@
+import type { KinesisEngineConfig } from './config';
+import { KinesisErrors } from './errors';
+import { parseKinesisArn, type StreamMeta } from './model';
+import type { Caller, Clock, MetadataStore, RecordLog, StreamKey, ThroughputGate } from './ports';
+import { ShardRouter } from './router';
+import { ShardIteratorCodec } from './shard-iterators';
+import { Constraints } from './validation';
+
+export interface EngineLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+interface CacheEntry {
+  meta: StreamMeta;
+  at: number;
+  router?: ShardRouter;
+}
+
+/** What every operation works with: configuration, clock, the three ports and a per-process metadata cache. */
+export class EngineContext {
+  readonly iterators: ShardIteratorCodec;
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    readonly config: KinesisEngineConfig,
+    readonly clock: Clock,
+    readonly store: MetadataStore,
+    readonly log: RecordLog,
+    readonly gate: ThroughputGate,
+    readonly logger: EngineLogger,
+  ) {
+    this.iterators = new ShardIteratorCodec(config.iteratorSecret);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /**
+   * The stream a call names, by StreamName (in the caller's account and region) or StreamARN. Adds the
+   * model's constraint violations to `c` and throws them (with any the caller collected before).
+   */
+  streamKey(input: { StreamName?: string; StreamARN?: string }, caller: Caller, c = new Constraints()): StreamKey {
+    c.streamName('streamName', input.StreamName).streamArn('streamARN', input.StreamARN);
+    c.throwIfAny();
+    if (input.StreamARN !== undefined) {
+      const arn = parseKinesisArn(input.StreamARN);
+      if (!arn || arn.consumer !== undefined) throw KinesisErrors.invalidArgument(`StreamARN ${input.StreamARN} is invalid.`);
+      if (input.StreamName !== undefined && input.StreamName !== arn.stream) {
+        throw KinesisErrors.invalidArgument(`StreamName ${input.StreamName} and StreamARN ${input.StreamARN} do not identify the same stream.`);
+      }
+      return { account: arn.account, region: arn.region, name: arn.stream };
+    }
+    if (input.StreamName === undefined) throw KinesisErrors.invalidArgument('Either StreamName or StreamARN must be provided.');
+    return { account: caller.account, region: caller.region, name: input.StreamName };
+  }
+
+  private cacheKey(key: StreamKey): string {
+    return `${key.account}/${key.region}/${key.name}`;
+  }
+
+  /** Metadata no older than `maxAgeMs` (0 = straight from the store). */
+  async load(key: StreamKey, maxAgeMs = 0): Promise<StreamMeta | undefined> {
+    const entry = this.cache.get(this.cacheKey(key));
+    if (entry && maxAgeMs > 0 && this.clock.now() - entry.at <= maxAgeMs) return entry.meta;
+    const meta = await this.store.get(key);
+    if (meta) this.remember(meta);
+    else this.cache.delete(this.cacheKey(key));
+    return meta;
+  }
+
+  async require(key: StreamKey, maxAgeMs = 0): Promise<StreamMeta> {
+    const meta = await this.load(key, maxAgeMs);
+    if (!meta) throw KinesisErrors.streamNotFound(key.name, key.account);
+    return meta;
+  }
+
+  remember(meta: StreamMeta): void {
+    this.cache.set(this.cacheKey(meta), { meta, at: this.clock.now() });
+  }
+
+  forget(key: StreamKey): void {
+    this.cache.delete(this.cacheKey(key));
+  }
+
+  router(meta: StreamMeta): ShardRouter {
+    const entry = this.cache.get(this.cacheKey(meta));
+    if (entry && entry.meta === meta) return (entry.router ??= new ShardRouter(meta));
+    return new ShardRouter(meta);
+  }
+
+  /** Atomic change of a stream's metadata (see MetadataStore.update); the result is cached. */
+  async update<T>(key: StreamKey, mutate: (meta: StreamMeta) => T): Promise<{ result: T; meta: StreamMeta }> {
+    const out = await this.store.update(key, mutate, () => KinesisErrors.streamNotFound(key.name, key.account));
+    this.remember(out.meta);
+    return out;
+  }
+}

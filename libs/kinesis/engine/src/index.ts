@@ -1,0 +1,14 @@
+export * from './config';
+export * from './context';
+export * from './errors';
+export * from './hash-keys';
+export * from './kinesis-engine';
+export * from './model';
+export * from './ports';
+export * from './resharding';
+export * from './router';
+export * from './sequence-numbers';
+export * from './shapes';
+export * from './shard-iterators';
+export * from './validation';
+export type { Subscription } from './ops/consumers';

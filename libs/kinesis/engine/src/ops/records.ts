@@ -1,0 +1,375 @@
+import type {
+  _Record,
+  GetRecordsInput,
+  GetRecordsOutput,
+  GetShardIteratorInput,
+  GetShardIteratorOutput,
+  PutRecordInput,
+  PutRecordOutput,
+  PutRecordsInput,
+  PutRecordsOutput,
+  PutRecordsResultEntry,
+} from '@aws-sdk/client-kinesis';
+import { AwsError } from '@wharf/aws-protocol';
+import { MiB } from '../config';
+import type { EngineContext } from '../context';
+import { KinesisErrors } from '../errors';
+import { parseHashKey, partitionKeyHash } from '../hash-keys';
+import { parseShardId, shardId, type ShardMeta, type StreamMeta } from '../model';
+import type { Caller, StoredRecord, StreamKey } from '../ports';
+import { decodeSequenceNumber, streamEpochOf } from '../sequence-numbers';
+import { ITERATOR_LIFETIME_MS } from '../shard-iterators';
+import { childShards, sequenceNumber, visibleShards } from '../shapes';
+import { Constraints } from '../validation';
+
+const MAX_PUT_RECORDS_BYTES = 10 * MiB;
+const MAX_GET_RECORDS_BYTES = 10 * MiB;
+const ITERATOR_TYPES = ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const;
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing
+
+interface PutEntry {
+  partitionKey: string;
+  data: Uint8Array;
+  explicitHashKey?: bigint;
+}
+
+type PutOutcome = { shard: number; offset: number } | { errorCode: string; errorMessage: string };
+
+function checkEntry(c: Constraints, prefix: string, entry: { Data?: Uint8Array; PartitionKey?: string; ExplicitHashKey?: string }): void {
+  c.required(`${prefix}data`, entry.Data).length(`${prefix}data`, entry.Data, 0, 10 * MiB);
+  c.length(`${prefix}partitionKey`, entry.PartitionKey, 1, 256);
+  c.pattern(`${prefix}explicitHashKey`, entry.ExplicitHashKey, '0|([1-9]\\d{0,38})');
+}
+
+function toPutEntry(meta: StreamMeta, c: Constraints, prefix: string, entry: { Data?: Uint8Array; PartitionKey?: string; ExplicitHashKey?: string }): PutEntry {
+  const auto = meta.recordDistributionStrategy === 'AUTO';
+  if (!auto) c.required(`${prefix}partitionKey`, entry.PartitionKey);
+  const data = entry.Data as Uint8Array;
+  const partitionKey = entry.PartitionKey ?? '';
+  const limit = meta.maxRecordSizeKiB * 1024;
+  if (data && data.length + Buffer.byteLength(partitionKey, 'utf8') > limit) {
+    c.fail(`${prefix}data`, data, `Member must have length less than or equal to ${limit}`);
+  }
+  let explicitHashKey: bigint | undefined;
+  if (entry.ExplicitHashKey !== undefined && /^(0|[1-9]\d{0,38})$/.test(entry.ExplicitHashKey)) {
+    explicitHashKey = parseHashKey(entry.ExplicitHashKey);
+    if (explicitHashKey === undefined) {
+      throw KinesisErrors.invalidArgument(
+        `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${entry.ExplicitHashKey}`,
+      );
+    }
+  }
+  return { partitionKey, data, ...(explicitHashKey !== undefined ? { explicitHashKey } : {}) };
+}
+
+function writable(meta: StreamMeta | undefined, key: StreamKey): StreamMeta {
+  if (!meta || (meta.status !== 'ACTIVE' && meta.status !== 'UPDATING')) throw KinesisErrors.streamNotFound(key.name, key.account);
+  return meta;
+}
+
+/**
+ * Routes, admits (routing version + per-shard limits, shared by all processes) and appends. A stale routing
+ * version means a reshard moved writes since this process cached the stream: reload and route again.
+ */
+async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries: PutEntry[]): Promise<PutOutcome[]> {
+  for (let attempt = 0; ; attempt++) {
+    const router = ctx.router(meta);
+    const shards = entries.map((e) =>
+      meta.recordDistributionStrategy === 'AUTO' && e.explicitHashKey === undefined
+        ? router.nextShard()
+        : router.shardForHashKey(e.explicitHashKey ?? partitionKeyHash(e.partitionKey)),
+    );
+    const now = ctx.now();
+    const enforce = ctx.config.enforceLimits && meta.mode === 'PROVISIONED';
+    const admission = await ctx.gate.admitPut(
+      key,
+      meta.version,
+      entries.map((e, i) => ({ shard: shards[i], bytes: e.data.length + Buffer.byteLength(e.partitionKey, 'utf8') })),
+      now,
+      enforce ? ctx.config.limits : undefined,
+    );
+    if (admission.kind === 'missing') {
+      ctx.forget(key);
+      throw KinesisErrors.streamNotFound(key.name, key.account);
+    }
+    if (admission.kind === 'stale') {
+      if (attempt >= 5) throw new AwsError('InternalFailureException', 'The stream kept changing while routing the records.', { status: 500, sender: false });
+      meta = writable(await ctx.load(key), key);
+      continue;
+    }
+    const accepted = admission.accepted;
+    const toAppend = entries
+      .map((e, i) => ({ i, e }))
+      .filter(({ i }) => accepted[i])
+      .map(({ i, e }) => ({ partition: shards[i], partitionKey: e.partitionKey, data: e.data, timestamp: now }));
+    const offsets = toAppend.length > 0 ? await ctx.log.append(meta.topic, toAppend) : [];
+    let next = 0;
+    return entries.map((_e, i) => {
+      if (!accepted[i]) {
+        return {
+          errorCode: 'ProvisionedThroughputExceededException',
+          errorMessage: `Rate exceeded for shard ${shardId(shards[i])} in stream ${meta.name} under account ${meta.account}.`,
+        };
+      }
+      return { shard: shards[i], offset: offsets[next++] };
+    });
+  }
+}
+
+export async function PutRecord(ctx: EngineContext, input: PutRecordInput, caller: Caller): Promise<PutRecordOutput> {
+  const c = new Constraints();
+  checkEntry(c, '', input);
+  c.pattern('sequenceNumberForOrdering', input.SequenceNumberForOrdering, '0|([1-9]\\d{0,128})');
+  const key = ctx.streamKey(input, caller, c);
+  const meta = writable(await ctx.load(key, Number.MAX_SAFE_INTEGER), key);
+  const entry = toPutEntry(meta, c, '', input);
+  c.throwIfAny();
+  if (input.SequenceNumberForOrdering !== undefined) {
+    // Numbers grow with the offset in a shard and from parent to child, so any later put to the key already
+    // gets a larger one; only check that the number is one of this stream's.
+    const position = decodeSequenceNumber(input.SequenceNumberForOrdering);
+    if (!position || position.streamEpoch !== streamEpochOf(meta.createdAt)) {
+      throw KinesisErrors.invalidArgument(
+        `ExclusiveMinimumSequenceNumber ${input.SequenceNumberForOrdering} used in PutRecord on stream ${meta.name} under account ${meta.account} is invalid.`,
+      );
+    }
+  }
+  if (input.DryRun) throw KinesisErrors.dryRun();
+  const [outcome] = await put(ctx, key, meta, [entry]);
+  if ('errorCode' in outcome) throw KinesisErrors.throughputExceeded(outcome.errorMessage);
+  return {
+    ShardId: shardId(outcome.shard),
+    SequenceNumber: sequenceNumber(meta, outcome.shard, outcome.offset),
+    EncryptionType: meta.encryptionType,
+  };
+}
+
+export async function PutRecords(ctx: EngineContext, input: PutRecordsInput, caller: Caller): Promise<PutRecordsOutput> {
+  const c = new Constraints().required('records', input.Records).length('records', input.Records, 1, 500);
+  const records = input.Records ?? [];
+  if (records.length <= 500) records.forEach((r, i) => checkEntry(c, `records.${i + 1}.member.`, r));
+  const key = ctx.streamKey(input, caller, c);
+  const meta = writable(await ctx.load(key, Number.MAX_SAFE_INTEGER), key);
+  const entries = records.map((r, i) => toPutEntry(meta, c, `records.${i + 1}.member.`, r));
+  c.throwIfAny();
+  const total = entries.reduce((n, e) => n + e.data.length + Buffer.byteLength(e.partitionKey, 'utf8'), 0);
+  if (total > MAX_PUT_RECORDS_BYTES) throw KinesisErrors.invalidArgument(`Records size exceeds ${MAX_PUT_RECORDS_BYTES / MiB} MB limit`);
+  if (input.DryRun) throw KinesisErrors.dryRun();
+  let outcomes: PutOutcome[];
+  try {
+    outcomes = await put(ctx, key, meta, entries);
+  } catch (error) {
+    if (error instanceof AwsError) throw error;
+    ctx.logger.error({ err: error, stream: key.name }, 'PutRecords append failed');
+    outcomes = entries.map(() => ({ errorCode: 'InternalFailure', errorMessage: 'Internal service failure.' }));
+  }
+  let failed = 0;
+  const results: PutRecordsResultEntry[] = outcomes.map((o) => {
+    if ('errorCode' in o) {
+      failed++;
+      return { ErrorCode: o.errorCode, ErrorMessage: o.errorMessage };
+    }
+    return { ShardId: shardId(o.shard), SequenceNumber: sequenceNumber(meta, o.shard, o.offset) };
+  });
+  return { FailedRecordCount: failed, Records: results, EncryptionType: meta.encryptionType };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Positions
+
+export interface StartingPositionSpec {
+  type: string | undefined;
+  sequenceNumber?: string;
+  timestamp?: Date;
+}
+
+/** The shard a call names, if it exists and is still within retention. */
+export function findShard(ctx: EngineContext, meta: StreamMeta, id: string, op = 'GetShardIterator'): ShardMeta {
+  const index = parseShardId(id);
+  const shard = index === undefined ? undefined : visibleShards(meta, ctx.now()).find((s) => s.index === index);
+  if (!shard) {
+    throw new AwsError('ResourceNotFoundException', `Shard ${id} in stream ${meta.name} under account ${meta.account} does not exist`);
+  }
+  void op;
+  return shard;
+}
+
+/** Resolves a starting position (iterator type + number or time) to the Kafka offset to read next. */
+export async function resolveStart(ctx: EngineContext, meta: StreamMeta, shard: ShardMeta, spec: StartingPositionSpec, op: string): Promise<number> {
+  const id = shardId(shard.index);
+  const bySequence = spec.type === 'AT_SEQUENCE_NUMBER' || spec.type === 'AFTER_SEQUENCE_NUMBER';
+  if (bySequence && spec.sequenceNumber === undefined) {
+    throw KinesisErrors.invalidArgument(
+      'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. ' +
+        `Request specified ${spec.type} and no StartingSequenceNumber.`,
+    );
+  }
+  if (!bySequence && spec.type !== 'AT_TIMESTAMP' && spec.sequenceNumber !== undefined) {
+    throw KinesisErrors.invalidArgument(
+      'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. ' +
+        `Request specified ${spec.type} and also a StartingSequenceNumber.`,
+    );
+  }
+  switch (spec.type) {
+    case 'AT_SEQUENCE_NUMBER':
+    case 'AFTER_SEQUENCE_NUMBER': {
+      const seq = spec.sequenceNumber as string;
+      const position = decodeSequenceNumber(seq);
+      if (!position) {
+        throw KinesisErrors.invalidArgument(`StartingSequenceNumber ${seq} used in ${op} on shard ${id} in stream ${meta.name} under account ${meta.account} is invalid.`);
+      }
+      if (position.streamEpoch !== streamEpochOf(meta.createdAt)) {
+        throw KinesisErrors.invalidArgument(
+          `StartingSequenceNumber ${seq} used in ${op} on shard ${id} in stream ${meta.name} under account ${meta.account} is invalid because it did not come from this stream.`,
+        );
+      }
+      if (position.shardIndex !== shard.index) {
+        throw KinesisErrors.invalidArgument(`Invalid StartingSequenceNumber. It encodes ${shardId(position.shardIndex)}, while it was used in a call to a shard with ${id}`);
+      }
+      return Math.max(0, spec.type === 'AT_SEQUENCE_NUMBER' ? position.offset : position.offset + 1);
+    }
+    case 'TRIM_HORIZON':
+      return (await ctx.log.watermarks(meta.topic, shard.index)).low;
+    case 'LATEST':
+      return shard.endOffset ?? (await ctx.log.watermarks(meta.topic, shard.index)).high;
+    case 'AT_TIMESTAMP': {
+      if (spec.timestamp === undefined) {
+        throw KinesisErrors.invalidArgument('Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.');
+      }
+      const ms = spec.timestamp.getTime();
+      const now = ctx.now();
+      if (ms > now) {
+        throw KinesisErrors.invalidArgument(
+          `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${ms}, currentTimestampInMillis: ${now}`,
+        );
+      }
+      return ctx.log.offsetForTimestamp(meta.topic, shard.index, ms);
+    }
+    default:
+      throw KinesisErrors.invalidArgument(`Invalid ShardIteratorType ${spec.type}.`);
+  }
+}
+
+export async function GetShardIterator(ctx: EngineContext, input: GetShardIteratorInput, caller: Caller): Promise<GetShardIteratorOutput> {
+  const c = new Constraints().required('shardId', input.ShardId).length('shardId', input.ShardId, 1, 128).pattern('shardId', input.ShardId, '[a-zA-Z0-9_.-]+');
+  c.required('shardIteratorType', input.ShardIteratorType).oneOf('shardIteratorType', input.ShardIteratorType, ITERATOR_TYPES);
+  c.pattern('startingSequenceNumber', input.StartingSequenceNumber, '0|([1-9]\\d{0,128})');
+  const key = ctx.streamKey(input, caller, c);
+  const meta = await ctx.require(key, ctx.config.metadataCacheMs);
+  const shard = findShard(ctx, meta, input.ShardId as string);
+  const offset = await resolveStart(
+    ctx,
+    meta,
+    shard,
+    { type: input.ShardIteratorType, sequenceNumber: input.StartingSequenceNumber, timestamp: input.Timestamp },
+    'GetShardIterator',
+  );
+  if (input.DryRun) throw KinesisErrors.dryRun();
+  return { ShardIterator: issueIterator(ctx, meta, shard.index, offset) };
+}
+
+export function issueIterator(ctx: EngineContext, meta: StreamMeta, shard: number, offset: number): string {
+  return ctx.iterators.encode({
+    account: meta.account,
+    region: meta.region,
+    stream: meta.name,
+    streamEpoch: streamEpochOf(meta.createdAt),
+    shardIndex: shard,
+    offset,
+    issuedAt: ctx.now(),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+
+export interface ShardRead {
+  records: StoredRecord[];
+  /** Offset to read next. */
+  next: number;
+  highWatermark: number;
+  /** The shard is closed and `next` is at its end: no more records will come; follow the children. */
+  finished: boolean;
+  meta: StreamMeta;
+}
+
+/**
+ * Reads one shard from `offset`, never past a closed shard's end. When caught up on a shard this process
+ * still sees open (or closing), the metadata is reloaded so a final close is noticed at once.
+ */
+export async function readShard(
+  ctx: EngineContext,
+  key: StreamKey,
+  meta: StreamMeta,
+  shardIndex: number,
+  offset: number,
+  options: { maxRecords: number; maxBytes: number; maxWaitMs: number },
+): Promise<ShardRead> {
+  let shard = meta.shards[shardIndex];
+  const result = await ctx.log.read(meta.topic, shardIndex, offset, options);
+  if (shard.endOffset === undefined && (result.records.length === 0 || result.records[result.records.length - 1].offset + 1 >= result.highWatermark)) {
+    const fresh = await ctx.load(key);
+    if (fresh && fresh.createdAt === meta.createdAt && fresh.shards[shardIndex]) {
+      meta = fresh;
+      shard = fresh.shards[shardIndex];
+    }
+  }
+  const end = shard.endOffset;
+  const records = end === undefined ? result.records : result.records.filter((r) => r.offset < end);
+  const next = records.length > 0 ? records[records.length - 1].offset + 1 : Math.max(offset, result.logStartOffset);
+  return { records, next, highWatermark: result.highWatermark, finished: end !== undefined && next >= end, meta };
+}
+
+export function toSdkRecord(meta: StreamMeta, shard: number, r: StoredRecord): _Record {
+  return {
+    SequenceNumber: sequenceNumber(meta, shard, r.offset),
+    ApproximateArrivalTimestamp: new Date(r.timestamp),
+    Data: r.data,
+    PartitionKey: r.partitionKey,
+    ...(meta.encryptionType === 'KMS' ? { EncryptionType: 'KMS' as const } : {}),
+  };
+}
+
+export function millisBehind(ctx: EngineContext, read: ShardRead): number {
+  if (read.next >= read.highWatermark || read.finished || read.records.length === 0) return 0;
+  return Math.max(0, ctx.now() - read.records[read.records.length - 1].timestamp);
+}
+
+export async function GetRecords(ctx: EngineContext, input: GetRecordsInput, caller: Caller): Promise<GetRecordsOutput> {
+  const c = new Constraints().required('shardIterator', input.ShardIterator).length('shardIterator', input.ShardIterator, 1, 512);
+  c.range('limit', input.Limit, 1, 10000);
+  c.streamArn('streamARN', input.StreamARN);
+  c.throwIfAny();
+  const decoded = ctx.iterators.decode(input.ShardIterator as string);
+  if (!decoded.ok) throw KinesisErrors.invalidIterator();
+  const it = decoded.position;
+  const now = ctx.now();
+  if (now - it.issuedAt > ITERATOR_LIFETIME_MS) throw KinesisErrors.expiredIterator(it.issuedAt, now);
+  const key: StreamKey = { account: it.account, region: it.region, name: it.stream };
+  void caller;
+  const meta = await ctx.load(key, ctx.config.metadataCacheMs);
+  if (!meta || streamEpochOf(meta.createdAt) !== it.streamEpoch || !meta.shards[it.shardIndex]) {
+    throw KinesisErrors.shardDoesNotExist(it.shardIndex, it.stream, it.account);
+  }
+  if (input.DryRun) throw KinesisErrors.dryRun();
+  const enforce = ctx.config.enforceLimits && meta.mode === 'PROVISIONED';
+  if (enforce && !(await ctx.gate.admitGet(key, it.shardIndex, now, ctx.config.limits))) {
+    throw KinesisErrors.throughputExceeded(`Rate exceeded for Shard - ${shardId(it.shardIndex)} in stream ${meta.name} under account ${meta.account}.`);
+  }
+  const read = await readShard(ctx, key, meta, it.shardIndex, it.offset, {
+    maxRecords: input.Limit ?? 10000,
+    maxBytes: MAX_GET_RECORDS_BYTES,
+    maxWaitMs: 0,
+  });
+  const bytes = read.records.reduce((n, r) => n + r.data.length + r.partitionKey.length, 0);
+  if (enforce && bytes > 0) await ctx.gate.recordGetBytes(key, it.shardIndex, bytes, now);
+  return {
+    Records: read.records.map((r) => toSdkRecord(read.meta, it.shardIndex, r)),
+    MillisBehindLatest: millisBehind(ctx, read),
+    ...(read.finished
+      ? { ChildShards: childShards(read.meta, it.shardIndex) }
+      : { NextShardIterator: issueIterator(ctx, read.meta, it.shardIndex, read.next) }),
+  };
+}
