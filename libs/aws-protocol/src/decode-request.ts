@@ -26,6 +26,10 @@ export type DecodeError = AwsError & { context?: RequestContext };
  * A 12-digit access key id is taken as the account id, as LocalStack does.
  */
 export function requestContext(req: HttpRequestLike, model?: ServiceModel, defaults: RequestDefaults = {}): RequestContext {
+  return contextFor(req, model, defaults, detectProtocol(req));
+}
+
+function contextFor(req: HttpRequestLike, model: ServiceModel | undefined, defaults: RequestDefaults, detected: WireProtocol | undefined): RequestContext {
   const auth = parseAuthorization(header(req, 'authorization'));
   const accessKeyId = auth?.accessKeyId;
   return {
@@ -33,7 +37,7 @@ export function requestContext(req: HttpRequestLike, model?: ServiceModel, defau
     region: auth?.region ?? defaults.region ?? 'us-east-1',
     accountId: accessKeyId && /^\d{12}$/.test(accessKeyId) ? accessKeyId : (defaults.accountId ?? '000000000000'),
     accessKeyId,
-    protocol: settleProtocol(model, detectProtocol(req)),
+    protocol: settleProtocol(model, detected),
   };
 }
 
@@ -55,10 +59,10 @@ function settleProtocol(model: ServiceModel | undefined, detected: WireProtocol 
  * `.context`) for anything the client got wrong: unknown operation, malformed body, wrong member types.
  */
 export function decodeRequest(model: ServiceModel, req: HttpRequestLike, defaults?: RequestDefaults): DecodedRequest {
-  const context = requestContext(req, model, defaults);
+  const detected = detectProtocol(req);
+  const context = contextFor(req, model, defaults ?? {}, detected);
   const [rawPath, qs] = splitPathAndQuery(req.path);
   try {
-    const detected = detectProtocol(req);
     if (detected && detected !== context.protocol && !(detected.startsWith('awsJson') && context.protocol.startsWith('awsJson'))) {
       throw unknownOperation(context.protocol, `${detected} request`);
     }

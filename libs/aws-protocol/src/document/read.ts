@@ -12,6 +12,27 @@ export interface ReadOptions {
   readonly fail: (message: string) => AwsError;
 }
 
+/**
+ * Thrown inside the walk and re-thrown outward with each level's key; the member path is only
+ * built when something is wrong, not for every member of every request.
+ */
+class PathError extends Error {
+  readonly segments: (string | number)[] = [];
+}
+
+const reject = (reason: string): never => {
+  throw new PathError(reason);
+};
+
+function withSegment(e: unknown, segment: string | number): unknown {
+  if (e instanceof PathError) e.segments.unshift(segment);
+  return e;
+}
+
+function formatPath(segments: (string | number)[]): string {
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${s}` : s)).join('');
+}
+
 /** Reads the given members of a structure; unknown keys are ignored, null means absent. */
 export function readStruct(
   shape: StructShape,
@@ -20,18 +41,44 @@ export function readStruct(
   path = '',
   members: readonly Member[] = shape.members,
 ): Record<string, unknown> {
-  if (!isRecord(value)) throw opts.fail(`Expected an object${at(path)}.`);
+  try {
+    return readMembers(shape, value, opts, members);
+  } catch (e) {
+    if (!(e instanceof PathError)) throw e;
+    const at = formatPath(path ? [path, ...e.segments] : e.segments);
+    throw opts.fail(at ? `${e.message} at ${at}.` : `${e.message}.`);
+  }
+}
+
+function readMembers(shape: StructShape, value: unknown, opts: ReadOptions, members: readonly Member[]): Record<string, unknown> {
+  if (!isRecord(value)) reject('Expected an object');
+  const src = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const m of members) {
-    const v = value[opts.jsonName ? (m.jsonName ?? m.name) : m.name];
+    const v = src[opts.jsonName ? (m.jsonName ?? m.name) : m.name];
     if (v === null || v === undefined) continue;
-    out[m.name] = readValue(m.shape, v, opts, path ? `${path}.${m.name}` : m.name);
+    try {
+      out[m.name] = read(m.shape, v, opts);
+    } catch (e) {
+      throw withSegment(e, m.name);
+    }
     if (shape.union) break;
   }
   return out;
 }
 
+/** Reads one value against its shape; `path` names it in error messages. */
 export function readValue(shape: Shape, v: unknown, opts: ReadOptions, path: string): unknown {
+  try {
+    return read(shape, v, opts);
+  } catch (e) {
+    if (!(e instanceof PathError)) throw e;
+    const at = formatPath(path ? [path, ...e.segments] : e.segments);
+    throw opts.fail(at ? `${e.message} at ${at}.` : `${e.message}.`);
+  }
+}
+
+function read(shape: Shape, v: unknown, opts: ReadOptions): unknown {
   switch (shape.kind) {
     case 'string':
       if (typeof v === 'string') return v;
@@ -49,11 +96,7 @@ export function readValue(shape: Shape, v: unknown, opts: ReadOptions, path: str
       break;
     case 'blob':
       if (v instanceof Uint8Array) return v.constructor === Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-      if (typeof v === 'string') {
-        const bytes = decodeBase64(v);
-        if (bytes) return bytes;
-        throw opts.fail(`Invalid base64${at(path)}.`);
-      }
+      if (typeof v === 'string') return decodeBase64(v) ?? reject('Invalid base64');
       break;
     case 'timestamp': {
       const d = readTimestamp(v);
@@ -73,13 +116,18 @@ export function readValue(shape: Shape, v: unknown, opts: ReadOptions, path: str
     case 'list':
       if (Array.isArray(v)) {
         const out: unknown[] = [];
+        const member = shape.member.shape;
         for (let i = 0; i < v.length; i++) {
           const item = v[i];
           if (item === null || item === undefined) {
             if (shape.sparse) out.push(null);
             continue;
           }
-          out.push(readValue(shape.member.shape, item, opts, `${path}[${i}]`));
+          try {
+            out.push(read(member, item, opts));
+          } catch (e) {
+            throw withSegment(e, i);
+          }
         }
         return out;
       }
@@ -87,23 +135,28 @@ export function readValue(shape: Shape, v: unknown, opts: ReadOptions, path: str
     case 'map':
       if (isRecord(v)) {
         const out: Record<string, unknown> = {};
+        const valueShape = shape.value.shape;
         for (const k of Object.keys(v)) {
           const item = v[k];
           if (item === null || item === undefined) {
             if (shape.sparse) setKey(out, k, null);
             continue;
           }
-          setKey(out, k, readValue(shape.value.shape, item, opts, `${path}.${k}`));
+          try {
+            setKey(out, k, read(valueShape, item, opts));
+          } catch (e) {
+            throw withSegment(e, k);
+          }
         }
         return out;
       }
       break;
     case 'struct':
-      return readStruct(shape, v, opts, path);
+      return readMembers(shape, v, opts, shape.members);
     case 'unit':
       return undefined;
   }
-  throw opts.fail(`Unexpected ${describe(v)}${at(path)}: expected ${shape.kind}.`);
+  return reject(`Unexpected ${describe(v)}: expected ${shape.kind}`);
 }
 
 /** Epoch seconds (number or numeric string), a Date (CBOR tag 1), or an ISO-8601 / HTTP date string. */
@@ -143,4 +196,3 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-const at = (path: string) => (path ? ` at ${path}` : '');

@@ -40,6 +40,7 @@ export function parseQueryString(qs: string): Map<string, string[]> | undefined 
 }
 
 export function safeDecodePath(path: string): string {
+  if (path.indexOf('%') < 0) return path;
   try {
     return decodeURIComponent(path);
   } catch {
