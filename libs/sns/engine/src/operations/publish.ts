@@ -1,0 +1,231 @@
+import type {
+  BatchResultErrorEntry,
+  PublishBatchInput,
+  PublishBatchRequestEntry,
+  PublishBatchResponse,
+  PublishBatchResultEntry,
+  PublishInput,
+  PublishResponse,
+} from '@aws-sdk/client-sns';
+import { AwsError } from '@wharf/aws-protocol';
+import { isoTimestamp } from '../clock';
+import { invalidParameter, topicNotFound, unsupportedFeature } from '../errors';
+import {
+  DEDUP_RESERVATION_MS,
+  DEDUP_WINDOW_MS,
+  contentDeduplicationId,
+  dedupKey,
+  formatSequenceNumber,
+  type DedupRecord,
+} from '../fifo';
+import { attributesSize, normalizeMessageAttributes } from '../message-attributes';
+import type { TopicRecord } from '../model';
+import { isValidFifoId, parseTopicArn } from '../names';
+import type { StoredMessage } from '../stored-message';
+import { DEFAULT_MAXIMUM_MESSAGE_SIZE, topicMaximumMessageSize } from '../topic-attributes';
+import type { EngineDeps } from './context';
+
+const MAX_BATCH_ENTRIES = 10;
+/** Protocol keys of a MessageStructure=json message that Wharf delivers to. */
+const STRUCTURE_KEYS = ['sqs', 'http', 'https'];
+
+type MessageFields = Pick<
+  PublishInput,
+  'Message' | 'Subject' | 'MessageStructure' | 'MessageAttributes' | 'MessageGroupId' | 'MessageDeduplicationId'
+>;
+
+/** Validates one message for `topic` and builds what is queued. Throws AWS's errors. */
+export function prepareMessage(deps: EngineDeps, topic: TopicRecord, input: MessageFields): StoredMessage {
+  const text = input.Message;
+  if (text === undefined || text === '') throw invalidParameter('Invalid parameter: Empty message');
+  if (input.Subject !== undefined) {
+    // eslint-disable-next-line no-control-regex
+    if (input.Subject === '' || input.Subject.length >= 100 || /[\x00-\x1f\x7f]/.test(input.Subject)) {
+      throw invalidParameter('Invalid parameter: Subject');
+    }
+  }
+  const attributes = normalizeMessageAttributes(input.MessageAttributes);
+  const size = Buffer.byteLength(text, 'utf8') + attributesSize(attributes);
+  if (size > topicMaximumMessageSize(topic)) throw invalidParameter('Invalid parameter: Message too long');
+
+  let defaultText = text;
+  let messages: Record<string, string> | undefined;
+  if (input.MessageStructure !== undefined) {
+    if (input.MessageStructure !== 'json') throw invalidParameter('Invalid parameter: MessageStructure');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw invalidParameter('Invalid parameter: Message Structure - JSON message body failed to parse');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw invalidParameter('Invalid parameter: Message Structure - JSON message body failed to parse');
+    }
+    const structure = parsed as Record<string, unknown>;
+    if (typeof structure.default !== 'string') throw invalidParameter('Invalid parameter: Message Structure - No default entry in JSON message body');
+    defaultText = structure.default;
+    for (const key of STRUCTURE_KEYS) {
+      if (typeof structure[key] === 'string') (messages ??= {})[key] = structure[key] as string;
+    }
+  }
+
+  let groupId: string | undefined;
+  let dedupId: string | undefined;
+  if (topic.fifo) {
+    if (!input.MessageGroupId) throw invalidParameter('Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
+    if (!isValidFifoId(input.MessageGroupId)) throw invalidParameter('Invalid parameter: MessageGroupId Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.');
+    groupId = input.MessageGroupId;
+    if (input.MessageDeduplicationId !== undefined) {
+      if (!isValidFifoId(input.MessageDeduplicationId)) {
+        throw invalidParameter('Invalid parameter: MessageDeduplicationId Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.');
+      }
+      dedupId = input.MessageDeduplicationId;
+    } else if (topic.attributes.ContentBasedDeduplication === 'true') {
+      dedupId = contentDeduplicationId(text);
+    } else {
+      throw invalidParameter('Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+    }
+  } else {
+    if (input.MessageDeduplicationId !== undefined) {
+      throw invalidParameter('Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type');
+    }
+    if (input.MessageGroupId !== undefined) {
+      // Standard topics forward MessageGroupId to SQS standard queues (fair queues).
+      if (!isValidFifoId(input.MessageGroupId)) throw invalidParameter('Invalid parameter: MessageGroupId Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.');
+      groupId = input.MessageGroupId;
+    }
+  }
+  return {
+    v: 1,
+    kind: 'notification',
+    messageId: deps.newId(),
+    topicArn: topic.arn,
+    timestamp: isoTimestamp(deps.clock.now()),
+    message: defaultText,
+    ...(messages ? { messages } : {}),
+    ...(input.Subject !== undefined ? { subject: input.Subject } : {}),
+    ...(attributes ? { attributes } : {}),
+    ...(groupId !== undefined ? { groupId } : {}),
+    ...(dedupId !== undefined ? { dedupId } : {}),
+  };
+}
+
+/** Bytes of a message as the size limit counts it (PublishBatch's total). */
+function entrySize(entry: MessageFields): number {
+  let size = Buffer.byteLength(entry.Message ?? '', 'utf8');
+  for (const [name, v] of Object.entries(entry.MessageAttributes ?? {})) {
+    size += Buffer.byteLength(name) + Buffer.byteLength(v?.DataType ?? '') + Buffer.byteLength(v?.StringValue ?? '') + (v?.BinaryValue?.length ?? 0);
+  }
+  return size;
+}
+
+/**
+ * Publishes one prepared message. FIFO topics deduplicate for five minutes: a reservation is taken before the
+ * broker publish and committed after its confirm, so two processes never both deliver one dedup id, and a
+ * crashed publisher's reservation lapses instead of swallowing the client's retry.
+ */
+export async function publishPrepared(deps: EngineDeps, topic: TopicRecord, message: StoredMessage): Promise<{ messageId: string; sequenceNumber?: string }> {
+  if (!topic.fifo) {
+    await deps.bus.publish(topic, message);
+    return { messageId: message.messageId };
+  }
+  const key = dedupKey(topic.arn, message.dedupId as string, message.groupId, topic.attributes.FifoThroughputScope);
+  const owner = `${deps.instanceId}:${message.messageId}`;
+  const reservation: DedupRecord = { state: 'pending', messageId: message.messageId, owner };
+  for (;;) {
+    const existing = await deps.fifo.reserve(key, reservation, DEDUP_RESERVATION_MS);
+    if (!existing) break;
+    if (existing.state === 'committed') return { messageId: existing.messageId, sequenceNumber: existing.sequenceNumber };
+    await deps.sleep(20); // another publisher holds it: wait for its commit or for the reservation to lapse
+  }
+  const sequenceNumber = formatSequenceNumber(await deps.fifo.nextSequence(topic.arn));
+  const stored: StoredMessage = { ...message, sequenceNumber };
+  try {
+    await deps.bus.publish(topic, stored);
+  } catch (error) {
+    await deps.fifo.release(key, owner).catch(() => undefined);
+    throw error;
+  }
+  await deps.fifo.commit(key, { state: 'committed', messageId: message.messageId, sequenceNumber, owner }, DEDUP_WINDOW_MS);
+  return { messageId: message.messageId, sequenceNumber };
+}
+
+async function resolveTopic(deps: EngineDeps, topicArnInput: string | undefined): Promise<TopicRecord> {
+  if (!parseTopicArn(topicArnInput)) throw invalidParameter('Invalid parameter: TopicArn');
+  const topic = await deps.store.getTopic(topicArnInput as string);
+  if (!topic) throw topicNotFound();
+  return topic;
+}
+
+function brokerFailure(error: unknown): AwsError {
+  if (error instanceof AwsError) return error;
+  return new AwsError('InternalError', `The message could not be stored: ${error instanceof Error ? error.message : String(error)}`, { status: 500, sender: false });
+}
+
+export async function publish(deps: EngineDeps, input: PublishInput): Promise<PublishResponse> {
+  if (input.PhoneNumber !== undefined) throw unsupportedFeature('SMS (Publish with PhoneNumber)');
+  let arn = input.TopicArn;
+  if (arn === undefined && input.TargetArn !== undefined) {
+    if (!parseTopicArn(input.TargetArn)) throw unsupportedFeature('mobile push (Publish to a platform endpoint TargetArn)');
+    arn = input.TargetArn;
+  }
+  if (arn === undefined) throw invalidParameter('Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
+  const topic = await resolveTopic(deps, arn);
+  const message = prepareMessage(deps, topic, input);
+  let result;
+  try {
+    result = await publishPrepared(deps, topic, message);
+  } catch (error) {
+    throw brokerFailure(error);
+  }
+  return { MessageId: result.messageId, ...(result.sequenceNumber ? { SequenceNumber: result.sequenceNumber } : {}) };
+}
+
+export async function publishBatch(deps: EngineDeps, input: PublishBatchInput): Promise<PublishBatchResponse> {
+  const topic = await resolveTopic(deps, input.TopicArn);
+  const entries: PublishBatchRequestEntry[] = input.PublishBatchRequestEntries ?? [];
+  if (entries.length === 0) throw new AwsError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');
+  if (entries.length > MAX_BATCH_ENTRIES) throw new AwsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    if (!entry.Id || !/^[A-Za-z0-9_-]{1,80}$/.test(entry.Id)) {
+      throw new AwsError('InvalidBatchEntryId', 'The Id of a batch entry in a batch request doesn\'t abide by the specification.');
+    }
+    if (ids.has(entry.Id)) throw new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    ids.add(entry.Id);
+  }
+  const total = entries.reduce((sum, e) => sum + entrySize(e), 0);
+  if (total > Math.max(DEFAULT_MAXIMUM_MESSAGE_SIZE, topicMaximumMessageSize(topic))) {
+    throw new AwsError('BatchRequestTooLong', 'The length of all the messages put together is more than the limit.');
+  }
+  const successful: PublishBatchResultEntry[] = [];
+  const failed: BatchResultErrorEntry[] = [];
+  const fail = (id: string, error: unknown) => {
+    const e = brokerFailure(error);
+    failed.push({ Id: id, Code: e.code, Message: e.message, SenderFault: e.status === undefined || e.status < 500 });
+  };
+  const prepared: { id: string; message: StoredMessage }[] = [];
+  for (const entry of entries) {
+    try {
+      prepared.push({ id: entry.Id as string, message: prepareMessage(deps, topic, entry) });
+    } catch (error) {
+      fail(entry.Id as string, error);
+    }
+  }
+  const publishOne = async ({ id, message }: { id: string; message: StoredMessage }) => {
+    try {
+      const r = await publishPrepared(deps, topic, message);
+      successful.push({ Id: id, MessageId: r.messageId, ...(r.sequenceNumber ? { SequenceNumber: r.sequenceNumber } : {}) });
+    } catch (error) {
+      fail(id, error);
+    }
+  };
+  if (topic.fifo) {
+    for (const p of prepared) await publishOne(p); // entries keep their order within a group
+  } else {
+    await Promise.all(prepared.map(publishOne));
+  }
+  const order = new Map(entries.map((e, i) => [e.Id as string, i]));
+  successful.sort((a, b) => (order.get(a.Id as string) ?? 0) - (order.get(b.Id as string) ?? 0));
+  return { Successful: successful, Failed: failed };
+}

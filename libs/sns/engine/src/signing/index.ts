@@ -1,0 +1,3 @@
+export * from './string-to-sign';
+export * from './certificate';
+export * from './signer';
