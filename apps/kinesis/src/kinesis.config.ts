@@ -1,0 +1,41 @@
+import { envBool, envInt, envString } from '@wharf/service-kit';
+
+export const KINESIS_CONFIG = Symbol('KINESIS_CONFIG');
+
+export interface KinesisConfig {
+  port: number;
+  redisUrl: string;
+  /** Prefix of every Redis key (lets test runs share a Redis). */
+  redisPrefix: string;
+  kafkaBrokers: string[];
+  /** Kafka topic names start with this. */
+  topicPrefix: string;
+  kafkaReplicationFactor: number;
+  /** PROVISIONED per-shard limits (false for load tests). */
+  enforceLimits: boolean;
+  shardLimit: number;
+  iteratorSecret: string;
+  reshardGraceMs: number;
+  subscriptionLifetimeMs: number;
+  subscriptionHeartbeatMs: number;
+  /** How often the background tick (stalled reshards, ON_DEMAND scaling) runs. */
+  tickMs: number;
+}
+
+export function kinesisConfig(): KinesisConfig {
+  return {
+    port: envInt('KINESIS_PORT', 4567),
+    redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisPrefix: envString('KINESIS_REDIS_PREFIX', 'wharf:kinesis'),
+    kafkaBrokers: envString('WHARF_KAFKA_BROKERS', '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    topicPrefix: envString('KINESIS_TOPIC_PREFIX', 'wharf.kinesis'),
+    kafkaReplicationFactor: envInt('KINESIS_KAFKA_REPLICATION', 1),
+    enforceLimits: envBool('KINESIS_ENFORCE_LIMITS', true),
+    shardLimit: envInt('KINESIS_SHARD_LIMIT', 500),
+    iteratorSecret: envString('KINESIS_ITERATOR_SECRET', 'wharf-kinesis-iterators'),
+    reshardGraceMs: envInt('KINESIS_RESHARD_GRACE_MS', 1500),
+    subscriptionLifetimeMs: envInt('KINESIS_SUBSCRIPTION_MS', 5 * 60 * 1000),
+    subscriptionHeartbeatMs: envInt('KINESIS_SUBSCRIPTION_HEARTBEAT_MS', 1000),
+    tickMs: envInt('KINESIS_TICK_MS', 1000),
+  };
+}

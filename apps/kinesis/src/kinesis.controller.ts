@@ -1,0 +1,86 @@
+import { Readable } from 'node:stream';
+import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import {
+  AwsError,
+  decodeRequest,
+  encodeError,
+  encodeEvent,
+  encodeExceptionEvent,
+  encodeErrorEvent,
+  encodeInitialResponse,
+  EVENT_STREAM_CONTENT_TYPE,
+  kinesisModel,
+  type DecodeError,
+  type EventStreamOptions,
+  type HttpRequestLike,
+} from '@wharf/aws-protocol';
+import type { SubscribeToShardInput } from '@aws-sdk/client-kinesis';
+import { type AwsApiHandler, commonConfig, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { KinesisProvider } from './kinesis.provider';
+
+type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
+type FastifyReply = Parameters<typeof sendHttpResponse>[0];
+
+export const KINESIS_HANDLER = Symbol('KINESIS_HANDLER');
+const SUBSCRIBE_TARGET = 'Kinesis_20131202.SubscribeToShard';
+const MODELLED_STREAM_ERRORS = new Set(['ResourceNotFoundException', 'ResourceInUseException', 'InternalFailureException']);
+
+/** Every path but /health and /metrics is the Kinesis API (POST / with X-Amz-Target). */
+@Controller()
+export class KinesisController {
+  private readonly defaults = (() => {
+    const c = commonConfig();
+    return { region: c.region, accountId: c.accountId };
+  })();
+
+  constructor(
+    @Inject(KINESIS_HANDLER) private readonly handler: AwsApiHandler,
+    private readonly provider: KinesisProvider,
+  ) {}
+
+  @All('*')
+  async api(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const request = toHttpRequestLike(req);
+    if (request.headers['x-amz-target'] === SUBSCRIBE_TARGET) return this.subscribe(request, reply);
+    await sendHttpResponse(reply, await this.handler.handle(request));
+  }
+
+  /**
+   * SubscribeToShard: errors found before the stream starts are ordinary error responses; then a 200 with
+   * `initial-response` at once (the SDK's send() waits for it) and one SubscribeToShardEvent frame per event.
+   */
+  private async subscribe(request: HttpRequestLike, reply: FastifyReply): Promise<void> {
+    const model = kinesisModel();
+    let decoded;
+    try {
+      decoded = decodeRequest(model, request, this.defaults);
+    } catch (error) {
+      const context = (error as DecodeError).context;
+      if (!context) throw error;
+      return void (await sendHttpResponse(reply, encodeError(model, error, context)));
+    }
+    let subscription;
+    try {
+      subscription = await this.provider.SubscribeToShard(decoded.input as unknown as SubscribeToShardInput);
+    } catch (error) {
+      return void (await sendHttpResponse(reply, encodeError(model, error, decoded.context)));
+    }
+    const options: EventStreamOptions = { protocol: decoded.context.protocol === 'cbor' ? 'cbor' : 'awsJson1_1' };
+    const events = subscription.events;
+    async function* frames(): AsyncGenerator<Uint8Array> {
+      yield encodeInitialResponse({}, options);
+      try {
+        for await (const event of events) yield encodeEvent('SubscribeToShardEvent', event, options);
+      } catch (error) {
+        if (error instanceof AwsError && MODELLED_STREAM_ERRORS.has(error.code)) yield encodeExceptionEvent(error.code, error.message, options);
+        else yield encodeErrorEvent('InternalFailure', error instanceof Error ? error.message : String(error));
+      }
+    }
+    const body = Readable.from(frames(), { objectMode: false });
+    body.once('close', () => subscription.cancel());
+    await reply
+      .status(200)
+      .headers({ 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-RequestId': decoded.context.requestId })
+      .send(body);
+  }
+}
