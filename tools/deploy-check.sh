@@ -25,7 +25,9 @@
 #   dockerfile  Dockerfile: linted by npm `dockerfile-utils` (the VS Code Docker linter; hadolint is not in
 #               Debian), then the essentials asserted: multi-stage, npm ci + npm run build, production deps
 #               only, ARG APP in the runtime stage, node:20-bookworm-slim, non-root USER, HEALTHCHECK, CMD
-#               running apps/${APP}/dist/main.js, every COPY source present and not excluded by .dockerignore.
+#               running apps/${APP}/dist/main.js, every COPY source present and not excluded by .dockerignore,
+#               .dockerignore excluding node_modules/dist/broker jars and data, the resulting build context
+#               under 50 MB, and `npm ci --dry-run` accepting package-lock.json (the build stage's npm ci).
 #
 # Environment (for tests and one-off runs):
 #   DEPLOY_CHECK_ONLY=compose,k8s,dockerfile   which checks to run (default: all)
@@ -106,7 +108,7 @@ const BROKERS = ['redis', 'kafka', 'rabbitmq', 'activemq-a', 'activemq-b'];
 const RABBIT_PLUGINS = ['rabbitmq_management', 'rabbitmq_mqtt', 'rabbitmq_stomp', 'rabbitmq_web_stomp'];
 
 // ---------------------------------------------------------------- ActiveMQ broker.xml (shared by compose/k8s)
-function checkBrokerXml(xml, where, sharedMount) {
+function checkBrokerXml(xml, where, sharedMounts, notShared = 'the KahaDB directory is not on a volume both brokers mount') {
   const { XMLValidator, XMLParser } = require('fast-xml-parser');
   const v = XMLValidator.validate(xml);
   if (v !== true) return err(`${where}: not well-formed XML: ${v.err.msg} (line ${v.err.line})`);
@@ -117,9 +119,10 @@ function checkBrokerXml(xml, where, sharedMount) {
   if (!kaha) return err(`${where}: no <persistenceAdapter><kahaDB>`);
   if (!kaha.locker?.['shared-file-locker']) err(`${where}: kahaDB has no <locker><shared-file-locker/> (the pair needs the shared lock)`);
   const dir = kaha.directory ?? '';
-  if (sharedMount && !(dir === sharedMount || dir.startsWith(`${sharedMount.replace(/\/$/, '')}/`)))
-    err(`${where}: kahaDB directory "${dir}" is not on the shared volume mounted at ${sharedMount}`);
-  if (broker.dataDirectory && sharedMount && broker.dataDirectory.startsWith(sharedMount))
+  const under = (path, mount) => path === mount || path.startsWith(`${mount.replace(/\/$/, '')}/`);
+  const kahaMount = sharedMounts.find((m) => under(dir, m));
+  if (!kahaMount) err(`${notShared} (kahaDB directory "${dir}"; shared: ${sharedMounts.join(', ') || 'none'})`);
+  if (broker.dataDirectory && kahaMount && under(broker.dataDirectory, kahaMount))
     err(`${where}: broker dataDirectory must be local to each broker, not on the shared volume`);
   const connectors = [].concat(broker.transportConnectors?.transportConnector ?? []);
   const schemes = connectors.map((c) => String(c.uri).split(':')[0]);
@@ -136,8 +139,19 @@ function checkCompose(file, projectDir) {
   const names = Object.keys(services);
   for (const n of [...BROKERS, ...Object.keys(WHARF_APPS)]) if (!services[n]) err(`service "${n}" is missing`);
 
+  // one-shot init services (waited for with service_completed_successfully) need no healthcheck
+  const oneShot = new Set();
+  for (const s of Object.values(services))
+    if (isObj(s.depends_on)) for (const [dep, cond] of Object.entries(s.depends_on)) if (cond?.condition === 'service_completed_successfully') oneShot.add(dep);
+  for (const name of oneShot) {
+    const s = services[name];
+    if (!s) continue;
+    if (String(s.restart ?? 'no') !== 'no') err(`service "${name}" is waited for to complete, so it must be one-shot (restart: "no")`);
+    if ((s.ports ?? []).length) err(`one-shot service "${name}" publishes ports`);
+  }
   const healthy = new Set();
   for (const [name, s] of Object.entries(services)) {
+    if (oneShot.has(name)) continue;
     const hc = s.healthcheck;
     const test = hc?.test;
     const empty = test === undefined || (Array.isArray(test) ? test.length === 0 || test[0] === 'NONE' : String(test).trim() === '');
@@ -152,6 +166,7 @@ function checkCompose(file, projectDir) {
     }
     for (const [dep, cond] of Object.entries(s.depends_on)) {
       if (!services[dep]) err(`service "${name}" depends on unknown service "${dep}"`);
+      if (cond?.condition === 'service_completed_successfully' && oneShot.has(dep)) continue;
       if (cond?.condition !== 'service_healthy') err(`service "${name}": depends_on ${dep} must use condition: service_healthy (has ${cond?.condition ?? 'none'})`);
       else if (services[dep] && !healthy.has(dep)) err(`service "${name}" waits for ${dep} to be healthy, but ${dep} has no healthcheck`);
     }
@@ -178,8 +193,7 @@ function checkCompose(file, projectDir) {
   if (a && b) {
     const named = (s) => mounts(s).filter((m) => m.type === 'volume' && m.source);
     const shared = named(a).filter((ma) => named(b).some((mb) => mb.source === ma.source && mb.target === ma.target));
-    if (shared.length !== 1) err(`activemq-a and activemq-b must share exactly one named volume at the same path (share ${shared.length})`);
-    for (const extra of [...named(a), ...named(b)]) if (!shared.some((m) => m.source === extra.source)) err(`ActiveMQ pair: volume "${extra.source}" is not shared by both brokers`);
+    for (const extra of [...named(a), ...named(b)]) if (!shared.some((m) => m.source === extra.source)) err(`ActiveMQ pair: volume "${extra.source}" is not shared by both brokers at the same path`);
     const xmlOf = (s) => mounts(s).find((m) => m.type === 'bind' && /\.xml$/.test(m.source ?? ''));
     const xa = xmlOf(a);
     const xb = xmlOf(b);
@@ -189,7 +203,28 @@ function checkCompose(file, projectDir) {
       const cmd = [].concat(a.command ?? []).join(' ');
       if (!cmd.includes(`xbean:file:${xa.target}`)) err(`activemq-a does not start with its mounted config (command should name xbean:file:${xa.target})`);
       const p = resolve(projectDir, xa.source);
-      if (existsSync(p) && shared.length === 1) checkBrokerXml(readFileSync(p, 'utf8'), xa.source, shared[0].target);
+      if (existsSync(p)) checkBrokerXml(readFileSync(p, 'utf8'), xa.source, shared.map((m) => m.target), 'activemq-a and activemq-b must share the named volume that holds the KahaDB');
+    }
+  }
+
+  // mq's static ActiveMQ slots (WHARF_MQ_ACTIVEMQ_STATIC=@file): a mounted file naming compose services
+  const mqEnv = isObj(services.mq?.environment) ? services.mq.environment : {};
+  if (mqEnv.WHARF_MQ_ACTIVEMQ_STRATEGY === 'static') {
+    const ref = String(mqEnv.WHARF_MQ_ACTIVEMQ_STATIC ?? '');
+    const m = ref.startsWith('@') ? mounts(services.mq).find((x) => x.target === ref.slice(1) && x.type === 'bind') : undefined;
+    if (!m) err('mq: WHARF_MQ_ACTIVEMQ_STATIC must be @<path of a file mounted into mq>');
+    else if (existsSync(resolve(projectDir, m.source))) {
+      try {
+        const slots = JSON.parse(readFileSync(resolve(projectDir, m.source), 'utf8')).slots ?? [];
+        if (!slots.length) err(`mq: ${m.source} lists no slots`);
+        for (const slot of slots)
+          for (const inst of slot.instances ?? []) {
+            if (!names.includes(inst.host)) err(`mq: ${m.source} names host "${inst.host}", which is not a compose service`);
+            for (const pn of ['openwire', 'amqp', 'stomp', 'mqtt', 'ws']) if (!Number.isInteger(inst[pn])) err(`mq: ${m.source}: ${inst.host} has no ${pn} port`);
+          }
+      } catch (e) {
+        err(`mq: ${m.source} is not JSON: ${e.message}`);
+      }
     }
   }
 
@@ -464,32 +499,31 @@ async function checkK8s(renderedFile, k8sDir, composeFile, outTs) {
   const amqWorkloads = workloads.filter((w) => containers(w).some((c) => /activemq/.test(String(c.image))));
   const pods = amqWorkloads.reduce((sum, w) => sum + (w.spec?.replicas ?? 1), 0);
   if (pods !== 2) err(`the ActiveMQ pair must be 2 pods (StatefulSet replicas: 2 or two Deployments); found ${pods}`);
-  const claims = new Set();
+  const claimSets = amqWorkloads.map((w) => (podSpec(w).volumes ?? []).filter((v) => v.persistentVolumeClaim).map((v) => v.persistentVolumeClaim.claimName).sort().join(','));
   for (const w of amqWorkloads) {
-    const pvcVols = (podSpec(w).volumes ?? []).filter((v) => v.persistentVolumeClaim);
-    if (pvcVols.length !== 1) err(`${key(w)}: must mount exactly one shared PVC (has ${pvcVols.length})`);
-    for (const v of pvcVols) claims.add(v.persistentVolumeClaim.claimName);
     if ((w.spec?.volumeClaimTemplates ?? []).length) err(`${key(w)}: volumeClaimTemplates would give each broker its own volume; use one shared claim`);
     if (w.kind === 'StatefulSet' && w.spec?.podManagementPolicy !== 'Parallel') err(`${key(w)}: podManagementPolicy must be Parallel (the standby never becomes Ready)`);
   }
-  if (claims.size !== 1) err(`the ActiveMQ brokers must share ONE PVC (found ${[...claims].join(', ') || 'none'})`);
-  for (const c of claims) {
-    const pvc = byKey.get(`PersistentVolumeClaim/${c}`);
-    if (pvc && !(pvc.spec?.accessModes ?? []).includes('ReadWriteMany')) err(`PersistentVolumeClaim/${c}: accessModes must include ReadWriteMany`);
+  if (new Set(claimSets).size > 1) err(`the ActiveMQ brokers mount different PVCs (${claimSets.join(' / ')})`);
+  const claims = amqWorkloads.length ? (podSpec(amqWorkloads[0]).volumes ?? []).filter((v) => v.persistentVolumeClaim) : [];
+  if (amqWorkloads.length && claims.length === 0) err('the ActiveMQ brokers mount no shared PVC');
+  for (const v of claims) {
+    const pvc = byKey.get(`PersistentVolumeClaim/${v.persistentVolumeClaim.claimName}`);
+    if (pvc && !(pvc.spec?.accessModes ?? []).includes('ReadWriteMany')) err(`PersistentVolumeClaim/${pvc.metadata.name}: accessModes must include ReadWriteMany (both brokers${pvc.metadata.name === 'activemq-shared' ? '' : ' and mq'} mount it)`);
   }
   if (amqWorkloads.length) {
     const w = amqWorkloads[0];
     const c = containers(w).find((x) => /activemq/.test(String(x.image)));
-    const mount = (c.volumeMounts ?? []).find((m) => (podSpec(w).volumes ?? []).some((v) => v.name === m.name && v.persistentVolumeClaim));
+    const pvcMounts = (c.volumeMounts ?? []).filter((m) => claims.some((v) => v.name === m.name)).map((m) => m.mountPath);
     const cfgVol = (podSpec(w).volumes ?? []).find((v) => v.configMap);
     const xml = cfgVol ? Object.entries(cmData(cfgVol.configMap.name) ?? {}).find(([k2]) => k2.endsWith('.xml'))?.[1] : undefined;
     if (!xml) err('the ActiveMQ pods get no broker XML from a ConfigMap');
-    else checkBrokerXml(xml, 'ActiveMQ ConfigMap broker XML', mount?.mountPath);
+    else checkBrokerXml(xml, 'ActiveMQ ConfigMap broker XML', pvcMounts, 'the KahaDB directory of the ActiveMQ broker XML is not on a PVC both pods mount');
   }
 
   // ConfigMaps that carry deploy/ files verbatim
   const repo = process.cwd(); // the repo root (the script runs there)
-  const copies = { 'rabbitmq-config': { enabled_plugins: 'deploy/rabbitmq/enabled_plugins', 'wharf.conf': 'deploy/rabbitmq/wharf.conf' }, 'activemq-config': { 'broker.xml': 'deploy/activemq/broker.xml', 'healthcheck.sh': 'deploy/activemq/healthcheck.sh' } };
+  const copies = { 'rabbitmq-config': { enabled_plugins: 'deploy/rabbitmq/enabled_plugins', 'wharf.conf': 'deploy/rabbitmq/wharf.conf' }, 'activemq-config': { 'broker.xml': 'deploy/activemq/broker.xml', 'healthcheck.sh': 'deploy/activemq/healthcheck.sh', 'login.config': 'deploy/activemq/login.config' } };
   for (const [cm, files] of Object.entries(copies)) {
     const data = cmData(cm);
     if (!data) {
@@ -572,10 +606,32 @@ function checkDockerfile(file, ctx) {
     }
     return out;
   };
-  for (const want of ['node_modules', 'dist', 'tools/brokers/x/lib', '.run', 'tmp', '.git']) {
-    const probe = want === 'dist' ? 'apps/x/dist' : want === 'node_modules' ? 'libs/x/node_modules' : want;
-    if (!ignored(probe) || (want !== 'dist' && want !== 'node_modules' && !ignored(want))) err(`.dockerignore does not exclude ${want}`);
-  }
+  const mustExclude = { node_modules: ['node_modules', 'libs/x/node_modules'], dist: ['apps/x/dist'], 'tools/brokers/**/lib': ['tools/brokers/kafka/lib'], '.run': ['.run', 'tools/brokers/.run'], tmp: ['tmp'], '.git': ['.git'] };
+  for (const [want, probes] of Object.entries(mustExclude)) for (const probe of probes) if (!ignored(probe)) err(`.dockerignore does not exclude ${want} (${probe})`);
+  // what `docker build .` would send: the context minus .dockerignore, which should stay small
+  const limit = Number(process.env.DEPLOY_CHECK_CONTEXT_LIMIT_MB || 50) * 1024 * 1024;
+  const canPrune = !patterns.some((p) => p.startsWith('!'));
+  const sizes = new Map();
+  let total = 0;
+  let files = 0;
+  const walk = (rel) => {
+    for (const e of readdirSync(join(ctx, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!(canPrune && ignored(r))) walk(r);
+      } else if (!ignored(r) && (e.isFile() || e.isSymbolicLink())) {
+        const size = e.isFile() ? statSync(join(ctx, r)).size : 0;
+        total += size;
+        files++;
+        const top = r.split('/').slice(0, 3).join('/');
+        sizes.set(top, (sizes.get(top) ?? 0) + size);
+      }
+    }
+  };
+  walk('');
+  const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  note(`build context: ${files} files, ${mb(total)}`);
+  if (total > limit) err(`build context is ${mb(total)} (limit ${mb(limit)}); biggest: ${[...sizes].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k2, v]) => `${k2} ${mb(v)}`).join(', ')}; extend .dockerignore`);
   for (const s of stages)
     for (const i of s.items.filter((x) => ['COPY', 'ADD'].includes(x.getKeyword()))) {
       const from = flags(i).find(([n]) => n === 'from');
@@ -763,8 +819,19 @@ check_dockerfile() {
     say "  hadolint"
     hadolint "$DOCKERFILE" || fail dockerfile "hadolint found problems"
   fi
-  say "  dockerfile-utils lint + essentials"
-  if node "$WORK/check.mjs" dockerfile "$DOCKERFILE" "$ROOT"; then say "  ok"; else fail dockerfile "lint or essentials failed"; fi
+  local ok=0
+  say "  dockerfile-utils lint + essentials + build context"
+  if ! node "$WORK/check.mjs" dockerfile "$DOCKERFILE" "$ROOT"; then fail dockerfile "lint, essentials or build context failed"; ok=1; fi
+  # The build stage starts with npm ci, which refuses a package-lock.json out of step with the package.json
+  # files (every workspace's too). --dry-run checks exactly that, touches nothing and needs no network.
+  say "  npm ci --dry-run (the build stage's npm ci accepts package-lock.json)"
+  if ! npm ci --dry-run --ignore-scripts --no-audit --no-fund --loglevel=error </dev/null >"$WORK/npm-ci.log" 2>&1; then
+    grep -E 'Missing:|Invalid:|npm error [a-z`]' "$WORK/npm-ci.log" | sort -u | head -12 | sed 's/^/    /'
+    fail dockerfile "npm ci would fail in the image's build stage: package-lock.json is out of step (regenerate it with npm install)"
+    ok=1
+  fi
+  [ $ok -eq 0 ] && say "  ok"
+  return 0
 }
 
 if want compose; then ran=$((ran + 1)); check_compose; fi
