@@ -112,7 +112,8 @@ describe('tools/deploy-check.sh', () => {
       });
       const r = deployCheck({ ...only, DEPLOY_CHECK_COMPOSE_FILE: file });
       expect(r.status, r.out).toBe(1);
-      expect(r.out).toContain('activemq-a and activemq-b must share exactly one named volume');
+      expect(r.out).toContain('ActiveMQ pair: volume "activemq-b-data" is not shared by both brokers');
+      expect(r.out).toContain('activemq-a and activemq-b must share the named volume that holds the KahaDB');
     });
 
     it('a file the Compose schema rejects (docker compose config)', { timeout: 120_000 }, () => {
