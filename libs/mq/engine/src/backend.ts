@@ -1,4 +1,4 @@
-import type { DeploymentMode, EngineType } from '@aws-sdk/client-mq';
+import type { ConfigurationId, DeploymentMode, EngineType } from '@aws-sdk/client-mq';
 import type { BrokerRecord } from './model';
 
 /** One broker instance as DescribeBroker shows it, plus its role in an active/standby pair. */
@@ -17,6 +17,12 @@ export interface InstanceView {
  */
 export interface BrokerBackend {
   readonly engineType: EngineType;
+  /** Called once at start with every stored definition of this engine type, before anything resumes. */
+  restore?(brokers: BrokerRecord[]): Promise<void>;
+  /** Gives the backend the way to read configuration revisions (base64 data) its brokers run with. */
+  useConfigurations?(lookup: (ref: ConfigurationId) => string | undefined): void;
+  /** Learns what the broker side offers (versions, cluster size); called before anything relies on it. */
+  ready?(): Promise<void>;
   /** Versions this backend really runs; the first is the default. */
   engineVersions(): string[];
   /** Deployment modes this backend can honour here (a single RabbitMQ node cannot host CLUSTER_MULTI_AZ). */

@@ -93,6 +93,7 @@ export async function createBroker(engine: MqEngine, input: CreateBrokerRequest,
   }
   checkDeploymentMode(engineType, deploymentMode, deploymentModesFor(engineType, hostInstanceType, storageType));
   const backend = engine.backend(engineType);
+  await backend.ready?.();
   if (!backend.deploymentModes().includes(deploymentMode)) {
     throw badRequest('deploymentMode', `Deployment mode ${deploymentMode} cannot be honoured by this Wharf's ${engineType} backend (supported here: ${backend.deploymentModes().join(', ')}).`);
   }

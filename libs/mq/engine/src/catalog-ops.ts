@@ -14,6 +14,7 @@ import { checkEnum, checkMaxResults, page } from './validation';
 /** Engine types and versions this Wharf really runs (only engines with a configured backend). */
 export async function describeBrokerEngineTypes(engine: MqEngine, input: DescribeBrokerEngineTypesRequest): Promise<DescribeBrokerEngineTypesResponse> {
   const max = checkMaxResults(input.MaxResults, 5, 100, 20);
+  await Promise.all(engine.backends().map((b) => b.ready?.()));
   const filter = input.EngineType ? checkEnum(input.EngineType, ENGINE_TYPES, 'engineType') : undefined;
   const types = engine
     .backends()
@@ -25,6 +26,7 @@ export async function describeBrokerEngineTypes(engine: MqEngine, input: Describ
 
 export async function describeBrokerInstanceOptions(engine: MqEngine, input: DescribeBrokerInstanceOptionsRequest): Promise<DescribeBrokerInstanceOptionsResponse> {
   const max = checkMaxResults(input.MaxResults, 5, 100, 20);
+  await Promise.all(engine.backends().map((b) => b.ready?.()));
   const engineFilter = input.EngineType ? checkEnum(input.EngineType, ENGINE_TYPES, 'engineType') : undefined;
   const storageFilter = input.StorageType ? checkEnum(input.StorageType, ['EBS', 'EFS'] as BrokerStorageType[], 'storageType') : undefined;
   const options: BrokerInstanceOption[] = [];

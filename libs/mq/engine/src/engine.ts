@@ -43,7 +43,10 @@ export class MqEngine {
     this.scope = options.scope;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silent;
-    for (const b of options.backends) this.backendsByType.set(b.engineType, b);
+    for (const b of options.backends) {
+      this.backendsByType.set(b.engineType, b);
+      b.useConfigurations?.((ref) => this.configurations.get(ref.Id ?? '')?.revisions.find((r) => r.revision === ref.Revision)?.data);
+    }
   }
 
   /** Loads definitions and resumes what each broker was doing when `mq` last stopped. */
@@ -51,6 +54,9 @@ export class MqEngine {
     for (const c of await this.store.loadConfigurations()) this.configurations.set(c.id, c);
     const brokers = await this.store.loadBrokers();
     for (const b of brokers) this.brokers.set(b.brokerId, b);
+    for (const backend of this.backendsByType.values()) {
+      await backend.restore?.(brokers.filter((b) => b.engineType === backend.engineType));
+    }
     for (const b of brokers) {
       switch (b.state) {
         case 'CREATION_IN_PROGRESS': this.background(b.brokerId, () => this.runCreate(b.brokerId)); break;

@@ -1,0 +1,2 @@
+export * from './management-client';
+export * from './rabbitmq-backend';
