@@ -1,0 +1,339 @@
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConfigurationId, DeploymentMode } from '@aws-sdk/client-mq';
+import {
+  appliedUsers,
+  internalError,
+  type BrokerBackend,
+  type BrokerRecord,
+  type EngineLogger,
+  type InstanceView,
+} from '@wharf/mq-engine';
+import { brokerXml, heapFor, schemes, PORT_NAMES, type Ports, type TlsOptions } from './broker-xml';
+import { instancePid, isAlive, launch, logTail, portOpen, saysStandby, stopProcess } from './instance-process';
+import { PortAllocator } from './ports';
+import { activeMqVersion } from './version';
+
+export interface LocalInstance {
+  dir: string;
+  ports: Ports;
+}
+
+/** What a local broker persists in its definition (`runtime`). */
+export interface LocalRuntime {
+  strategy: 'local';
+  /** The broker's folder: shared/kahadb (the pair's shared volume) and instance-N/. */
+  dir: string;
+  instances: LocalInstance[];
+}
+
+export interface LocalActiveMqOptions {
+  /** Parent folder of every broker's folder. */
+  dataDir: string;
+  /** tools/brokers/activemq: run-broker.sh, lib/*.jar, log4j2.properties. */
+  home: string;
+  /** Address the brokers bind. */
+  bindHost: string;
+  /** Host written into endpoints (default: bindHost, or 127.0.0.1 when binding every address). */
+  publicHost?: string;
+  ports: [number, number];
+  tls?: TlsOptions;
+  logger: EngineLogger;
+  /** How often dead instances are looked for (ms). */
+  superviseEveryMs?: number;
+  /** How long a start may take before the broker counts as failed (ms). */
+  startTimeoutMs?: number;
+}
+
+interface Supervised {
+  broker: BrokerRecord;
+  paused: boolean;
+  instances: Array<{ pid?: number; restartAt?: number; failures: number; startedAt: number }>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * ACTIVEMQ brokers as local ActiveMQ Classic processes that `mq` starts and supervises: SINGLE_INSTANCE is
+ * one process; ACTIVE_STANDBY_MULTI_AZ two on one shared KahaDB directory, where the holder of the lock
+ * is active and the other waits. A dead instance is started again (a dead active's partner has taken over
+ * by then, so it comes back as the standby). Processes run in their own session: they outlive `mq`, and a
+ * restarted `mq` adopts them through their pid files.
+ */
+export class LocalActiveMqBackend implements BrokerBackend {
+  readonly engineType = 'ACTIVEMQ' as const;
+  readonly userChanges = 'reboot' as const;
+  private readonly allocator: PortAllocator;
+  private readonly supervised = new Map<string, Supervised>();
+  private readonly publicHost: string;
+  private readonly probeHost: string;
+  private timer?: NodeJS.Timeout;
+  private versions: string[] = [];
+  private configurationData: (ref: ConfigurationId) => string | undefined = () => undefined;
+
+  constructor(private readonly options: LocalActiveMqOptions) {
+    this.allocator = new PortAllocator(options.bindHost, options.ports[0], options.ports[1]);
+    this.probeHost = options.bindHost === '0.0.0.0' || options.bindHost === '::' ? '127.0.0.1' : options.bindHost;
+    this.publicHost = options.publicHost ?? this.probeHost;
+  }
+
+  async ready(): Promise<void> {
+    if (this.versions.length) return;
+    try {
+      this.versions = [activeMqVersion(this.options.home)];
+    } catch (err) {
+      throw internalError(`The ActiveMQ backend cannot run brokers: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  engineVersions(): string[] {
+    return this.versions;
+  }
+
+  deploymentModes(): DeploymentMode[] {
+    return ['SINGLE_INSTANCE', 'ACTIVE_STANDBY_MULTI_AZ'];
+  }
+
+  useConfigurations(lookup: (ref: ConfigurationId) => string | undefined): void {
+    this.configurationData = lookup;
+  }
+
+  async restore(brokers: BrokerRecord[]): Promise<void> {
+    for (const b of brokers) {
+      const rt = runtimeOf(b);
+      if (rt) this.allocator.reserve(rt.instances.flatMap((i) => PORT_NAMES.map((n) => i.ports[n])));
+    }
+  }
+
+  // ---- definition → files ----
+
+  private writeConfig(b: BrokerRecord, rt: LocalRuntime): void {
+    const kahaDbDir = join(rt.dir, 'shared', 'kahadb');
+    mkdirSync(kahaDbDir, { recursive: true });
+    const configuration = b.configurations.current ? this.configurationData(b.configurations.current) : undefined;
+    for (const inst of rt.instances) {
+      mkdirSync(join(inst.dir, 'data'), { recursive: true });
+      const xml = brokerXml({
+        brokerName: b.brokerId,
+        bindHost: this.options.bindHost,
+        ports: inst.ports,
+        dataDir: join(inst.dir, 'data'),
+        kahaDbDir,
+        users: appliedUsers(b),
+        configuration,
+        tls: this.options.tls,
+      });
+      // write then rename: a starting JVM never reads half a file
+      writeFileSync(join(inst.dir, 'broker.xml.tmp'), xml, { mode: 0o600 });
+      renameSync(join(inst.dir, 'broker.xml.tmp'), join(inst.dir, 'broker.xml'));
+    }
+  }
+
+  // ---- processes ----
+
+  private start(b: BrokerRecord, index: number): number {
+    const rt = runtimeOf(b) as LocalRuntime;
+    const inst = rt.instances[index];
+    const pid = launch(inst.dir, { home: this.options.home, heap: heapFor(b.hostInstanceType) });
+    writeFileSync(join(inst.dir, 'broker.pid'), `${pid}\n`);
+    this.options.logger.info({ brokerId: b.brokerId, instance: index + 1, pid }, 'activemq instance started');
+    return pid;
+  }
+
+  private async isActive(inst: LocalInstance): Promise<boolean> {
+    return portOpen(this.probeHost, inst.ports.openwire);
+  }
+
+  /** Starts what is not running (instance 1 first, so a fresh pair's active is instance 1) and waits for an active instance and a standby. */
+  private async bringUp(b: BrokerRecord, rt: LocalRuntime): Promise<Supervised> {
+    const sup: Supervised = this.supervised.get(b.brokerId) ?? { broker: b, paused: true, instances: [] };
+    sup.broker = b;
+    sup.paused = true;
+    this.supervised.set(b.brokerId, sup);
+    const logOffsets = rt.instances.map((i) => sizeOf(join(i.dir, 'broker.log')));
+    const timeout = this.options.startTimeoutMs ?? 90_000;
+    for (let i = 0; i < rt.instances.length; i++) {
+      const inst = rt.instances[i];
+      const existing = instancePid(inst.dir);
+      sup.instances[i] = { pid: existing ?? this.start(b, i), failures: 0, startedAt: Date.now() };
+      if (i === 0) {
+        // the first instance must be serving (or its partner, when a pair was already running) before the second starts
+        await this.waitFor(b, rt, sup, timeout, async () => (await Promise.all(rt.instances.map((x) => this.isActive(x)))).some(Boolean));
+      }
+    }
+    if (rt.instances.length > 1) {
+      await this.waitFor(b, rt, sup, timeout, async () => {
+        const active = await Promise.all(rt.instances.map((x) => this.isActive(x)));
+        return active.some(Boolean) && rt.instances.every((x, i) => active[i] || saysStandby(x.dir, logOffsets[i]) || isStandbyAlready(sup, i, x));
+      });
+    }
+    sup.paused = false;
+    this.ensureTimer();
+    return sup;
+  }
+
+  private async waitFor(b: BrokerRecord, rt: LocalRuntime, sup: Supervised, timeoutMs: number, ok: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await ok()) return;
+      for (let i = 0; i < sup.instances.length; i++) {
+        if (!isAlive(sup.instances[i].pid, rt.instances[i].dir)) {
+          throw new Error(`ActiveMQ instance ${i + 1} of ${b.brokerId} exited while starting:\n${logTail(rt.instances[i].dir)}`);
+        }
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`ActiveMQ broker ${b.brokerId} did not come up within ${timeoutMs} ms:\n${rt.instances.map((x) => logTail(x.dir, 8)).join('\n---\n')}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  /** Stops every instance: standbys first (so none takes over), then the active one. */
+  private async stopAll(rt: LocalRuntime, graceful: boolean): Promise<void> {
+    const order = await Promise.all(rt.instances.map(async (inst) => ({ inst, active: await this.isActive(inst) })));
+    order.sort((x, y) => Number(x.active) - Number(y.active));
+    for (const { inst } of order) {
+      const pid = instancePid(inst.dir);
+      if (pid) await stopProcess(pid, inst.dir, graceful);
+    }
+  }
+
+  // ---- BrokerBackend ----
+
+  async provision(b: BrokerRecord, persist: (runtime: Record<string, unknown>) => Promise<void>): Promise<void> {
+    await this.ready();
+    let rt = runtimeOf(b);
+    if (!rt) {
+      const count = b.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? 2 : 1;
+      const ports = await this.allocator.allocate(count);
+      const dir = join(this.options.dataDir, b.brokerId);
+      rt = { strategy: 'local', dir, instances: ports.map((p, i) => ({ dir: join(dir, `instance-${i + 1}`), ports: p })) };
+      await persist(rt as unknown as Record<string, unknown>);
+    }
+    this.writeConfig(b, rt);
+    await this.bringUp(b, rt);
+  }
+
+  async attach(b: BrokerRecord): Promise<void> {
+    const rt = runtimeOf(b);
+    if (!rt) return;
+    this.writeConfig(b, rt);
+    const sup: Supervised = { broker: b, paused: false, instances: [] };
+    rt.instances.forEach((inst, i) => {
+      const pid = instancePid(inst.dir);
+      sup.instances[i] = pid ? { pid, failures: 0, startedAt: Date.now() } : { failures: 0, startedAt: 0, restartAt: Date.now() };
+      this.options.logger.info({ brokerId: b.brokerId, instance: i + 1, pid }, pid ? 'adopted running activemq instance' : 'activemq instance down; starting it');
+    });
+    this.supervised.set(b.brokerId, sup);
+    this.ensureTimer();
+  }
+
+  async reboot(b: BrokerRecord): Promise<void> {
+    const rt = runtimeOf(b);
+    if (!rt) throw new Error(`broker ${b.brokerId} has no placement to reboot`);
+    const sup = this.supervised.get(b.brokerId);
+    if (sup) sup.paused = true;
+    await this.stopAll(rt, true);
+    this.writeConfig(b, rt);
+    await this.bringUp(b, rt);
+  }
+
+  async destroy(b: BrokerRecord): Promise<void> {
+    const sup = this.supervised.get(b.brokerId);
+    if (sup) sup.paused = true;
+    this.supervised.delete(b.brokerId);
+    const rt = runtimeOf(b);
+    if (!rt) return;
+    await this.stopAll(rt, false);
+    rmSync(rt.dir, { recursive: true, force: true });
+    const ports = rt.instances.flatMap((i) => PORT_NAMES.map((n) => i.ports[n]));
+    const deadline = Date.now() + 10_000;
+    for (const p of ports) {
+      while (await portOpen(this.probeHost, p, 200)) {
+        if (Date.now() > deadline) throw new Error(`port ${p} of deleted broker ${b.brokerId} is still open`);
+        await sleep(100);
+      }
+    }
+    this.allocator.release(ports);
+  }
+
+  async instances(b: BrokerRecord): Promise<InstanceView[]> {
+    const rt = runtimeOf(b);
+    if (!rt) return [];
+    const s = schemes(!!this.options.tls);
+    const active = await Promise.all(rt.instances.map((i) => this.isActive(i)));
+    return rt.instances.map((inst, i) => {
+      const alive = instancePid(inst.dir) !== undefined;
+      const role: InstanceView['role'] = active[i] ? 'active' : !alive ? 'down' : active.some(Boolean) ? 'standby' : 'starting';
+      return {
+        endpoints: PORT_NAMES.map((n) => `${s[n].endpoint}://${this.publicHost}:${inst.ports[n]}`),
+        ipAddress: this.publicHost,
+        role,
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.supervised.clear();
+  }
+
+  // ---- supervision ----
+
+  private ensureTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.superviseOnce(), this.options.superviseEveryMs ?? 500);
+    this.timer.unref();
+  }
+
+  private superviseOnce(): void {
+    const now = Date.now();
+    for (const sup of this.supervised.values()) {
+      if (sup.paused) continue;
+      const rt = runtimeOf(sup.broker);
+      if (!rt) continue;
+      rt.instances.forEach((inst, i) => {
+        const s = sup.instances[i] ?? (sup.instances[i] = { failures: 0, startedAt: 0 });
+        if (s.pid !== undefined && isAlive(s.pid, inst.dir)) {
+          if (now - s.startedAt > 60_000) s.failures = 0;
+          return;
+        }
+        if (s.restartAt === undefined) {
+          // a pair member waits a little longer: its partner takes the lock first
+          const base = rt.instances.length > 1 ? 2_000 : 500;
+          s.restartAt = now + Math.min(30_000, base * 2 ** s.failures);
+          this.options.logger.warn({ brokerId: sup.broker.brokerId, instance: i + 1, pid: s.pid, restartInMs: s.restartAt - now }, 'activemq instance is down');
+          return;
+        }
+        if (now < s.restartAt) return;
+        s.restartAt = undefined;
+        s.failures++;
+        s.startedAt = now;
+        try {
+          s.pid = this.start(sup.broker, i);
+        } catch (err) {
+          this.options.logger.error({ brokerId: sup.broker.brokerId, instance: i + 1, err }, 'restarting activemq instance failed');
+        }
+      });
+    }
+  }
+}
+
+function isStandbyAlready(sup: Supervised, i: number, inst: LocalInstance): boolean {
+  // an adopted instance (started before this call) that is alive and not active has been waiting for the lock already
+  return sup.instances[i]?.pid !== undefined && isAlive(sup.instances[i].pid, inst.dir) && saysStandby(inst.dir);
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+export function runtimeOf(b: BrokerRecord): LocalRuntime | undefined {
+  const rt = b.runtime as LocalRuntime | undefined;
+  return rt && rt.strategy === 'local' ? rt : undefined;
+}
