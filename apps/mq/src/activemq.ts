@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { LocalActiveMqBackend, StaticActiveMqBackend, parseStaticSlots } from '@wharf/mq-backend-activemq';
+import type { BrokerBackend, EngineLogger } from '@wharf/mq-engine';
+import type { MqConfig } from './mq.config';
+
+/** The ACTIVEMQ backend the configuration asks for: local processes (default), static brokers, or none. */
+export function activeMqBackend(c: MqConfig, logger: EngineLogger): BrokerBackend | undefined {
+  switch (c.activemqStrategy) {
+    case 'off':
+      return undefined;
+    case 'static':
+      return new StaticActiveMqBackend({ slots: parseStaticSlots(c.activemqStatic || '{"slots":[]}', (p) => readFileSync(p, 'utf8')), logger });
+    default:
+      return new LocalActiveMqBackend({
+        dataDir: c.activemqDataDir,
+        home: c.activemqHome,
+        bindHost: c.activemqHost,
+        publicHost: c.activemqPublicHost,
+        ports: c.activemqPorts,
+        tls: c.activemqTls,
+        logger,
+      });
+  }
+}

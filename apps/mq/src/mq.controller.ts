@@ -1,0 +1,36 @@
+import { All, Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { MqEngine } from '@wharf/mq-engine';
+import { type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+
+type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
+type FastifyReply = Parameters<typeof sendHttpResponse>[0];
+
+export const MQ_HANDLER = Symbol('MQ_HANDLER');
+
+/** The Amazon MQ REST API lives under /v1; /health and /metrics come from the service kit. */
+@Controller()
+export class MqController {
+  constructor(
+    @Inject(MQ_HANDLER) private readonly handler: AwsApiHandler,
+    private readonly engine: MqEngine,
+  ) {}
+
+  /**
+   * Wharf's own view of a broker's instances, in their fixed order, with their roles (active / standby /
+   * down), which the AWS model has no field for. DescribeBroker lists the active instance first.
+   */
+  @Get('_wharf/mq/brokers/:id/instances')
+  async instances(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const b = this.engine.brokers.get(id);
+    if (!b) {
+      await reply.status(404).send({ message: `No broker ${id}` });
+      return;
+    }
+    await reply.send({ brokerId: id, state: b.state, instances: await this.engine.backend(b.engineType).instances(b) });
+  }
+
+  @All('*')
+  async api(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await sendHttpResponse(reply, await this.handler.handle(toHttpRequestLike(req)));
+  }
+}
