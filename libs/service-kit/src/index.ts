@@ -6,3 +6,4 @@ export * from './http';
 export * from './aws-api-handler';
 export * from './bootstrap';
 export * from './service-kit.module';
+export * from './dual-listener';

@@ -1,0 +1,158 @@
+import http from 'node:http';
+import http2 from 'node:http2';
+import type { Socket } from 'node:net';
+import type { FastifyServerFactory } from 'fastify';
+
+/**
+ * HTTP/1.1 and cleartext HTTP/2 with prior knowledge on one port.
+ *
+ * The Kinesis SDK for Node sends every call as h2c with prior knowledge; the AWS CLI and most other clients
+ * send HTTP/1.1. `http2.createServer` alone refuses HTTP/1.1 on cleartext (`allowHTTP1` needs TLS/ALPN), so
+ * the listener is a plain `http.Server` whose `connection` handling peeks at the first bytes:
+ *
+ * - the HTTP/2 client preface (`PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`) → the bytes are put back with
+ *   `socket.unshift` and the raw socket is given to an `http2` server. Node ≥ 14.18 feeds bytes already
+ *   buffered on the socket into the new session (`Http2Session` reads `socket.readableLength` on the next
+ *   tick), then the session reads the native handle directly: no JS relay, no extra copy.
+ * - anything else → the bytes are put back and the socket goes to Node's own HTTP/1.1 connection handler,
+ *   which then also consumes the native handle directly.
+ *
+ * The peek reads in paused mode (`'readable'` + `read()`), never flowing mode: a chunk unshifted onto a
+ * flowing socket with no `'data'` listener is emitted to nobody and lost — the likely cause of the
+ * "unshift never reaches an HTTP/2 session" seen earlier. The cost is one extra `'readable'` callback per
+ * connection (not per request); `bench/edge/dual-listener.mjs` measures it.
+ *
+ * Both request kinds reach the same handler: `IncomingMessage`/`ServerResponse` for HTTP/1.1 and the
+ * `Http2ServerRequest`/`Http2ServerResponse` compatibility objects for h2 (Fastify tells them apart by
+ * `httpVersionMajor` and never sets `Connection` on an h2 response).
+ */
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+export interface DualListenerOptions {
+  /** Options for the HTTP/1.1 server (e.g. `keepAliveTimeout`, `requestTimeout`). */
+  http1?: http.ServerOptions;
+  /** Settings for the HTTP/2 server (e.g. `settings.initialWindowSize`, `maxSessionMemory`). */
+  http2?: http2.ServerOptions;
+  /** A connection that sends nothing at all within this time is closed. Default 30 s. */
+  firstByteTimeoutMs?: number;
+  /** An HTTP/2 session without any frame for this long is closed gracefully. Default 72 s (Fastify's). */
+  http2SessionTimeoutMs?: number;
+  /**
+   * On `close()`: idle connections close at once, busy ones (a long-lived event stream) get this long to
+   * finish before they are destroyed. Default 10 s.
+   */
+  closeGraceMs?: number;
+}
+
+/** An `http.Server` that also serves h2c with prior knowledge; closing it closes both kinds of connection. */
+export interface DualProtocolServer extends http.Server {
+  /** The HTTP/2 server the h2c connections are handed to (for `session`/`stream` events). */
+  readonly http2Server: http2.Http2Server;
+  /** Sends GOAWAY on every HTTP/2 session: open streams finish, new ones are refused. */
+  closeHttp2Sessions(): void;
+  /** Live HTTP/2 sessions (for tests and metrics). */
+  readonly http2Sessions: ReadonlySet<http2.ServerHttp2Session>;
+}
+
+export function createHttp1AndH2cServer(handler: RequestHandler, options: DualListenerOptions = {}): DualProtocolServer {
+  const firstByteTimeoutMs = options.firstByteTimeoutMs ?? 30_000;
+  const sessionTimeoutMs = options.http2SessionTimeoutMs ?? 72_000;
+  const closeGraceMs = options.closeGraceMs ?? 10_000;
+
+  const server = http.createServer(options.http1 ?? {}, handler) as DualProtocolServer;
+  const h2 = http2.createServer(options.http2 ?? {}, handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  const sessions = new Set<http2.ServerHttp2Session>();
+
+  h2.on('session', (session: http2.ServerHttp2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+    session.on('error', () => session.destroy());
+    if (sessionTimeoutMs > 0) session.setTimeout(sessionTimeoutMs, () => session.close());
+  });
+  // Without a listener a broken client's stream error would be thrown; the compat layer answers for us.
+  h2.on('sessionError', () => undefined);
+
+  // Node's own HTTP/1.1 connection handler, taken off the server so every socket passes the peek first.
+  const http1ConnectionListeners = server.listeners('connection') as ((socket: Socket) => void)[];
+  for (const listener of http1ConnectionListeners) server.removeListener('connection', listener);
+  const toHttp1 = (socket: Socket) => {
+    for (const listener of http1ConnectionListeners) listener.call(server, socket);
+  };
+
+  server.on('connection', (socket: Socket) => {
+    let seen: Buffer = Buffer.alloc(0);
+    const abandon = () => {
+      cleanup();
+      socket.destroy();
+    };
+    const cleanup = () => {
+      socket.setTimeout(0);
+      socket.removeListener('timeout', abandon);
+      socket.removeListener('readable', onReadable);
+      socket.removeListener('error', abandon);
+      socket.removeListener('end', abandon);
+    };
+    function onReadable() {
+      let chunk: Buffer | null;
+      while ((chunk = socket.read() as Buffer | null) !== null) seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+      const n = Math.min(seen.length, PREFACE.length);
+      if (n === 0) return;
+      const prefaceSoFar = seen.compare(PREFACE, 0, n, 0, n) === 0;
+      if (prefaceSoFar && n < PREFACE.length) return; // "PRI * HT" — wait for the rest before deciding
+      cleanup();
+      socket.unshift(seen);
+      if (prefaceSoFar) h2.emit('connection', socket);
+      else toHttp1(socket);
+    }
+    socket.setTimeout(firstByteTimeoutMs, abandon);
+    socket.on('error', abandon);
+    socket.on('end', abandon);
+    socket.on('readable', onReadable);
+  });
+
+  const closeHttp2Sessions = () => {
+    for (const session of sessions) if (!session.closed) session.close();
+  };
+
+  // Idle HTTP/1.1 keep-alive sockets close with Node's own closeIdleConnections; an h2 session is idle when
+  // it has no open stream, and close() on such a session ends it at once.
+  const closeIdleHttp1 = server.closeIdleConnections.bind(server);
+  server.closeIdleConnections = () => {
+    closeIdleHttp1();
+    closeHttp2Sessions();
+  };
+  const closeAllHttp1 = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    closeAllHttp1();
+    for (const session of sessions) session.destroy();
+  };
+
+  const closeListener = server.close.bind(server);
+  server.close = ((callback?: (err?: Error) => void) => {
+    closeListener(callback);
+    closeHttp2Sessions();
+    // 'close' fires once the last connection is gone; whatever is still busy after the grace is cut.
+    const force = setTimeout(() => server.closeAllConnections(), closeGraceMs);
+    force.unref();
+    server.once('close', () => clearTimeout(force));
+    return server;
+  }) as typeof server.close;
+
+  Object.defineProperties(server, {
+    http2Server: { value: h2 },
+    http2Sessions: { value: sessions },
+    closeHttp2Sessions: { value: closeHttp2Sessions },
+  });
+  return server;
+}
+
+/**
+ * For `bootstrapService({ serverFactory: http1AndH2cServerFactory() })`: Fastify serves HTTP/1.1 and h2c
+ * prior knowledge on the same port through the same routes.
+ */
+export function http1AndH2cServerFactory(options: DualListenerOptions = {}): FastifyServerFactory {
+  return (handler) => createHttp1AndH2cServer(handler as RequestHandler, options);
+}
