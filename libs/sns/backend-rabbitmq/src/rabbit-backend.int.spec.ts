@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredMessage, SubscriptionRecord, TopicRecord } from '@wharf/sns-engine';
+import { uniqueId } from '@wharf/testing';
+import { DeliveryWorker, RabbitConnection, RabbitSnsBus, type WorkerDecision } from './index';
+
+const url = process.env.WHARF_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+let connection: RabbitConnection;
+let bus: RabbitSnsBus;
+const cleanup: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  connection = new RabbitConnection(url);
+  await connection.get();
+  bus = new RabbitSnsBus(connection);
+});
+afterAll(async () => {
+  for (const c of cleanup.reverse()) await c().catch(() => undefined);
+  await connection.close();
+});
+
+function topic(fifo = false): TopicRecord {
+  const name = uniqueId('bt') + (fifo ? '.fifo' : '');
+  const t: TopicRecord = { arn: `arn:aws:sns:us-east-1:000000000000:${name}`, name, accountId: '000000000000', region: 'us-east-1', fifo, attributes: {}, tags: {}, createdAt: 0 };
+  cleanup.push(() => bus.deleteTopic(t));
+  return t;
+}
+function sub(t: TopicRecord): SubscriptionRecord {
+  const id = randomUUID();
+  const s: SubscriptionRecord = { arn: `${t.arn}:${id}`, id, topicArn: t.arn, protocol: 'sqs', endpoint: `arn:aws:sqs:us-east-1:000000000000:q-${id}`, owner: '000000000000', pendingConfirmation: false, confirmationWasAuthenticated: true, attributes: {}, fifo: t.fifo, createdAt: 0 };
+  cleanup.push(() => bus.deleteSubscription(s));
+  return s;
+}
+function message(t: TopicRecord, text: string, groupId?: string): StoredMessage {
+  return { v: 1, kind: 'notification', messageId: randomUUID(), topicArn: t.arn, timestamp: new Date().toISOString(), message: text, ...(groupId ? { groupId } : {}) };
+}
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function worker(subs: SubscriptionRecord[], deliver: (s: SubscriptionRecord, m: StoredMessage, failed: number) => Promise<WorkerDecision>) {
+  const bySub = new Map(subs.map((s) => [s.arn, s]));
+  const w = new DeliveryWorker({ connection, bus, deliver, lookup: async (arn) => bySub.get(arn), prefetch: 50, fifoPrefetch: 50 });
+  cleanup.push(() => w.stop());
+  return w;
+}
+
+describe('RabbitSnsBus + DeliveryWorker', () => {
+  it('a confirmed publish reaches every bound subscription queue, not an unbound one', async () => {
+    const t = topic();
+    await bus.ensureTopic(t);
+    const [a, b, pending] = [sub(t), sub(t), sub(t)];
+    await bus.ensureSubscription(a, true);
+    await bus.ensureSubscription(b, true);
+    await bus.ensureSubscription(pending, false);
+    for (let i = 0; i < 20; i++) await bus.publish(t, message(t, `m${i}`));
+    expect(await bus.depth(a)).toEqual({ ready: 20, held: 0 });
+    expect(await bus.depth(b)).toEqual({ ready: 20, held: 0 });
+    expect(await bus.depth(pending)).toEqual({ ready: 0, held: 0 });
+    const got = new Map<string, string[]>();
+    const w = worker([a, b], async (s, m) => {
+      got.set(s.arn, [...(got.get(s.arn) ?? []), m.message]);
+      return { action: 'ack' };
+    });
+    await w.follow(a);
+    await w.follow(b);
+    await until(() => (got.get(a.arn)?.length ?? 0) === 20 && (got.get(b.arn)?.length ?? 0) === 20);
+    await until(() => w.busy === 0);
+    expect(await bus.depth(a)).toEqual({ ready: 0, held: 0 });
+  });
+
+  it('retries go through delay queues with the failed-attempt count, then succeed or are held', async () => {
+    const t = topic();
+    await bus.ensureTopic(t);
+    const s = sub(t);
+    await bus.ensureSubscription(s, true);
+    const attempts: { text: string; failed: number; at: number }[] = [];
+    const w = worker([s], async (_s, m, failed) => {
+      attempts.push({ text: m.message, failed, at: Date.now() });
+      if (m.message === 'flaky' && failed < 2) return { action: 'retry', delayMs: failed === 0 ? 0 : 150 };
+      if (m.message === 'dead') return failed < 2 ? { action: 'retry', delayMs: 50 } : { action: 'hold', reason: 'HTTP 500 (after 3 attempts)' };
+      return { action: 'ack' };
+    });
+    await w.follow(s);
+    await bus.publish(t, message(t, 'flaky'));
+    await bus.publish(t, message(t, 'dead'));
+    await until(() => attempts.filter((a) => a.text === 'flaky').length === 3 && attempts.filter((a) => a.text === 'dead').length === 3);
+    const flaky = attempts.filter((a) => a.text === 'flaky');
+    expect(flaky.map((a) => a.failed)).toEqual([0, 1, 2]);
+    expect(flaky[2].at - flaky[1].at).toBeGreaterThanOrEqual(140);
+    await until(() => w.busy === 0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await bus.depth(s)).toEqual({ ready: 0, held: 1 });
+  });
+
+  it('FIFO: each group delivered one at a time in order, also across retries', async () => {
+    const t = topic(true);
+    await bus.ensureTopic(t);
+    const s = sub(t);
+    await bus.ensureSubscription(s, true);
+    const groups = ['truck-1', 'truck-2', 'truck-3'];
+    for (let i = 0; i < 30; i++) for (const g of groups) await bus.publish(t, message(t, `${g}:${i}`, g));
+    const seen = new Map<string, number[]>();
+    const active = new Set<string>();
+    let overlap = false;
+    const w = worker([s], async (_s, m, failed) => {
+      const [g, n] = m.message.split(':');
+      if (active.has(g)) overlap = true;
+      active.add(g);
+      await new Promise((r) => setTimeout(r, Math.random() * 3));
+      active.delete(g);
+      if (Number(n) % 7 === 3 && failed === 0) return { action: 'retry', delayMs: 20 };
+      seen.set(g, [...(seen.get(g) ?? []), Number(n)]);
+      return { action: 'ack' };
+    });
+    await w.follow(s);
+    await until(() => groups.every((g) => (seen.get(g)?.length ?? 0) === 30), 20_000);
+    expect(overlap).toBe(false);
+    for (const g of groups) expect(seen.get(g)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
+  it('a publish racing a topic deletion is unroutable, not a closed channel: other publishes go on', async () => {
+    const t = topic();
+    await bus.ensureTopic(t);
+    const s = sub(t);
+    await bus.ensureSubscription(s, true);
+    const gone = topic();
+    await bus.ensureTopic(gone);
+    await bus.deleteTopic(gone);
+    await Promise.all([bus.publish(gone, message(gone, 'x')), bus.publish(t, message(t, 'a')), bus.publish(t, message(t, 'b'))]);
+    expect((await bus.depth(s)).ready).toBe(2);
+  });
+});

@@ -1,0 +1,209 @@
+import type { Channel, ConfirmChannel, Options } from 'amqplib';
+import { AwsError } from '@wharf/aws-protocol';
+import { encodeStoredMessage, type SnsBus, type StoredMessage, type SubscriptionRecord, type TopicRecord } from '@wharf/sns-engine';
+import type { RabbitConnection } from './connection';
+import {
+  delayQueue,
+  HEADER_ATTEMPTS,
+  HEADER_HOLD_REASON,
+  HEADER_QUEUE,
+  holdingQueue,
+  PUBLISH_EXCHANGE,
+  REDELIVER_EXCHANGE,
+  subscriptionQueue,
+  topicExchange,
+} from './names';
+
+type Headers = Record<string, unknown>;
+
+/** A channel bound to the connection it was made on; recreated after a loss or a channel error. */
+class ChannelSlot<C extends Channel> {
+  private channel?: Promise<C>;
+  constructor(private readonly make: () => Promise<C>) {}
+  get(): Promise<C> {
+    if (!this.channel) {
+      const p = this.make().then((ch) => {
+        const drop = () => {
+          if (this.channel === p) this.channel = undefined;
+        };
+        ch.on('close', drop);
+        ch.on('error', drop);
+        return ch;
+      });
+      p.catch(() => {
+        if (this.channel === p) this.channel = undefined;
+      });
+      this.channel = p;
+    }
+    return this.channel;
+  }
+  reset(): void {
+    this.channel = undefined;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /NOT_FOUND|404/.test(text);
+}
+
+/**
+ * SnsBus on RabbitMQ. Publishes go through a confirm channel and resolve only when the broker has the
+ * persistent message in every bound durable queue, so an acknowledged Publish survives an sns crash.
+ */
+export class RabbitSnsBus implements SnsBus {
+  private readonly publisher: ChannelSlot<ConfirmChannel>;
+  private readonly admin: ChannelSlot<Channel>;
+  private readonly delayQueues = new Set<number>();
+  private readonly holdQueues = new Set<string>();
+  private redeliverDeclared = false;
+
+  constructor(private readonly connection: RabbitConnection) {
+    this.publisher = new ChannelSlot(async () => {
+      const ch = await (await connection.get()).createConfirmChannel();
+      ch.on('error', () => undefined);
+      return ch;
+    });
+    this.admin = new ChannelSlot(async () => {
+      const ch = await (await connection.get()).createChannel();
+      ch.on('error', () => undefined);
+      return ch;
+    });
+    connection.onConnected(async () => {
+      this.publisher.reset();
+      this.admin.reset();
+      this.delayQueues.clear();
+      this.holdQueues.clear();
+      this.redeliverDeclared = false;
+    });
+  }
+
+  /** Runs a topology step; a channel-level error (which closes the channel) is retried once on a new one. */
+  private async topology<T>(step: (ch: Channel) => Promise<T>): Promise<T> {
+    try {
+      return await step(await this.admin.get());
+    } catch (error) {
+      this.admin.reset();
+      if (isNotFound(error)) throw error;
+      return step(await this.admin.get());
+    }
+  }
+
+  private async ensureRedeliverExchange(ch: Channel): Promise<void> {
+    if (this.redeliverDeclared) return;
+    await ch.assertExchange(REDELIVER_EXCHANGE, 'headers', { durable: true });
+    this.redeliverDeclared = true;
+  }
+
+  async ensureTopic(topic: TopicRecord): Promise<void> {
+    const exchange = topicExchange(topic.arn);
+    await this.topology(async (ch) => {
+      await ch.assertExchange(PUBLISH_EXCHANGE, 'direct', { durable: true });
+      await ch.assertExchange(exchange, 'fanout', { durable: true });
+      await ch.bindExchange(exchange, PUBLISH_EXCHANGE, exchange);
+    });
+  }
+
+  async deleteTopic(topic: TopicRecord): Promise<void> {
+    await this.topology((ch) => ch.deleteExchange(topicExchange(topic.arn)));
+  }
+
+  async ensureSubscription(sub: SubscriptionRecord, bind: boolean): Promise<void> {
+    const queue = subscriptionQueue(sub);
+    await this.topology(async (ch) => {
+      await this.ensureRedeliverExchange(ch);
+      // FIFO: one consumer at a time across all sns processes keeps each group's order.
+      await ch.assertQueue(queue, { durable: true, arguments: sub.fifo ? { 'x-single-active-consumer': true } : {} });
+      await ch.bindQueue(queue, REDELIVER_EXCHANGE, '', { 'x-match': 'all', [HEADER_QUEUE]: queue });
+      if (bind) await ch.bindQueue(queue, topicExchange(sub.topicArn), '');
+    });
+  }
+
+  async bindSubscription(sub: SubscriptionRecord): Promise<void> {
+    await this.topology((ch) => ch.bindQueue(subscriptionQueue(sub), topicExchange(sub.topicArn), ''));
+  }
+
+  async deleteSubscription(sub: SubscriptionRecord): Promise<void> {
+    await this.topology(async (ch) => {
+      await ch.deleteQueue(subscriptionQueue(sub));
+      await ch.deleteQueue(holdingQueue(sub));
+    });
+    this.holdQueues.delete(holdingQueue(sub));
+  }
+
+  /** Publishes with confirm; resolves when the broker has it, rejects (NotFound for a vanished topic) otherwise. */
+  private async confirmed(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+    const ch = await this.publisher.get();
+    await new Promise<void>((resolve, reject) => {
+      try {
+        ch.publish(exchange, routingKey, content, { persistent: true, contentType: 'application/json', ...options }, (err) => {
+          if (err) reject(isNotFound(err) ? new AwsError('NotFound', 'Topic does not exist') : err instanceof Error ? err : new Error(String(err)));
+          else resolve();
+        });
+      } catch (error) {
+        this.publisher.reset();
+        reject(error);
+      }
+    });
+  }
+
+  async publish(topic: TopicRecord, message: StoredMessage): Promise<void> {
+    await this.confirmed(PUBLISH_EXCHANGE, topicExchange(topic.arn), encodeStoredMessage(message), { messageId: message.messageId });
+  }
+
+  async sendToSubscription(sub: SubscriptionRecord, message: StoredMessage): Promise<void> {
+    await this.confirmed('', subscriptionQueue(sub), encodeStoredMessage(message), { messageId: message.messageId });
+  }
+
+  /** Back into the subscription queue after `delayMs` (0: at once), with the failed-attempt count. */
+  async requeueLater(sub: SubscriptionRecord, content: Buffer, failedAttempts: number, delayMs: number, messageId?: string): Promise<void> {
+    const queue = subscriptionQueue(sub);
+    const headers: Headers = { [HEADER_QUEUE]: queue, [HEADER_ATTEMPTS]: failedAttempts };
+    if (delayMs <= 0) {
+      await this.confirmed('', queue, content, { headers, messageId });
+      return;
+    }
+    const ms = Math.max(1, Math.round(delayMs));
+    if (!this.delayQueues.has(ms)) {
+      await this.topology(async (ch) => {
+        await this.ensureRedeliverExchange(ch);
+        await ch.assertQueue(delayQueue(ms), {
+          durable: true,
+          arguments: { 'x-message-ttl': ms, 'x-dead-letter-exchange': REDELIVER_EXCHANGE },
+        });
+      });
+      this.delayQueues.add(ms);
+    }
+    await this.confirmed('', delayQueue(ms), content, { headers, messageId });
+  }
+
+  /** Parks a message whose retries are exhausted and that has no DLQ (AWS would drop it; Wharf keeps it). */
+  async hold(sub: SubscriptionRecord, content: Buffer, failedAttempts: number, reason: string, messageId?: string): Promise<void> {
+    const queue = holdingQueue(sub);
+    if (!this.holdQueues.has(queue)) {
+      await this.topology((ch) => ch.assertQueue(queue, { durable: true }));
+      this.holdQueues.add(queue);
+    }
+    await this.confirmed('', queue, content, {
+      headers: { [HEADER_ATTEMPTS]: failedAttempts, [HEADER_HOLD_REASON]: reason.slice(0, 1000) },
+      messageId,
+    });
+  }
+
+  /** Messages waiting in a subscription's queue and in its holding queue (0 when a queue does not exist). */
+  async depth(sub: SubscriptionRecord): Promise<{ ready: number; held: number }> {
+    const count = async (queue: string) => {
+      const ch = await (await this.connection.get()).createChannel();
+      ch.on('error', () => undefined);
+      try {
+        return (await ch.checkQueue(queue)).messageCount;
+      } catch {
+        return 0;
+      } finally {
+        await ch.close().catch(() => undefined);
+      }
+    };
+    const [ready, held] = await Promise.all([count(subscriptionQueue(sub)), count(holdingQueue(sub))]);
+    return { ready, held };
+  }
+}

@@ -1,0 +1,3 @@
+export { SnsKeys } from './keys';
+export { RedisSnsStore, followSnsEvents } from './redis-sns-store';
+export { RedisFifoStore } from './redis-fifo-store';
