@@ -38,6 +38,8 @@ export interface KafkaBroker {
 }
 
 export interface KafkaCluster {
+  /** Topics whose metadata every refresh asks for (a deleted one makes the whole refresh fail). */
+  targetTopics: Set<string>;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   isConnected(): boolean;

@@ -97,16 +97,44 @@ export class KafkaRecordLog implements RecordLog {
         },
       ],
     });
-    await this.refresh(topic);
+    await this.withPrune(() => this.refresh(topic));
   }
 
   async deleteTopic(topic: string): Promise<void> {
+    this.forgetTopic(topic);
     try {
       await this.admin.deleteTopics({ topics: [topic] });
     } catch (error) {
-      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      if (!isUnknownTopic(error)) throw error;
     }
+  }
+
+  private forgetTopic(topic: string): void {
     this.knownTopics.delete(topic);
+    this.produceCluster.targetTopics.delete(topic);
+    this.readCluster.targetTopics.delete(topic);
+  }
+
+  /**
+   * kafkajs asks for the metadata of every topic it ever used, and one deleted topic (by another process,
+   * say) fails the whole request: drop the topics that no longer exist, then the caller retries.
+   */
+  private async pruneDeletedTopics(): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    for (const cluster of [this.produceCluster, this.readCluster]) {
+      for (const topic of [...cluster.targetTopics]) if (!existing.has(topic)) this.forgetTopic(topic);
+    }
+  }
+
+  /** Runs `fn`; on "unknown topic" prunes deleted topics from the metadata and tries once more. */
+  private async withPrune<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isUnknownTopic(error)) throw error;
+      await this.pruneDeletedTopics();
+      return fn();
+    }
   }
 
   async ensurePartitions(topic: string, total: number): Promise<void> {
@@ -126,7 +154,7 @@ export class KafkaRecordLog implements RecordLog {
       if (parts.length >= total && parts.every((p) => p.leader >= 0)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    await this.refresh(topic, true);
+    await this.withPrune(() => this.refresh(topic, true));
   }
 
   async setRetention(topic: string, retentionMs: number): Promise<void> {
@@ -159,7 +187,7 @@ export class KafkaRecordLog implements RecordLog {
           size += next.bytes;
         }
         try {
-          const offsets = await this.produce(batch);
+          const offsets = await this.withPrune(() => this.produce(batch));
           batch.forEach((p, i) => p.resolve(offsets[i]));
         } catch (error) {
           for (const p of batch) p.reject(error);
@@ -208,7 +236,11 @@ export class KafkaRecordLog implements RecordLog {
 
   // --- reads --------------------------------------------------------------------------------------------
 
-  async read(topic: string, partition: number, offset: number, options: ReadOptions): Promise<ReadResult> {
+  read(topic: string, partition: number, offset: number, options: ReadOptions): Promise<ReadResult> {
+    return this.withPrune(() => this.readOnce(topic, partition, offset, options));
+  }
+
+  private async readOnce(topic: string, partition: number, offset: number, options: ReadOptions): Promise<ReadResult> {
     const broker = await this.leader(topic, partition);
     let from = offset;
     for (let attempt = 0; ; attempt++) {
@@ -254,7 +286,11 @@ export class KafkaRecordLog implements RecordLog {
     return offset >= 0 ? offset : this.listOffset(topic, partition, LATEST);
   }
 
-  private async listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
+  private listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
+    return this.withPrune(() => this.listOffsetOnce(topic, partition, timestamp));
+  }
+
+  private async listOffsetOnce(topic: string, partition: number, timestamp: number): Promise<number> {
     const broker = await this.leader(topic, partition);
     const response = await broker.listOffsets({ replicaId: -1, isolationLevel: 1, topics: [{ topic, partitions: [{ partition, timestamp }] }] });
     return Number(response.responses[0].partitions[0].offset);
@@ -291,4 +327,8 @@ export class KafkaRecordLog implements RecordLog {
     const nodeId = Object.keys(leaders)[0];
     return this.readCluster.findBroker({ nodeId });
   }
+}
+
+function isUnknownTopic(error: unknown): boolean {
+  return (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
 }
