@@ -38,7 +38,8 @@ export class RedisStore implements SqsStore {
 
   constructor(options: RedisStoreOptions = {}) {
     this.prefix = options.keyPrefix ?? 'wharf:sqs:';
-    this.redis = options.url ? new Redis(options.url, { ...options.redis }) : new Redis({ ...options.redis });
+    const redisOptions: RedisOptions = { enableAutoPipelining: true, ...options.redis };
+    this.redis = options.url ? new Redis(options.url, redisOptions) : new Redis(redisOptions);
     this.run = defineScripts(this.redis);
     this.subscriber = new Subscriber(() => this.redis.duplicate());
   }
