@@ -7,7 +7,10 @@ type FastifyReply = Parameters<typeof sendHttpResponse>[0];
 
 export const SQS_HANDLER = Symbol('SQS_HANDLER');
 
-/** Every path but /health and /metrics is the SQS API (Query clients may post to the queue URL path). */
+const QUEUE_PATH = /^\/(\d{12})\/([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)\/?$/;
+const WITHOUT_QUEUE_URL = new Set(['CreateQueue', 'GetQueueUrl', 'ListQueues', 'StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask']);
+
+/** Every path but /health and /metrics is the SQS API. */
 @Controller()
 export class SqsController {
   constructor(@Inject(SQS_HANDLER) private readonly handler: AwsApiHandler) {}
@@ -15,8 +18,27 @@ export class SqsController {
   @All('*')
   async api(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const host = req.headers.host;
-    const origin = host ? `${req.protocol}://${host}` : undefined;
-    const response = await requestOrigin.run(origin ?? '', () => this.handler.handle(toHttpRequestLike(req)));
+    const origin = host ? `${req.protocol}://${host}` : '';
+    const request = withQueueUrlFromPath(toHttpRequestLike(req), origin);
+    const response = await requestOrigin.run(origin, () => this.handler.handle(request));
     await sendHttpResponse(reply, response);
   }
+}
+
+/**
+ * Older Query clients (Java/.NET SDK v1) POST to the queue URL itself and leave QueueUrl out of the form;
+ * AWS takes the queue from the path then. Add it to the form so the operation sees the parameter.
+ */
+export function withQueueUrlFromPath<R extends { method: string; path: string; headers: Record<string, unknown>; body: Buffer }>(
+  request: R,
+  origin: string,
+): R {
+  const path = request.path.split('?')[0];
+  const type = String(request.headers['content-type'] ?? '');
+  if (request.method !== 'POST' || !type.includes('x-www-form-urlencoded') || !QUEUE_PATH.test(path)) return request;
+  const form = new URLSearchParams(request.body.toString('utf8'));
+  if (form.has('QueueUrl') || WITHOUT_QUEUE_URL.has(form.get('Action') ?? '')) return request;
+  const sep = request.body.length ? '&' : '';
+  const body = Buffer.concat([request.body, Buffer.from(`${sep}QueueUrl=${encodeURIComponent(origin + path)}`)]);
+  return { ...request, body, headers: { ...request.headers, 'content-length': String(body.length) } };
 }

@@ -92,3 +92,29 @@ describe('AWS CLI 2.9 (Query protocol)', () => {
     expect(tooMany.stderr).toContain('AWS.SimpleQueueService.TooManyEntriesInBatchRequest');
   });
 });
+
+describe('queue URLs and old Query clients', () => {
+  it('writes SQS_PUBLIC_URL into queue URLs, and takes the queue from the path when a Query form leaves QueueUrl out', async () => {
+    const pub = await startSqs({ SQS_PUBLIC_URL: 'http://sqs.wharf.example:4566/' }, app.prefix);
+    try {
+      const sqs = sqsClient(pub.url, 'json');
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'public-url' }));
+      expect(QueueUrl).toBe('http://sqs.wharf.example:4566/000000000000/public-url');
+      // A v1-style Query request posted to the queue's path, without QueueUrl in the form.
+      const res = await fetch(`${pub.url}/000000000000/public-url`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=SendMessage&Version=2012-11-05&MessageBody=from-the-path',
+      });
+      const xml = await res.text();
+      expect(res.status).toBe(200);
+      expect(xml).toContain('<MD5OfMessageBody>');
+      const attrs = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: `${pub.url}/000000000000/public-url`, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      expect(attrs.Attributes).toEqual({ ApproximateNumberOfMessages: '1' });
+    } finally {
+      await pub.stop();
+    }
+  });
+});

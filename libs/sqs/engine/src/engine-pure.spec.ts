@@ -65,6 +65,22 @@ describe('message checks', () => {
     expect(md5OfAttributes({ b: { DataType: 'Number', StringValue: '1' } })).not.toBe(md5OfAttributes({ b: { DataType: 'String', StringValue: '1' } }));
     expect(md5OfAttributes({})).toBeUndefined();
   });
+  it('MD5 of attributes matches AWS answers (AWS CLI documentation examples, first/last 8 hex digits)', () => {
+    const S = (v: string) => ({ DataType: 'String', StringValue: v });
+    const N = (v: string) => ({ DataType: 'Number', StringValue: v });
+    const cases: [Record<string, { DataType: string; StringValue: string }>, string, string][] = [
+      [{ SellerName: S('Example Store'), City: S('Any City'), Region: S('WA'), PostalCode: S('99065'), PricePerGallon: N('1.99') }, '10809b55', 'baf283ef'],
+      [{ SellerName: S('Example Fuels'), City: S('North Town'), Region: S('WA'), PostalCode: S('99123'), PricePerGallon: N('1.87') }, '55623928', 'ae354a25'],
+      [{ PostalCode: S('ABC123'), City: S('Any City') }, '9424c491', '26bc3ae7'],
+      // a receive that asked for PostalCode only: the MD5 covers the returned attributes
+      [{ PostalCode: S('ABC123') }, 'b8e89563', 'e088e74f'],
+    ];
+    for (const [attrs, head, tail] of cases) {
+      const md5 = md5OfAttributes(attrs) ?? '';
+      expect(md5.slice(0, 8)).toBe(head);
+      expect(md5.slice(-8)).toBe(tail);
+    }
+  });
 });
 
 describe('queue attributes', () => {
