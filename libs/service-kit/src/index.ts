@@ -7,3 +7,4 @@ export * from './aws-api-handler';
 export * from './bootstrap';
 export * from './service-kit.module';
 export * from './dual-listener';
+export * from './broker-checks';
