@@ -14,6 +14,7 @@ export function activeMqBackend(c: MqConfig, logger: EngineLogger): BrokerBacken
       return new LocalActiveMqBackend({
         dataDir: c.activemqDataDir,
         home: c.activemqHome,
+        launcher: c.activemqLauncher,
         bindHost: c.activemqHost,
         publicHost: c.activemqPublicHost,
         ports: c.activemqPorts,

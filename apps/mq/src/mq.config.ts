@@ -18,6 +18,8 @@ export interface MqConfig {
   activemqDataDir: string;
   /** Folder with lib/*.jar and log4j2.properties (tools/brokers/activemq). */
   activemqHome: string;
+  /** Script that runs one instance in the foreground (libs/mq/backend-activemq/launcher/run-instance.sh). */
+  activemqLauncher: string;
   /** Ports local brokers take, "first-last". */
   activemqPorts: [number, number];
   /** Address local brokers bind. */
@@ -52,6 +54,7 @@ export function mqConfig(): MqConfig {
     activemqStrategy: strategy as MqConfig['activemqStrategy'],
     activemqDataDir: resolve(envString('WHARF_MQ_DATA_DIR', resolve(repoRoot, 'tmp/mq'))),
     activemqHome: resolve(envString('WHARF_MQ_ACTIVEMQ_HOME', resolve(repoRoot, 'tools/brokers/activemq'))),
+    activemqLauncher: resolve(envString('WHARF_MQ_ACTIVEMQ_LAUNCHER', resolve(repoRoot, 'libs/mq/backend-activemq/launcher/run-instance.sh'))),
     activemqPorts: portRange(envString('WHARF_MQ_ACTIVEMQ_PORTS', '62000-62999')),
     activemqHost: envString('WHARF_MQ_ACTIVEMQ_HOST', '127.0.0.1'),
     activemqPublicHost: envString('WHARF_MQ_ACTIVEMQ_PUBLIC_HOST', '') || undefined,

@@ -24,8 +24,10 @@ function isOurs(pid: number, dir: string): boolean {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (state === 'Z' || state === 'X') return false;
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-    return cmdline.includes(`xbean:file:${join(dir, 'broker.xml')}`) || cmdline.includes(`run-broker.sh ${dir}`);
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (args.includes(`xbean:file:${join(dir, 'broker.xml')}`)) return true;
+    // the launcher before it execs java
+    return args.includes(dir) && args.some((a) => a.endsWith('/run-instance.sh') || a.endsWith('/run-broker.sh'));
   } catch {
     return false;
   }
@@ -50,23 +52,25 @@ export function portOpen(host: string, port: number, timeoutMs = 500): Promise<b
 }
 
 export interface LaunchOptions {
-  /** tools/brokers/activemq: run-broker.sh, lib/, log4j2.properties. */
+  /** The launcher script (launcher/run-instance.sh): `<launcher> <dir>` execs java and writes broker.pid. */
+  launcher: string;
+  /** Folder of the shared jars (tools/brokers/activemq), passed as WHARF_MQ_ACTIVEMQ_HOME. */
   home: string;
   heap: string;
 }
 
 /**
- * Starts the instance with the shared launcher (run-broker.sh <dir>, which execs java and writes
- * broker.pid) in its own session, so it outlives a restart of `mq`; output appends to broker.log.
+ * Starts the instance with the launcher (run-instance.sh <dir>, which execs java and writes broker.pid)
+ * in its own session, so it outlives a restart of `mq`; output appends to broker.log.
  */
 export function launch(dir: string, options: LaunchOptions): number {
   const log = openSync(join(dir, 'broker.log'), 'a');
   try {
-    const child = spawn('bash', [join(options.home, 'run-broker.sh'), dir], {
+    const child = spawn('bash', [options.launcher, dir], {
       cwd: dir,
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, ACTIVEMQ_HEAP: options.heap },
+      env: { ...process.env, ACTIVEMQ_HEAP: options.heap, WHARF_MQ_ACTIVEMQ_HOME: options.home },
     });
     child.on('error', () => undefined);
     child.unref();

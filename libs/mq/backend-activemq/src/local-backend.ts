@@ -30,8 +30,10 @@ export interface LocalRuntime {
 export interface LocalActiveMqOptions {
   /** Parent folder of every broker's folder. */
   dataDir: string;
-  /** tools/brokers/activemq: run-broker.sh, lib/*.jar, log4j2.properties. */
+  /** tools/brokers/activemq: lib/*.jar, log4j2.properties, activemq.sh. */
   home: string;
+  /** launcher/run-instance.sh of this package. */
+  launcher: string;
   /** Address the brokers bind. */
   bindHost: string;
   /** Host written into endpoints (default: bindHost, or 127.0.0.1 when binding every address). */
@@ -134,7 +136,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
   private start(b: BrokerRecord, index: number): number {
     const rt = runtimeOf(b) as LocalRuntime;
     const inst = rt.instances[index];
-    const pid = launch(inst.dir, { home: this.options.home, heap: heapFor(b.hostInstanceType) });
+    const pid = launch(inst.dir, { launcher: this.options.launcher, home: this.options.home, heap: heapFor(b.hostInstanceType) });
     writeFileSync(join(inst.dir, 'broker.pid'), `${pid}\n`);
     this.options.logger.info({ brokerId: b.brokerId, instance: index + 1, pid }, 'activemq instance started');
     return pid;
