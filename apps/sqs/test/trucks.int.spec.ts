@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- tests assert shapes they just checked */
 import {
   CreateQueueCommand,
+  SendMessageCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -159,5 +160,20 @@ describe.each(['json', 'query'] as const)('trucks on SQS FIFO over %s', (protoco
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
     );
     expect(left.Attributes).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+  });
+});
+
+describe.each(['json', 'query'] as const)('two sqs processes over %s', (protocol) => {
+  it('a long poll on one process wakes within 100 ms of a send on the other', async () => {
+    const onA = sqsClient(a.url, protocol);
+    const onB = sqsClient(b.url, protocol);
+    const { QueueUrl } = await onA.send(new CreateQueueCommand({ QueueName: `cross-poll-${protocol}` }));
+    const polling = onB.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 }));
+    await sleep(500);
+    const sentAt = Date.now();
+    await onA.send(new SendMessageCommand({ QueueUrl, MessageBody: 'across' }));
+    const r = await polling;
+    expect(r.Messages![0].Body).toBe('across');
+    expect(Date.now() - sentAt).toBeLessThan(100);
   });
 });
