@@ -1,0 +1,58 @@
+import { LOCAL_AND_PRIVATE_CIDRS } from '@wharf/sns-engine';
+import { commonConfig, credentialsFromEnv, envBool, envInt, envString } from '@wharf/service-kit';
+
+export const SNS_CONFIG = Symbol('SNS_CONFIG');
+
+export interface SnsConfig {
+  port: number;
+  /** Origin of SigningCertURL, SubscribeURL and UnsubscribeURL (SNS_PUBLIC_URL; default this listener). */
+  publicUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key (lets test runs share a Redis). */
+  redisPrefix: string;
+  amqpUrl: string;
+  /** The SQS service SNS delivers to, through its API. */
+  sqsUrl: string;
+  sqsCredentials: { accessKeyId: string; secretAccessKey: string };
+  /** HTTP(S) endpoints must resolve into these ranges (SNS_HTTP_ALLOWED_CIDRS). */
+  httpAllowedCidrs: string;
+  /** Length of one delivery-policy second in ms (1000; tests shorten the 20 s HTTP retry delay with it). */
+  retrySecondMs: number;
+  httpTimeoutMs: number;
+  prefetch: number;
+  fifoPrefetch: number;
+  /** Concurrent SendMessageBatch calls per SQS queue. */
+  sqsBatchConcurrency: number;
+  /** Deliver from this process (SNS_DELIVERY=false: API only). */
+  deliveryEnabled: boolean;
+  /** Every this often the subscriptions are re-read (events cover changes in between). */
+  resyncMs: number;
+  /** How long topic/subscription records may be served from memory. */
+  cacheMs: number;
+}
+
+export function snsConfig(): SnsConfig {
+  const common = commonConfig();
+  const port = envInt('SNS_PORT', 9911);
+  const [accessKeyId, secretAccessKey] = [...credentialsFromEnv().entries()][0] ?? ['test', 'test'];
+  // SNS_HTTP_RETRY_DELAY_MS sets the default HTTP retry delay (AWS: 20 s) and scales every schedule with it.
+  const httpDelay = envInt('SNS_HTTP_RETRY_DELAY_MS', 0);
+  return {
+    port,
+    publicUrl: envString('SNS_PUBLIC_URL', `http://${common.host}:${port}`).replace(/\/+$/, ''),
+    redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisPrefix: envString('SNS_REDIS_PREFIX', 'wharf:sns:'),
+    amqpUrl: envString('WHARF_AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
+    sqsUrl: envString('WHARF_SQS_URL', 'http://127.0.0.1:9324').replace(/\/+$/, ''),
+    sqsCredentials: { accessKeyId, secretAccessKey },
+    httpAllowedCidrs: envString('SNS_HTTP_ALLOWED_CIDRS', LOCAL_AND_PRIVATE_CIDRS),
+    retrySecondMs: envInt('SNS_RETRY_SECOND_MS', httpDelay > 0 ? httpDelay / 20 : 1000),
+    httpTimeoutMs: envInt('SNS_HTTP_TIMEOUT_MS', 15_000),
+    prefetch: envInt('SNS_DELIVERY_PREFETCH', 512),
+    fifoPrefetch: envInt('SNS_FIFO_PREFETCH', 100),
+    sqsBatchConcurrency: envInt('SNS_SQS_BATCH_CONCURRENCY', 8),
+    deliveryEnabled: envBool('SNS_DELIVERY', true),
+    resyncMs: envInt('SNS_RESYNC_MS', 5_000),
+    cacheMs: envInt('SNS_CACHE_MS', 1_000),
+  };
+}

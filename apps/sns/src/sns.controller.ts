@@ -1,0 +1,36 @@
+import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { SIGNING, type SigningInfo } from './signing';
+import { SnsReports } from './sns.reports';
+
+type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
+type FastifyReply = Parameters<typeof sendHttpResponse>[0];
+
+export const SNS_HANDLER = Symbol('SNS_HANDLER');
+
+/**
+ * Every path but /health and /metrics: the SNS Query API (POST, or GET for the SubscribeURL and
+ * UnsubscribeURL links), the signing certificate at SigningCertURL, and Wharf's held-message report.
+ */
+@Controller()
+export class SnsController {
+  constructor(
+    @Inject(SNS_HANDLER) private readonly handler: AwsApiHandler,
+    @Inject(SIGNING) private readonly signing: SigningInfo,
+    private readonly reports: SnsReports,
+  ) {}
+
+  @All('*')
+  async api(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const path = req.url.split('?')[0];
+    if (req.method === 'GET' && path === `/${this.signing.certificateFile}`) {
+      await reply.status(200).header('content-type', 'application/x-pem-file').send(this.signing.material.certificatePem);
+      return;
+    }
+    if (req.method === 'GET' && path === '/_wharf/sns/held') {
+      await reply.status(200).header('content-type', 'application/json').send(JSON.stringify(await this.reports.held()));
+      return;
+    }
+    await sendHttpResponse(reply, await this.handler.handle(toHttpRequestLike(req)));
+  }
+}

@@ -1,0 +1,176 @@
+import { lookup } from 'node:dns/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { snsModel } from '@wharf/aws-protocol';
+import { RabbitConnection, RabbitSnsBus } from '@wharf/sns-backend-rabbitmq';
+import { RedisFifoStore, RedisSnsStore } from '@wharf/sns-backend-redis';
+import { EnvelopeBuilder, MessageSigner, parseCidrList, SnsEngine } from '@wharf/sns-engine';
+import { AwsApiHandler, ServiceKitModule, commonConfig, createLogger } from '@wharf/service-kit';
+import type { Logger } from 'pino';
+import { CachedSnsStore } from './cached-store';
+import { Deliverer } from './delivery/deliverer';
+import { DeliveryService } from './delivery/delivery.service';
+import { HttpTransport } from './delivery/http-transport';
+import { SqsTransport } from './delivery/sqs-transport';
+import { loadSigning, SIGNING, type SigningInfo } from './signing';
+import { SNS_CONFIG, snsConfig, type SnsConfig } from './sns.config';
+import { SNS_HANDLER, SnsController } from './sns.controller';
+import { SnsProvider } from './sns.provider';
+import { SnsReports } from './sns.reports';
+
+const REDIS = Symbol('REDIS');
+const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
+const LOGGER = Symbol('LOGGER');
+
+@Module({
+  providers: [
+    { provide: SNS_CONFIG, useFactory: snsConfig },
+    { provide: LOGGER, useFactory: () => createLogger('sns', commonConfig().logLevel) },
+    { provide: REDIS, useFactory: (c: SnsConfig) => new Redis(c.redisUrl, { maxRetriesPerRequest: 3 }), inject: [SNS_CONFIG] },
+    { provide: REDIS_SUBSCRIBER, useFactory: (c: SnsConfig) => new Redis(c.redisUrl), inject: [SNS_CONFIG] },
+    { provide: RedisSnsStore, useFactory: (r: Redis, c: SnsConfig) => new RedisSnsStore(r, c.redisPrefix), inject: [REDIS, SNS_CONFIG] },
+    { provide: RedisFifoStore, useFactory: (r: Redis, c: SnsConfig) => new RedisFifoStore(r, c.redisPrefix), inject: [REDIS, SNS_CONFIG] },
+    { provide: CachedSnsStore, useFactory: (s: RedisSnsStore, c: SnsConfig) => new CachedSnsStore(s, c.cacheMs), inject: [RedisSnsStore, SNS_CONFIG] },
+    {
+      provide: RabbitConnection,
+      useFactory: async (c: SnsConfig, log: Logger) => {
+        const connection = new RabbitConnection(c.amqpUrl, log);
+        await connection.get();
+        return connection;
+      },
+      inject: [SNS_CONFIG, LOGGER],
+    },
+    { provide: RabbitSnsBus, useFactory: (conn: RabbitConnection) => new RabbitSnsBus(conn), inject: [RabbitConnection] },
+    { provide: SIGNING, useFactory: (s: CachedSnsStore, c: SnsConfig) => loadSigning(s, c.publicUrl), inject: [CachedSnsStore, SNS_CONFIG] },
+    {
+      provide: EnvelopeBuilder,
+      useFactory: (signing: SigningInfo, c: SnsConfig) =>
+        new EnvelopeBuilder({ signer: new MessageSigner(signing.material), baseUrl: c.publicUrl, signingCertUrl: signing.signingCertUrl }),
+      inject: [SIGNING, SNS_CONFIG],
+    },
+    {
+      provide: SqsTransport,
+      useFactory: (c: SnsConfig) => new SqsTransport({ endpoint: c.sqsUrl, credentials: c.sqsCredentials, concurrency: c.sqsBatchConcurrency }),
+      inject: [SNS_CONFIG],
+    },
+    { provide: HttpTransport, useFactory: (c: SnsConfig) => new HttpTransport(c.httpTimeoutMs), inject: [SNS_CONFIG] },
+    {
+      provide: Deliverer,
+      useFactory: (s: CachedSnsStore, e: EnvelopeBuilder, sqs: SqsTransport, http: HttpTransport, c: SnsConfig, log: Logger) =>
+        new Deliverer(s, e, sqs, http, c.retrySecondMs, log),
+      inject: [CachedSnsStore, EnvelopeBuilder, SqsTransport, HttpTransport, SNS_CONFIG, LOGGER],
+    },
+    {
+      provide: SnsEngine,
+      useFactory: (store: CachedSnsStore, bus: RabbitSnsBus, fifo: RedisFifoStore, deliverer: Deliverer, c: SnsConfig) =>
+        new SnsEngine({
+          store,
+          bus,
+          fifo,
+          clock: { now: () => Date.now() },
+          endpoints: {
+            allowedCidrs: parseCidrList(c.httpAllowedCidrs),
+            resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+          },
+          newId: () => randomUUID(),
+          newToken: () => randomBytes(64).toString('hex'),
+          instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          onUnsubscribed: (sub, topic) => deliverer.sendUnsubscribeConfirmation(sub, topic),
+        }),
+      inject: [CachedSnsStore, RabbitSnsBus, RedisFifoStore, Deliverer, SNS_CONFIG],
+    },
+    {
+      provide: DeliveryService,
+      useFactory: (
+        connection: RabbitConnection,
+        bus: RabbitSnsBus,
+        redisStore: RedisSnsStore,
+        cache: CachedSnsStore,
+        subscriber: Redis,
+        deliverer: Deliverer,
+        c: SnsConfig,
+        log: Logger,
+      ) =>
+        new DeliveryService({
+          connection,
+          bus,
+          redisStore,
+          cache,
+          subscriber,
+          keys: redisStore.keys,
+          deliverer,
+          prefetch: c.prefetch,
+          fifoPrefetch: c.fifoPrefetch,
+          resyncMs: c.resyncMs,
+          enabled: c.deliveryEnabled,
+          log,
+        }),
+      inject: [RabbitConnection, RabbitSnsBus, RedisSnsStore, CachedSnsStore, REDIS_SUBSCRIBER, Deliverer, SNS_CONFIG, LOGGER],
+    },
+    SnsReports,
+  ],
+  exports: [SnsEngine, SIGNING, SnsReports, REDIS, RabbitConnection, LOGGER],
+})
+export class SnsCoreModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly delivery: DeliveryService,
+    private readonly connection: RabbitConnection,
+    private readonly sqs: SqsTransport,
+    private readonly http: HttpTransport,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.delivery.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.delivery.stop();
+    await this.connection.close();
+    this.sqs.close();
+    await this.http.close();
+    this.subscriber.disconnect();
+    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+@Module({
+  imports: [
+    SnsCoreModule,
+    ServiceKitModule.forService({
+      service: 'sns',
+      imports: [SnsCoreModule],
+      healthChecks: {
+        useFactory: (redis: Redis, connection: RabbitConnection) => [
+          { name: 'redis', check: async () => void (await redis.ping()) },
+          {
+            name: 'rabbitmq',
+            check: async () => {
+              if (!connection.connected) throw new Error('not connected');
+            },
+          },
+        ],
+        inject: [REDIS, RabbitConnection],
+      },
+    }),
+  ],
+  controllers: [SnsController],
+  providers: [
+    SnsProvider,
+    {
+      provide: SNS_HANDLER,
+      useFactory: (provider: SnsProvider, log: Logger) => {
+        const common = commonConfig();
+        const handler = new AwsApiHandler(snsModel(), provider, { region: common.region, accountId: common.accountId, logger: log });
+        const missing = handler.unimplemented();
+        if (missing.length) throw new Error(`SnsProvider lacks operations: ${missing.join(', ')}`);
+        return handler;
+      },
+      inject: [SnsProvider, LOGGER],
+    },
+  ],
+})
+export class SnsModule {}
