@@ -54,7 +54,7 @@ export function schemes(tls: boolean): Record<keyof Ports, { broker: string; end
 
 /**
  * broker.xml for one ActiveMQ Classic instance: users through simpleAuthenticationPlugin (anonymous
- * access refused), KahaDB on the shared directory with a 1 s shared-file-locker poll, one connector per
+ * access refused), KahaDB on the shared directory with a 0.5 s shared-file-locker poll, one connector per
  * protocol, plus what the broker's configuration revision may add.
  */
 export function brokerXml(input: BrokerXmlInput): string {
@@ -89,7 +89,7 @@ ${parts.elements.map(indent).join('\n')}
     <persistenceAdapter>
       <kahaDB directory="${attr(input.kahaDbDir)}" lockKeepAlivePeriod="1000">
         <locker>
-          <shared-file-locker lockAcquireSleepInterval="1000"/>
+          <shared-file-locker lockAcquireSleepInterval="500"/>
         </locker>
       </kahaDB>
     </persistenceAdapter>
