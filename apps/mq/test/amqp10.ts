@@ -1,10 +1,13 @@
 import rhea, { type Connection, type EventContext } from 'rhea';
 
 /** Opens an AMQP 1.0 connection (SASL PLAIN); rejects on a refused login. */
-export function amqpConnect(host: string, port: number, username: string, password: string): Promise<Connection> {
+export function amqpConnect(host: string, port: number, username: string, password: string, tls?: { ca: string }): Promise<Connection> {
   return new Promise((resolve, reject) => {
     const container = rhea.create_container();
-    const conn = container.connect({ host, port, username, password, reconnect: false, idle_time_out: 0 });
+    const conn = container.connect({
+      host, port, username, password, reconnect: false, idle_time_out: 0,
+      ...(tls ? { transport: 'tls' as const, ca: tls.ca, servername: 'localhost' } : {}),
+    });
     conn.once('connection_open', () => resolve(conn));
     const fail = (ctx: EventContext) => reject(new Error(`AMQP connection failed: ${String(ctx.error ?? ctx.connection.error ?? 'disconnected')}`));
     conn.once('connection_error', fail);

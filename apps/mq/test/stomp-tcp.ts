@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 export interface StompFrame {
   command: string;
@@ -39,10 +40,12 @@ export class StompTcp {
     socket.on('error', () => undefined);
   }
 
-  /** Opens TCP and sends CONNECT; resolves on CONNECTED, rejects on ERROR (e.g. a wrong password) or a closed socket. */
-  static async open(host: string, port: number, login: string, passcode: string, timeoutMs = 5_000): Promise<StompTcp> {
+  /** Opens TCP (or TLS, trusting `tls.ca`) and sends CONNECT; resolves on CONNECTED, rejects on ERROR (e.g. a wrong password) or a closed socket. */
+  static async open(host: string, port: number, login: string, passcode: string, timeoutMs = 5_000, tls?: { ca: Buffer | string; servername?: string }): Promise<StompTcp> {
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host, port }, () => resolve(s));
+      const s = tls
+        ? tlsConnect({ host, port, ca: tls.ca, servername: tls.servername ?? 'localhost' }, () => resolve(s))
+        : connect({ host, port }, () => resolve(s));
       s.once('error', reject);
     });
     const client = new StompTcp(socket);
