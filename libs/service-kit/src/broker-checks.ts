@@ -227,7 +227,7 @@ export function tcpCheck(name: string, host: string, port: number, options: TcpP
     async check() {
       return { address: `${host}:${port}`, latencyMs: await probeTcp(host, port, options) };
     },
-    async close() {},
+    close: () => Promise.resolve(),
   };
 }
 
@@ -262,12 +262,13 @@ export function activemqPairCheck(instances: readonly ActiveMqInstance[], option
       );
       const active = results.filter((r) => r.state === 'active');
       const report = Object.fromEntries(results.map(({ name, ...rest }) => [name, rest]));
-      if (active.length === 0) throw new Error(`no ActiveMQ instance serves: ${results.map((r) => `${r.name} ${r.error}`).join('; ')}`);
+      const [serving] = active;
+      if (!serving) throw new Error(`no ActiveMQ instance serves: ${results.map((r) => `${r.name} ${r.error}`).join('; ')}`);
       if (active.length > 1 && instances.length > 1) {
         throw new Error(`more than one ActiveMQ instance serves (${active.map((r) => r.name).join(', ')}): the pair does not share its lock`);
       }
-      return { active: active[0]!.name, instances: report };
+      return { active: serving.name, instances: report };
     },
-    async close() {},
+    close: () => Promise.resolve(),
   };
 }

@@ -1,0 +1,85 @@
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { kinesisModel, mqModel, snsModel, sqsModel, type ServiceModel } from '@wharf/aws-protocol';
+import {
+  MetricsController,
+  activemqPairCheck,
+  commonConfig,
+  createLogger,
+  kafkaCheck,
+  rabbitmqCheck,
+  redisCheck,
+  type BrokerCheck,
+  type DualProtocolServer,
+} from '@wharf/service-kit';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { BROKER_CHECKS, EdgeHealthController } from './edge-health.controller';
+import { EDGE_CONFIG, edgeConfig, hostPort, type EdgeConfig } from './edge.config';
+import { EDGE_LOGGER, EdgeController, SERVICE_CATALOG, SERVICE_MODELS } from './edge.controller';
+import { watchHttp2Sessions } from './edge.metrics';
+import { UpstreamProxy } from './proxy';
+import { catalogFromModels, type ServiceName } from './routing';
+
+@Module({
+  controllers: [EdgeHealthController, MetricsController, EdgeController],
+  providers: [
+    { provide: EDGE_CONFIG, useFactory: edgeConfig },
+    { provide: EDGE_LOGGER, useFactory: () => createLogger('edge', commonConfig().logLevel) },
+    {
+      // The SDKs' own operation lists and error conventions (~50 ms to load all four, once).
+      provide: SERVICE_MODELS,
+      useFactory: () =>
+        new Map<ServiceName, ServiceModel>([
+          ['sqs', sqsModel()],
+          ['sns', snsModel()],
+          ['kinesis', kinesisModel()],
+          ['mq', mqModel()],
+        ]),
+    },
+    { provide: SERVICE_CATALOG, useFactory: (models: Map<ServiceName, ServiceModel>) => catalogFromModels([...models.values()]), inject: [SERVICE_MODELS] },
+    { provide: UpstreamProxy, useFactory: (c: EdgeConfig) => new UpstreamProxy(c), inject: [EDGE_CONFIG] },
+    {
+      provide: BROKER_CHECKS,
+      useFactory: (c: EdgeConfig): BrokerCheck[] => [
+        redisCheck(c.brokers.redisUrl),
+        rabbitmqCheck(c.brokers.rabbitmqUrl),
+        kafkaCheck(c.brokers.kafkaBrokers),
+        activemqPairCheck([
+          { name: 'a', ...hostPort(c.brokers.activemq.a) },
+          { name: 'b', ...hostPort(c.brokers.activemq.b) },
+        ]),
+      ],
+      inject: [EDGE_CONFIG],
+    },
+  ],
+})
+export class EdgeModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly proxy: UpstreamProxy,
+    @Inject(BROKER_CHECKS) private readonly brokerChecks: BrokerCheck[],
+    @Inject(EDGE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * The edge forwards bodies as streams, so Fastify must not read them: bootstrapService installs a
+   * buffer-everything parser for the services; here (before the listener starts) it is replaced by one
+   * that leaves the body unread. The edge enforces its own body limit (AWS-shaped 413).
+   */
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  }
+
+  onApplicationBootstrap(): void {
+    const sessions = (this.adapterHost.httpAdapter.getHttpServer() as Partial<DualProtocolServer>).http2Sessions;
+    if (sessions) watchHttp2Sessions(() => sessions.size);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.proxy.close(), ...this.brokerChecks.map((c) => c.close())]);
+    this.logger.info('edge stopped');
+  }
+}
