@@ -35,6 +35,7 @@ const PROCS = Number(opt('procs', 1));
 const CONCURRENCY = Number(opt('concurrency', 16));
 const LATENCY_SAMPLES = Number(opt('latency-samples', 2000));
 const ROUNDS = Number(opt('rounds', 3));
+const RAW = !args.includes('--no-raw');
 const SKIP_ELASTICMQ = args.includes('--skip-elasticmq');
 const REDIS_URL = process.env.WHARF_REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -60,6 +61,62 @@ async function waitHttp(url, timeoutMs = 60000) {
     }
   }
   throw new Error(`${url} did not answer`);
+}
+
+const COMMANDS = {
+  CreateQueue: CreateQueueCommand,
+  SendMessage: SendMessageCommand,
+  SendMessageBatch: SendMessageBatchCommand,
+  ReceiveMessage: ReceiveMessageCommand,
+  DeleteMessageBatch: DeleteMessageBatchCommand,
+  DeleteQueue: DeleteQueueCommand,
+};
+
+/** The official SDK (AWS JSON 1.0, SigV4-signed, MD5s checked): what applications see. */
+function sdkApi(endpoint) {
+  const c = client(endpoint);
+  return { send: (op, input) => c.send(new COMMANDS[op](input)) };
+}
+
+/**
+ * A bare AWS JSON 1.0 caller (keep-alive HTTP, no signing, no MD5 checks): far cheaper per request than
+ * the SDK, so on a small machine it shows what the server can do rather than what the client can send.
+ */
+function rawApi(endpoint) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const { hostname, port } = new URL(endpoint);
+  return {
+    send: (op, input) =>
+      new Promise((resolveCall, reject) => {
+        const body = Buffer.from(JSON.stringify(input));
+        const req = http.request(
+          {
+            agent,
+            hostname,
+            port,
+            method: 'POST',
+            path: '/',
+            headers: {
+              'content-type': 'application/x-amz-json-1.0',
+              'x-amz-target': `AmazonSQS.${op}`,
+              'content-length': body.length,
+              authorization: 'AWS4-HMAC-SHA256 Credential=x/20240101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0',
+            },
+          },
+          (res) => {
+            const chunks = [];
+            res.on('data', (d) => chunks.push(d));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              if (res.statusCode !== 200) return reject(new Error(`${op} ${res.statusCode} ${text}`));
+              resolveCall(text ? JSON.parse(text) : {});
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      }),
+  };
 }
 
 function client(endpoint) {
@@ -148,15 +205,13 @@ async function startElasticMq() {
 // ---- workloads ---------------------------------------------------------------------------------------
 
 /** Producers send batches of 10, consumers receive 10 and delete in batches, until every message is deleted. */
-async function throughput(server, { fifo, total, groups }) {
-  const clients = server.urls.map(client);
+async function throughput(server, { fifo, total, groups, raw = false }) {
+  const clients = server.urls.map(raw ? rawApi : sdkApi);
   const name = `bench-${fifo ? 'fifo' : 'std'}-${Date.now().toString(36)}${fifo ? '.fifo' : ''}`;
-  const { QueueUrl: url0 } = await clients[0].send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: fifo ? { FifoQueue: 'true', VisibilityTimeout: '60' } : { VisibilityTimeout: '60' },
-    }),
-  );
+  const { QueueUrl: url0 } = await clients[0].send('CreateQueue', {
+    QueueName: name,
+    Attributes: fifo ? { FifoQueue: 'true', VisibilityTimeout: '60' } : { VisibilityTimeout: '60' },
+  });
   // Queue URLs carry the first process' host; every client sends to its own endpoint regardless.
   const urlFor = () => url0;
   const batches = Math.ceil(total / 10);
@@ -176,19 +231,20 @@ async function throughput(server, { fifo, total, groups }) {
         }
         return e;
       });
-      await c.send(new SendMessageBatchCommand({ QueueUrl: urlFor(), Entries: entries }));
+      await c.send('SendMessageBatch', { QueueUrl: urlFor(), Entries: entries });
     }
   };
   const consumer = async (i) => {
     const c = clients[i % clients.length];
     while (deleted < batches * 10) {
-      const r = await c.send(new ReceiveMessageCommand({ QueueUrl: urlFor(), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const r = await c.send('ReceiveMessage', { QueueUrl: urlFor(), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 });
       const msgs = r.Messages || [];
       receives++;
       if (!msgs.length) continue;
-      await c.send(
-        new DeleteMessageBatchCommand({ QueueUrl: urlFor(), Entries: msgs.map((m, k) => ({ Id: `d${k}`, ReceiptHandle: m.ReceiptHandle })) }),
-      );
+      await c.send('DeleteMessageBatch', {
+        QueueUrl: urlFor(),
+        Entries: msgs.map((m, k) => ({ Id: `d${k}`, ReceiptHandle: m.ReceiptHandle })),
+      });
       deleted += msgs.length;
     }
   };
@@ -198,7 +254,7 @@ async function throughput(server, { fifo, total, groups }) {
   ]);
   const seconds = (Date.now() - started) / 1000;
   if (process.env.BENCH_DEBUG) console.log(`${server.name} ${fifo ? 'fifo' : 'standard'}: ${receives} receives, ${(batches * 10 / receives).toFixed(2)} msgs/receive, ${seconds.toFixed(1)} s`);
-  await clients[0].send(new DeleteQueueCommand({ QueueUrl: url0 })).catch(() => undefined);
+  await clients[0].send('DeleteQueue', { QueueUrl: url0 }).catch(() => undefined);
   return (batches * 10) / seconds;
 }
 
@@ -222,7 +278,12 @@ async function round(server) {
   const standard = await throughput(server, { fifo: false, total: MESSAGES });
   const fifo = await throughput(server, { fifo: true, total: FIFO_MESSAGES, groups: 100 });
   const lat = await latency(server);
-  return { standard, fifo, ...lat };
+  const out = { standard, fifo, ...lat };
+  if (RAW) {
+    out.rawStandard = await throughput(server, { fifo: false, total: MESSAGES, raw: true });
+    out.rawFifo = await throughput(server, { fifo: true, total: FIFO_MESSAGES, groups: 100, raw: true });
+  }
+  return out;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -240,7 +301,11 @@ async function main() {
       for (let i = 0; i < servers.length; i++) {
         const res = await round(servers[i]);
         runs[i].push(res);
-        console.log(`round ${r + 1} ${servers[i].name}: standard ${res.standard.toFixed(0)} msg/s, FIFO ${res.fifo.toFixed(0)} msg/s, send p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms`);
+        console.log(
+          `round ${r + 1} ${servers[i].name}: SDK standard ${res.standard.toFixed(0)} msg/s, FIFO ${res.fifo.toFixed(0)} msg/s, ` +
+            `send p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms` +
+            (RAW ? `; raw JSON standard ${res.rawStandard.toFixed(0)} msg/s, FIFO ${res.rawFifo.toFixed(0)} msg/s` : ''),
+        );
       }
     }
   } finally {
@@ -252,6 +317,7 @@ async function main() {
     fifo: median(runs[i].map((x) => x.fifo)),
     p50: median(runs[i].map((x) => x.p50)),
     p99: median(runs[i].map((x) => x.p99)),
+    ...(RAW ? { rawStandard: median(runs[i].map((x) => x.rawStandard)), rawFifo: median(runs[i].map((x) => x.rawFifo)) } : {}),
   }));
   const fmt = (n) => n.toFixed(0).padStart(9);
   console.log(`\nmedians of ${ROUNDS} rounds`);
@@ -259,14 +325,20 @@ async function main() {
   for (const r of results) {
     console.log(`${r.name.padEnd(22)}${fmt(r.standard)}        ${fmt(r.fifo)}   ${r.p50.toFixed(2).padStart(11)}   ${r.p99.toFixed(2).padStart(11)}`);
   }
+  if (RAW) {
+    console.log('\n                      raw JSON standard msg/s   raw JSON FIFO msg/s');
+    for (const r of results) console.log(`${r.name.padEnd(22)}${fmt(r.rawStandard)}                  ${fmt(r.rawFifo)}`);
+  }
   const out = { when: new Date().toISOString(), messages: MESSAGES, rounds: ROUNDS, procs: PROCS, concurrency: CONCURRENCY, results, runs };
   if (results.length === 2) {
     const [w, e] = results;
     out.ratios = { standard: w.standard / e.standard, fifo: w.fifo / e.fifo, p50: w.p50 / e.p50, p99: w.p99 / e.p99 };
+    if (RAW) Object.assign(out.ratios, { rawStandard: w.rawStandard / e.rawStandard, rawFifo: w.rawFifo / e.rawFifo });
     console.log(
       `\nratio Wharf/ElasticMQ: standard ${out.ratios.standard.toFixed(2)}x, FIFO ${out.ratios.fifo.toFixed(2)}x, ` +
         `send latency p50 ${out.ratios.p50.toFixed(2)}x, p99 ${out.ratios.p99.toFixed(2)}x (lower latency ratio is better)`,
     );
+    if (RAW) console.log(`raw JSON ratio: standard ${out.ratios.rawStandard.toFixed(2)}x, FIFO ${out.ratios.rawFifo.toFixed(2)}x`);
     console.log(`targets: standard >= 3x ElasticMQ: ${out.ratios.standard >= 3 ? 'met' : 'NOT met'}; FIFO >= 10,000 msg/s: ${w.fifo >= 10000 ? 'met' : 'NOT met'}`);
   }
   mkdirSync(join(root, 'tmp'), { recursive: true });

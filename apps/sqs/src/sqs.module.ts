@@ -2,7 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@
 import { sqsModel } from '@wharf/aws-protocol';
 import { RedisStore } from '@wharf/sqs-backend-redis';
 import { SqsEngine } from '@wharf/sqs-engine';
-import { AwsApiHandler, ServiceKitModule, commonConfig, createLogger } from '@wharf/service-kit';
+import { AwsApiHandler, ServiceKitModule, commonConfig, createLogger, credentialsFromEnv } from '@wharf/service-kit';
 import { SQS_HANDLER, SqsController } from './sqs.controller';
 import { SQS_CONFIG, type SqsConfig, sqsConfig } from './sqs.config';
 import { SqsProvider } from './sqs.provider';
@@ -60,10 +60,12 @@ export class SqsCoreModule implements OnModuleInit, OnApplicationShutdown {
       provide: SQS_HANDLER,
       useFactory: (provider: SqsProvider) => {
         const common = commonConfig();
+        const secrets = common.verifySignatures ? credentialsFromEnv() : undefined;
         const handler = new AwsApiHandler(sqsModel(), provider, {
           region: common.region,
           accountId: common.accountId,
           logger: createLogger('sqs', common.logLevel),
+          ...(secrets ? { credentials: async (accessKeyId: string) => secrets.get(accessKeyId) } : {}),
         });
         const missing = handler.unimplemented();
         if (missing.length) throw new Error(`SqsProvider lacks operations: ${missing.join(', ')}`);
