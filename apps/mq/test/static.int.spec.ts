@@ -36,12 +36,10 @@ describe('static strategy: brokers mapped onto an ActiveMQ that already runs (co
     writeFileSync(join(dir, 'broker.xml'), xml);
     writeFileSync(join(dir, 'users.properties'), '');
     writeFileSync(join(dir, 'groups.properties'), '');
-    writeFileSync(
-      join(dir, 'login.config'),
-      readFileSync(join(deploy, 'login.config'), 'utf8').replace('@USERS_FILE@', 'users.properties').replace('@GROUPS_FILE@', 'groups.properties'),
-    );
+    mkdirSync(join(dir, 'conf'), { recursive: true }); // login.config away from the users files: baseDir must do its job
+    writeFileSync(join(dir, 'conf', 'login.config'), readFileSync(join(deploy, 'login.config'), 'utf8').replace('@AUTH_DIR@', dir));
     broker = spawn('bash', [join(repoRoot, 'libs/mq/backend-activemq/launcher/run-instance.sh'), dir], {
-      env: { ...process.env, ACTIVEMQ_HEAP: '256m', ACTIVEMQ_JAVA_OPTS: `-Djava.security.auth.login.config=${join(dir, 'login.config')}` },
+      env: { ...process.env, ACTIVEMQ_HEAP: '256m', ACTIVEMQ_JAVA_OPTS: `-Djava.security.auth.login.config=${join(dir, 'conf', 'login.config')}` },
       stdio: ['ignore', 'ignore', 'ignore'],
       cwd: dir,
     });
