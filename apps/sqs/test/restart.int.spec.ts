@@ -104,3 +104,92 @@ describe.each(['json', 'query'] as const)('kill -9 mid-load over %s', (protocol)
     await second.kill();
   });
 });
+
+describe.each(['json', 'query'] as const)('kill -9 mid-load on a FIFO queue over %s', (protocol) => {
+  it('loses no acknowledged message and keeps each group in order', async () => {
+    const first = await startSqs();
+    apps.push(first);
+    const client = sqsClient(first.url, protocol);
+    const { QueueUrl } = await client.send(
+      new CreateQueueCommand({ QueueName: `restart-${protocol}.fifo`, Attributes: { FifoQueue: 'true', VisibilityTimeout: '2' } }),
+    );
+    const url = QueueUrl!;
+    const GROUPS = 8;
+    const acked = new Set<string>();
+    const firstSeen = new Map<string, number[]>();
+    const delivered = new Set<string>();
+    let stop = false;
+
+    // One producer per group: positions in order, a batch of 5 at a time.
+    const producer = async (g: number) => {
+      let pos = 0;
+      while (!stop) {
+        const batch = Array.from({ length: 5 }, () => pos++);
+        try {
+          const r = await client.send(
+            new SendMessageBatchCommand({
+              QueueUrl: url,
+              Entries: batch.map((p, i) => ({ Id: `e${i}`, MessageBody: `g${g}:${p}`, MessageGroupId: `g${g}`, MessageDeduplicationId: `g${g}-${p}` })),
+            }),
+          );
+          for (const s of r.Successful ?? []) acked.add(`g${g}:${batch[Number(s.Id!.slice(1))]}`);
+        } catch {
+          await sleep(20);
+        }
+      }
+    };
+    const record = (body: string) => {
+      if (delivered.has(body)) return;
+      delivered.add(body);
+      const [g, p] = body.split(':');
+      firstSeen.set(g, [...(firstSeen.get(g) ?? []), Number(p)]);
+    };
+    const consumer = async () => {
+      while (!stop) {
+        try {
+          const r = await client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+          const msgs = r.Messages ?? [];
+          for (const m of msgs) record(m.Body!);
+          if (msgs.length) {
+            await client.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: msgs.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })) }));
+          }
+        } catch {
+          await sleep(20);
+        }
+      }
+    };
+    const workers = [...Array.from({ length: GROUPS }, (_, g) => producer(g)), consumer(), consumer(), consumer()];
+    await sleep(1_000);
+    const before = acked.size;
+    await first.kill();
+    await sleep(300);
+    const second = Object.assign(
+      await startApp('sqs', { portEnv: 'SQS_PORT', port: first.port, env: { SQS_REDIS_PREFIX: first.prefix, WHARF_REDIS_URL: REDIS_URL } }),
+      { prefix: first.prefix },
+    );
+    apps.push(second);
+    await sleep(1_000);
+    stop = true;
+    await Promise.all(workers);
+    expect(before).toBeGreaterThan(50);
+    expect(acked.size).toBeGreaterThan(before);
+
+    let idle = 0;
+    while (idle < 4) {
+      const r = await client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const msgs = r.Messages ?? [];
+      if (!msgs.length) {
+        idle++;
+        continue;
+      }
+      idle = 0;
+      for (const m of msgs) record(m.Body!);
+      await client.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: msgs.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })) }));
+    }
+    expect([...acked].filter((b) => !delivered.has(b))).toEqual([]);
+    for (const [g, positions] of firstSeen) {
+      for (let i = 1; i < positions.length; i++) expect(positions[i], `${g} order`).toBeGreaterThan(positions[i - 1]);
+    }
+    await second.kill();
+  });
+});
