@@ -11,6 +11,8 @@ local fifo = meta[1] == 'true'
 local queue_delay = tonumber(meta[2] or '0') * 1000
 local by_group = meta[3] == 'messageGroup'
 local gen = meta[4] or ''
+-- senders also collect messages past the retention period, so a queue nobody reads stays bounded
+expire_retention(b, fifo, now)
 local dedup_ms = 300000
 local out = { 'ok' }
 for i = 0, n - 1 do

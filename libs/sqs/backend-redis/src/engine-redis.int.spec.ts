@@ -393,3 +393,13 @@ describe('long polling (real clock)', () => {
     }
   });
 });
+
+describe('retention on a queue nobody reads', () => {
+  it('a send collects messages older than the retention period', async () => {
+    const url = await queue('unread', { MessageRetentionPeriod: '60' });
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'old' }, h.ctx);
+    clock().advance(61_000);
+    await h.engine.SendMessage({ QueueUrl: url, MessageBody: 'new' }, h.ctx);
+    expect(await h.store.redis.hlen(`${h.store.base({ account: '000000000000', name: 'unread' })}m`)).toBe(1);
+  });
+});
