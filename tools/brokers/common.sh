@@ -3,7 +3,9 @@
 
 BROKERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Everything a run leaves behind (data, logs, pid files) lives here; git-ignored.
-BROKERS_RUN_DIR="${WHARF_BROKERS_RUN_DIR:-$BROKERS_DIR/.run}"
+# Machine-wide by default: every checkout here (a working tree, a fresh CI clone) sees and manages the
+# same brokers instead of finding "foreign" ones it cannot restart.
+BROKERS_RUN_DIR="${WHARF_BROKERS_RUN_DIR:-/var/tmp/wharf-brokers}"
 
 log()  { printf '[brokers %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 warn() { printf '[brokers %s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
