@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -116,4 +116,14 @@ export function saysStandby(dir: string, sinceBytes = 0): boolean {
   } catch {
     return false;
   }
+}
+
+/** Runs `<launcher> --prepare` (fetches the jars once with Maven); rejects with its output on failure. */
+export function prepareLauncher(options: Omit<LaunchOptions, 'heap'>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', [options.launcher, '--prepare'], { env: { ...process.env, WHARF_MQ_ACTIVEMQ_HOME: options.home }, timeout: 15 * 60_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${options.launcher} --prepare failed: ${(stderr || stdout || err.message).trim().slice(-2000)}`));
+      else resolve();
+    });
+  });
 }

@@ -10,7 +10,7 @@ import {
   type InstanceView,
 } from '@wharf/mq-engine';
 import { brokerXml, heapFor, schemes, PORT_NAMES, type Ports, type TlsOptions } from './broker-xml';
-import { instancePid, isAlive, launch, logTail, portOpen, saysStandby, stopProcess } from './instance-process';
+import { instancePid, isAlive, launch, logTail, portOpen, prepareLauncher, saysStandby, stopProcess } from './instance-process';
 import { PortAllocator } from './ports';
 import { activeMqVersion } from './version';
 
@@ -71,6 +71,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
   private readonly probeHost: string;
   private timer?: NodeJS.Timeout;
   private versions: string[] = [];
+  private prepared?: Promise<void>;
   private configurationData: (ref: ConfigurationId) => string | undefined = () => undefined;
 
   constructor(private readonly options: LocalActiveMqOptions) {
@@ -79,7 +80,20 @@ export class LocalActiveMqBackend implements BrokerBackend {
     this.publicHost = options.publicHost ?? this.probeHost;
   }
 
+  /** The launcher's jars (a Maven fetch on the first run ever), started once, awaited before any launch. */
+  private prepare(): Promise<void> {
+    if (!this.prepared) {
+      this.prepared = prepareLauncher({ launcher: this.options.launcher, home: this.options.home });
+      this.prepared.catch((err: unknown) => {
+        this.options.logger.error({ err }, 'ActiveMQ launcher not ready');
+        this.prepared = undefined; // try again next time
+      });
+    }
+    return this.prepared;
+  }
+
   async ready(): Promise<void> {
+    void this.prepare().catch(() => undefined);
     if (this.versions.length) return;
     try {
       this.versions = [activeMqVersion(this.options.home)];
@@ -148,6 +162,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
 
   /** Starts what is not running (instance 1 first, so a fresh pair's active is instance 1) and waits for an active instance and a standby. */
   private async bringUp(b: BrokerRecord, rt: LocalRuntime): Promise<Supervised> {
+    await this.prepare();
     const sup: Supervised = this.supervised.get(b.brokerId) ?? { broker: b, paused: true, instances: [] };
     sup.broker = b;
     sup.paused = true;
@@ -219,6 +234,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
   async attach(b: BrokerRecord): Promise<void> {
     const rt = runtimeOf(b);
     if (!rt) return;
+    await this.prepare();
     this.writeConfig(b, rt);
     const sup: Supervised = { broker: b, paused: false, instances: [] };
     rt.instances.forEach((inst, i) => {
