@@ -1,6 +1,4 @@
-import { bootstrapService } from '@wharf/service-kit';
-// TODO(service-kit): import from '@wharf/service-kit' once its index exports the dual listener.
-import { http1AndH2cServerFactory } from '@wharf/service-kit/dist/dual-listener';
+import { bootstrapService, http1AndH2cServerFactory } from '@wharf/service-kit';
 import { kinesisConfig } from './kinesis.config';
 import { KinesisModule } from './kinesis.module';
 
@@ -10,7 +8,9 @@ void bootstrapService({
   module: KinesisModule,
   port: kinesisConfig().port,
   fallbackProtocol: 'awsJson1_1',
-  serverFactory: http1AndH2cServerFactory(),
+  // Large HTTP/2 windows: a PutRecords body is up to 10 MiB; with the 64 KiB default the client waits on
+  // WINDOW_UPDATEs every 64 KiB.
+  serverFactory: http1AndH2cServerFactory({ http2: { settings: { initialWindowSize: 16 * 1024 * 1024 } } }),
 }).catch((err) => {
   console.error(err);
   process.exit(1);

@@ -23,9 +23,12 @@ export interface KinesisUnderTest {
   stop(): Promise<void>;
 }
 
-/** Starts the BUILT kinesis app on its own Redis prefix and topic prefix (test files run in parallel). */
-export async function startKinesis(env: Record<string, string> = {}): Promise<KinesisUnderTest> {
-  const id = uniqueId('k');
+/**
+ * Starts the BUILT kinesis app on its own Redis prefix and topic prefix (test files run in parallel); pass the
+ * `id` of a running one to start another process serving the same streams.
+ */
+export async function startKinesis(env: Record<string, string> = {}, shareWith?: string): Promise<KinesisUnderTest> {
+  const id = shareWith ?? uniqueId('k');
   const app = await startApp('kinesis', {
     portEnv: 'KINESIS_PORT',
     env: { KINESIS_REDIS_PREFIX: `wharf:test:${id}`, KINESIS_TOPIC_PREFIX: `wharf.test.${id}`, KINESIS_RESHARD_GRACE_MS: '500', ...env },

@@ -12,3 +12,4 @@ export * from './shapes';
 export * from './shard-iterators';
 export * from './validation';
 export type { Subscription } from './ops/consumers';
+export * from './memory-ports';

@@ -145,7 +145,7 @@ export async function SubscribeToShard(ctx: EngineContext, input: SubscribeToSha
   c.throwIfAny();
   const { key, meta, consumer } = await findConsumer(ctx, { ConsumerARN: input.ConsumerARN });
   if (consumer.status !== 'ACTIVE') throw KinesisErrors.resourceInUse(`Consumer ${consumer.arn} is not ACTIVE.`);
-  const shard = findShard(ctx, meta, input.ShardId as string, 'SubscribeToShard');
+  const shard = findShard(ctx, meta, input.ShardId as string);
   const start = input.StartingPosition as NonNullable<SubscribeToShardInput['StartingPosition']>;
   const offset = await resolveStart(ctx, meta, shard, { type: start.Type, sequenceNumber: start.SequenceNumber, timestamp: start.Timestamp }, 'SubscribeToShard');
   if (input.DryRun) throw KinesisErrors.dryRun();

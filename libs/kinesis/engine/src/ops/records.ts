@@ -186,13 +186,12 @@ export interface StartingPositionSpec {
 }
 
 /** The shard a call names, if it exists and is still within retention. */
-export function findShard(ctx: EngineContext, meta: StreamMeta, id: string, op = 'GetShardIterator'): ShardMeta {
+export function findShard(ctx: EngineContext, meta: StreamMeta, id: string): ShardMeta {
   const index = parseShardId(id);
   const shard = index === undefined ? undefined : visibleShards(meta, ctx.now()).find((s) => s.index === index);
   if (!shard) {
     throw new AwsError('ResourceNotFoundException', `Shard ${id} in stream ${meta.name} under account ${meta.account} does not exist`);
   }
-  void op;
   return shard;
 }
 

@@ -19,14 +19,13 @@ function requireProvisionedActive(m: StreamMeta, op: string): void {
   }
 }
 
-function openShard(ctx: EngineContext, m: StreamMeta, id: string) {
+function openShard(m: StreamMeta, id: string) {
   const index = parseShardId(id);
   const shard = index === undefined ? undefined : m.shards[index];
   if (!shard) throw KinesisErrors.shardNotFound(id, m.name, m.account);
   if (!isOpen(shard)) {
     throw KinesisErrors.resourceInUse(`Shard ${shardId(shard.index)} in stream ${m.name} under account ${m.account} has already been merged or split, and thus is not eligible for merging or splitting.`);
   }
-  void ctx;
   return shard;
 }
 
@@ -103,7 +102,7 @@ export async function SplitShard(ctx: EngineContext, input: SplitShardInput, cal
     key,
     'split',
     (m) => {
-      const shard = openShard(ctx, m, input.ShardToSplit as string);
+      const shard = openShard(m, input.ShardToSplit as string);
       const at = parseHashKey(input.NewStartingHashKey as string);
       const start = BigInt(shard.startingHashKey);
       const end = BigInt(shard.endingHashKey);
@@ -131,8 +130,8 @@ export async function MergeShards(ctx: EngineContext, input: MergeShardsInput, c
     key,
     'merge',
     (m) => {
-      const a = openShard(ctx, m, input.ShardToMerge as string);
-      const b = openShard(ctx, m, input.AdjacentShardToMerge as string);
+      const a = openShard(m, input.ShardToMerge as string);
+      const b = openShard(m, input.AdjacentShardToMerge as string);
       const range = (s: typeof a) => ({ start: BigInt(s.startingHashKey), end: BigInt(s.endingHashKey) });
       if (a.index === b.index || !adjacent(range(a), range(b))) {
         throw KinesisErrors.invalidArgument(
