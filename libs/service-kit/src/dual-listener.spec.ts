@@ -178,6 +178,24 @@ describe('createHttp1AndH2cServer', () => {
     }
   });
 
+  it('forgets an HTTP/2 connection whose client just drops it (no GOAWAY), mid-stream', async () => {
+    const { origin, server } = await listen((_req, res) => {
+      res.writeHead(200);
+      res.write('open'); // never ends
+    });
+    const session = http2.connect(origin);
+    session.on('error', () => undefined);
+    const stream = session.request({ ':path': '/forever' });
+    stream.on('error', () => undefined);
+    await new Promise((r) => stream.once('data', r));
+    const count = () => new Promise<number>((r) => server.getConnections((_e, n) => r(n)));
+    expect(await count()).toBe(1);
+    session.destroy();
+    for (let i = 0; i < 40 && (await count()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await count()).toBe(0);
+    expect(server.http2Sessions.size).toBe(0);
+  });
+
   it('close() ends idle HTTP/1.1 and HTTP/2 connections at once and cuts busy ones after the grace', async () => {
     const { origin, server } = await listen(
       (req, res) => {

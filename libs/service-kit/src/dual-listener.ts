@@ -104,8 +104,14 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
       if (prefaceSoFar && n < PREFACE.length) return; // "PRI * HT" — wait for the rest before deciding
       cleanup();
       socket.unshift(seen);
-      if (prefaceSoFar) h2.emit('connection', socket);
-      else toHttp1(socket);
+      if (prefaceSoFar) {
+        // The HTTP/1.1 server accepts sockets half-open (its parser handles the client's FIN); an HTTP/2
+        // session does not: without this a client that just drops the connection leaves it open forever.
+        socket.allowHalfOpen = false;
+        h2.emit('connection', socket);
+      } else {
+        toHttp1(socket);
+      }
     }
     socket.setTimeout(firstByteTimeoutMs, abandon);
     socket.on('error', abandon);
