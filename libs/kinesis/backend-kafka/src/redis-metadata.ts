@@ -68,6 +68,11 @@ export class RedisKinesisMetadata implements MetadataStore, ThroughputGate {
     return raw ? (JSON.parse(raw) as StreamMeta) : undefined;
   }
 
+  async version(key: StreamKey): Promise<number | undefined> {
+    const v = await this.redis.get(`${this.docKey(key)}:v`);
+    return v === null ? undefined : Number(v);
+  }
+
   async create(meta: StreamMeta): Promise<boolean> {
     const ok = await this.redis.kinesisCas(this.casKeys(meta), '', JSON.stringify(meta), String(meta.version), meta.name, this.watchFlag(meta), this.watchedMember(meta));
     return ok === 1;

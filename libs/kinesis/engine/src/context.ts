@@ -70,6 +70,13 @@ export class EngineContext {
     return meta;
   }
 
+  /** `meta` if the store still holds that version, else the stored document (undefined when gone). */
+  async refresh(key: StreamKey, meta: StreamMeta): Promise<StreamMeta | undefined> {
+    const version = await this.store.version(key);
+    if (version === meta.version) return meta;
+    return version === undefined ? undefined : this.load(key);
+  }
+
   async require(key: StreamKey, maxAgeMs = 0): Promise<StreamMeta> {
     const meta = await this.load(key, maxAgeMs);
     if (!meta) throw KinesisErrors.streamNotFound(key.name, key.account);

@@ -113,6 +113,10 @@ export class MemoryMetadata implements MetadataStore, ThroughputGate {
     return raw ? (JSON.parse(raw) as StreamMeta) : undefined;
   }
 
+  async version(key: StreamKey): Promise<number | undefined> {
+    return (await this.get(key))?.version;
+  }
+
   async create(meta: StreamMeta): Promise<boolean> {
     if (this.docs.has(keyString(meta))) return false;
     this.docs.set(keyString(meta), JSON.stringify(meta));

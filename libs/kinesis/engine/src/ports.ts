@@ -80,6 +80,8 @@ export interface AccountSettings {
 
 export interface MetadataStore {
   get(key: StreamKey): Promise<StreamMeta | undefined>;
+  /** The stored document's version (undefined when the stream is gone): a cheap staleness check. */
+  version(key: StreamKey): Promise<number | undefined>;
   /** Stores a new stream; false when the name is taken. */
   create(meta: StreamMeta): Promise<boolean>;
   /**

@@ -309,8 +309,8 @@ export async function readShard(
   let shard = meta.shards[shardIndex];
   const result = await ctx.log.read(meta.topic, shardIndex, offset, options);
   if (shard.endOffset === undefined && (result.records.length === 0 || result.records[result.records.length - 1].offset + 1 >= result.highWatermark)) {
-    const fresh = await ctx.load(key);
-    if (fresh && fresh.createdAt === meta.createdAt && fresh.shards[shardIndex]) {
+    const fresh = await ctx.refresh(key, meta);
+    if (fresh && fresh !== meta && fresh.createdAt === meta.createdAt && fresh.shards[shardIndex]) {
       meta = fresh;
       shard = fresh.shards[shardIndex];
     }
