@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- tests assert on SDK shapes whose members are all optional */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Redis from 'ioredis';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { defaultEngineConfig, KinesisEngine, partitionKeyHash, systemClock, type Caller } from '@wharf/kinesis-engine';
 import { uniqueId } from '@wharf/testing';
 import { KafkaRecordLog } from './kafka-record-log';
@@ -21,7 +22,7 @@ describe('kinesis engine on Kafka + Redis', () => {
     await log.connect();
     const meta = new RedisKinesisMetadata(redis, `wharf:test:${id}`);
     engine = new KinesisEngine({
-      config: defaultEngineConfig({ topicPrefix: `wharf.test.${id}`, reshardGraceMs: 300 }),
+      config: defaultEngineConfig({ topicPrefix: `wharf.test.${id}`, reshardGraceMs: 300, onDemandWindowSeconds: 2 }),
       clock: systemClock,
       store: meta,
       log,
@@ -116,5 +117,31 @@ describe('kinesis engine on Kafka + Redis', () => {
     expect(failed).toBeGreaterThan(0);
     const codes = new Set(results.flatMap((r) => r.Records!.filter((e) => e.ErrorCode).map((e) => e.ErrorCode)));
     expect([...codes]).toEqual(['ProvisionedThroughputExceededException']);
+  });
+
+  it('maps retention onto the topic and ON_DEMAND scaling onto the Redis write counters', async () => {
+    await engine.CreateStream({ StreamName: 'od', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }, caller);
+    await engine.IncreaseStreamRetentionPeriod({ StreamName: 'od', RetentionPeriodHours: 168 }, caller);
+    const kafka = new Kafka({ brokers: [process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092'], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topic = (await new RedisKinesisMetadata(redis, `wharf:test:${id}`).get({ ...caller, name: 'od' }))!.topic;
+    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+    await admin.disconnect();
+    expect(configs.resources[0].configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe(String(168 * 3_600_000));
+
+    // 1200 records in one second at shard 0: over half its capacity averaged over the 2-second window.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+    for (let i = 0; i < 3; i++) {
+      const r = await engine.PutRecords({ StreamName: 'od', Records: Array.from({ length: 400 }, () => ({ PartitionKey: 'k', ExplicitHashKey: '0', Data: Buffer.from('x') })) }, caller);
+      expect(r.FailedRecordCount).toBe(0); // ON_DEMAND: no per-shard throttling
+    }
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10));
+    await engine.tick();
+    for (let i = 0; i < 50 && (await engine.DescribeStreamSummary({ StreamName: 'od' }, caller)).StreamDescriptionSummary!.StreamStatus !== 'ACTIVE'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const open = (await engine.ListShards({ StreamName: 'od', ShardFilter: { Type: 'AT_LATEST' } }, caller)).Shards!;
+    expect(open.map((s) => s.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003', 'shardId-000000000004', 'shardId-000000000005']);
   });
 });
