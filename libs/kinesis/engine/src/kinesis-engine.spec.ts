@@ -172,4 +172,30 @@ describe('KinesisEngine (in-memory ports, injected clock)', () => {
     await engine.DeleteStream({ StreamName: 's', EnforceConsumerDeletion: true }, caller);
     expect((await failure(engine.DescribeStreamConsumer({ ConsumerARN: c.ConsumerARN }))).name).toBe('ResourceNotFoundException');
   });
+
+  it('a put that lands after its shard’s end was fixed is put again, to the child (nothing invisible)', async () => {
+    const { engine, log, clock } = setup({ reshardGraceMs: 40 });
+    await engine.CreateStream({ StreamName: 's', ShardCount: 1 }, caller);
+    const append = log.append.bind(log);
+    let slow = true;
+    log.append = async (topic, entries) => {
+      if (slow) {
+        slow = false;
+        clock.t += 200; // admitted before the split, lands 200 ms later: long after the 40 ms grace
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return append(topic, entries);
+    };
+    const late = engine.PutRecord({ StreamName: 's', PartitionKey: 'a', ExplicitHashKey: '5', Data: Buffer.from('late') }, caller);
+    await new Promise((r) => setTimeout(r, 20));
+    await engine.SplitShard({ StreamName: 's', ShardToSplit: 'shardId-000000000000', NewStartingHashKey: '1000' }, caller);
+    const put = await late;
+    expect(put.ShardId).toBe('shardId-000000000001');
+    await settled(engine, 's');
+    const parent = (await engine.DescribeStream({ StreamName: 's' }, caller)).StreamDescription!.Shards![0];
+    expect(parent.SequenceNumberRange!.EndingSequenceNumber).toBe(parent.SequenceNumberRange!.StartingSequenceNumber); // empty
+    const it = (await engine.GetShardIterator({ StreamName: 's', ShardId: 'shardId-000000000001', ShardIteratorType: 'TRIM_HORIZON' }, caller)).ShardIterator!;
+    const got = await engine.GetRecords({ ShardIterator: it }, caller);
+    expect(got.Records!.map((r) => [r.SequenceNumber, Buffer.from(r.Data!).toString()])).toEqual([[put.SequenceNumber, 'late']]);
+  });
 });

@@ -106,7 +106,7 @@ async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries
       .map(({ i, e }) => ({ partition: shards[i], partitionKey: e.partitionKey, data: e.data, timestamp: now }));
     const offsets = toAppend.length > 0 ? await ctx.log.append(meta.topic, toAppend) : [];
     let next = 0;
-    return entries.map((_e, i) => {
+    const outcomes: PutOutcome[] = entries.map((_e, i) => {
       if (!accepted[i]) {
         return {
           errorCode: 'ProvisionedThroughputExceededException',
@@ -115,7 +115,29 @@ async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries
       }
       return { shard: shards[i], offset: offsets[next++] };
     });
+    // An append that took longer than half the reshard grace period may have landed after a parent's end was
+    // fixed (past its EndingSequenceNumber, where no reader looks): those records are put again, to the children.
+    if (ctx.now() - now > ctx.config.reshardGraceMs / 2) return reputStragglers(ctx, key, entries, outcomes);
+    return outcomes;
   }
+}
+
+async function reputStragglers(ctx: EngineContext, key: StreamKey, entries: PutEntry[], outcomes: PutOutcome[]): Promise<PutOutcome[]> {
+  let meta = await ctx.load(key);
+  if (!meta) return outcomes;
+  const closing = (o: PutOutcome) => 'shard' in o && meta!.shards[o.shard]?.closedAt !== undefined;
+  // A closed shard's end is fixed a grace period after it closed: wait for it, then compare.
+  for (let i = 0; i < 50 && outcomes.some((o) => closing(o) && 'shard' in o && meta!.shards[o.shard].endOffset === undefined); i++) {
+    await new Promise((r) => setTimeout(r, Math.max(10, ctx.config.reshardGraceMs / 10)));
+    meta = (await ctx.load(key)) ?? meta;
+  }
+  const lost = outcomes.map((o, i) => ('shard' in o && (meta!.shards[o.shard].endOffset ?? Infinity) <= o.offset ? i : -1)).filter((i) => i >= 0);
+  if (lost.length === 0) return outcomes;
+  ctx.logger.warn({ stream: key.name, records: lost.length }, 'records landed past a closed shard’s end; putting them again');
+  const again = await put(ctx, key, writable(meta, key), lost.map((i) => entries[i]));
+  const out = [...outcomes];
+  lost.forEach((i, j) => (out[i] = again[j]));
+  return out;
 }
 
 export async function PutRecord(ctx: EngineContext, input: PutRecordInput, caller: Caller): Promise<PutRecordOutput> {
