@@ -125,13 +125,15 @@ async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries
 async function reputStragglers(ctx: EngineContext, key: StreamKey, entries: PutEntry[], outcomes: PutOutcome[]): Promise<PutOutcome[]> {
   let meta = await ctx.load(key);
   if (!meta) return outcomes;
-  const closing = (o: PutOutcome) => 'shard' in o && meta!.shards[o.shard]?.closedAt !== undefined;
+  const landed = outcomes.flatMap((o, i) => ('shard' in o ? [{ i, shard: o.shard, offset: o.offset }] : []));
   // A closed shard's end is fixed a grace period after it closed: wait for it, then compare.
-  for (let i = 0; i < 50 && outcomes.some((o) => closing(o) && 'shard' in o && meta!.shards[o.shard].endOffset === undefined); i++) {
+  const unsettled = (m: StreamMeta) => landed.some((l) => m.shards[l.shard]?.closedAt !== undefined && m.shards[l.shard].endOffset === undefined);
+  for (let i = 0; i < 50 && unsettled(meta); i++) {
     await new Promise((r) => setTimeout(r, Math.max(10, ctx.config.reshardGraceMs / 10)));
     meta = (await ctx.load(key)) ?? meta;
   }
-  const lost = outcomes.map((o, i) => ('shard' in o && (meta!.shards[o.shard].endOffset ?? Infinity) <= o.offset ? i : -1)).filter((i) => i >= 0);
+  const shards = meta.shards;
+  const lost = landed.filter((l) => (shards[l.shard]?.endOffset ?? Infinity) <= l.offset).map((l) => l.i);
   if (lost.length === 0) return outcomes;
   ctx.logger.warn({ stream: key.name, records: lost.length }, 'records landed past a closed shard’s end; putting them again');
   const again = await put(ctx, key, writable(meta, key), lost.map((i) => entries[i]));
