@@ -196,6 +196,19 @@ describe('createHttp1AndH2cServer', () => {
     expect(server.http2Sessions.size).toBe(0);
   });
 
+  it('close() also ends a keep-alive HTTP/1.1 connection as soon as its request in flight is answered', async () => {
+    const { origin, server } = await listen((req, res) => setTimeout(() => echo(req, res), 300));
+    servers.splice(servers.indexOf(server), 1);
+    const agent = new http.Agent({ keepAlive: true });
+    const answered = new Promise((r) => http.get(`${origin}/slow`, { agent }, (res) => res.resume().on('end', r)));
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await new Promise((r) => server.close(() => r(undefined)));
+    await answered;
+    expect(Date.now() - started).toBeLessThan(1000); // not the client's keep-alive timeout, not the grace
+    agent.destroy();
+  });
+
   it('close() ends idle HTTP/1.1 and HTTP/2 connections at once and cuts busy ones after the grace', async () => {
     const { origin, server } = await listen(
       (req, res) => {

@@ -140,10 +140,17 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
   server.close = ((callback?: (err?: Error) => void) => {
     closeListener(callback);
     closeHttp2Sessions();
+    // A keep-alive HTTP/1.1 connection that was busy when close() came turns idle once its response is
+    // done; Node never looks again, so the client would hold it open. Look again until all are gone.
+    const sweep = setInterval(() => closeIdleHttp1(), 100);
+    sweep.unref();
     // 'close' fires once the last connection is gone; whatever is still busy after the grace is cut.
     const force = setTimeout(() => server.closeAllConnections(), closeGraceMs);
     force.unref();
-    server.once('close', () => clearTimeout(force));
+    server.once('close', () => {
+      clearInterval(sweep);
+      clearTimeout(force);
+    });
     return server;
   }) as typeof server.close;
 
