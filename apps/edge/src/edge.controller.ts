@@ -141,6 +141,7 @@ export class EdgeController {
       if (req.httpVersionMajor !== 2) reply.header('connection', 'close');
     } else {
       // The request body may still be arriving: read it off so a keep-alive connection stays usable.
+      req.unpipe();
       req.resume();
     }
     void reply.status(response.status).headers(response.headers).send(response.body);

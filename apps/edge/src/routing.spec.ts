@@ -104,6 +104,12 @@ describe('routeRequest: paths and scope', () => {
   it('falls back to the signing service, else an unknown-operation error', () => {
     expect(serviceOf({ method: 'GET', path: '/whatever', headers: { authorization: auth('mq') } })).toBe('mq');
     expect(route({ method: 'GET', path: '/nothing/here' })).toMatchObject({ kind: 'error', protocol: 'restJson1', error: { code: 'UnknownOperationException', status: 404 } });
+    // A POST to / that names nothing (no target, no form, no scope): a missing header, 400.
+    expect(route({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' } })).toMatchObject({
+      kind: 'error',
+      protocol: 'awsJson1_1',
+      error: { code: 'UnknownOperationException', status: 400 },
+    });
     expect(route({ method: 'GET', path: '/?a=%ZZ' })).toMatchObject({ kind: 'error', error: { code: 'MalformedQueryString' } });
   });
 });

@@ -82,7 +82,7 @@ function decode(s: string): string | undefined {
  *    only one service has it, else the parameters (`QueueUrl` / `TopicArn`). Unknown action → 400
  *    `InvalidAction`; unparseable form → 400 `MalformedQueryString`.
  * 4. A queue-URL path (`/<12 digits>/<queue>`) → sqs; otherwise the credential scope's service.
- * 5. Nothing matched → `UnknownOperationException` (404 for REST-style paths).
+ * 5. Nothing matched → `UnknownOperationException`: 400 at `/` (the naming header is missing), 404 elsewhere.
  */
 export function routeRequest(req: RoutingRequest, catalog: ServiceCatalog): RouteDecision {
   const detected = detectProtocol({ method: req.method, path: req.path, headers: req.headers, body: EMPTY });
@@ -142,7 +142,15 @@ export function routeRequest(req: RoutingRequest, catalog: ServiceCatalog): Rout
   if (queuePath) return { kind: 'service', service: 'sqs', protocol: detected };
   if (scoped) return { kind: 'service', service: scoped, protocol: detected ?? NATIVE_PROTOCOL[scoped] };
 
-  // 5. Nothing to go by.
+  // 5. Nothing to go by. At the root, where the RPC protocols live, the naming header is missing (400);
+  // elsewhere it is an unknown REST path (404).
+  if (path === '/' && !detected) {
+    return {
+      kind: 'error',
+      protocol: 'awsJson1_1',
+      error: new AwsError('UnknownOperationException', 'The request names no operation: send X-Amz-Target, or a form with Action.', { status: 400 }),
+    };
+  }
   const protocol = detected ?? 'restJson1';
   return { kind: 'error', protocol, error: unknownOperation(protocol, `${req.method} ${path}`) };
 }

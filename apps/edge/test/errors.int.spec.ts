@@ -144,11 +144,16 @@ describe('edge errors', () => {
   });
 
   describe('bad input at the edge → AWS-shaped 4xx; the process stays up', () => {
-    it('a JSON content type without X-Amz-Target', async () => {
+    it('a JSON content type without X-Amz-Target, and a request without any naming header', async () => {
       const res = await fetch(`${edge.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^application\/x-amz-json-1\.1/);
       expect(await res.json()).toMatchObject({ __type: 'UnknownOperationException', message: expect.stringContaining('X-Amz-Target') });
+
+      // No target, no signature, no form (fetch sends text/plain): nothing names the operation.
+      const bare = await fetch(`${edge.url}/`, { method: 'POST', body: 'hello' });
+      expect(bare.status).toBe(400);
+      expect(await bare.json()).toMatchObject({ __type: 'UnknownOperationException' });
     });
 
     it('a form with a broken percent-escape, and a form without Action', async () => {
