@@ -11,6 +11,7 @@ import {
   RebootBrokerCommand,
   UpdateBrokerCommand,
   UpdateConfigurationCommand,
+  UpdateUserCommand,
   type DescribeBrokerResponse,
 } from '@aws-sdk/client-mq';
 import { Client as StompClient, type IMessage } from '@stomp/stompjs';
@@ -25,7 +26,10 @@ import { StompTcp, type StompFrame } from './stomp-tcp';
 const host = (u: URL) => u.hostname;
 const port = (u: URL) => Number(u.port);
 
-async function stomp(d: DescribeBrokerResponse, user = 'app', password = PASSWORD): Promise<StompTcp> {
+/** app's password: changed by UpdateUser in the reboot test. */
+let appPassword = PASSWORD;
+
+async function stomp(d: DescribeBrokerResponse, user = 'app', password = user === 'app' ? appPassword : PASSWORD): Promise<StompTcp> {
   const u = endpoint(d, 'stomp');
   return StompTcp.open(host(u), port(u), user, password);
 }
@@ -101,9 +105,8 @@ describe('ACTIVEMQ broker (local ActiveMQ Classic process) through @aws-sdk/clie
 
       const t1 = collect(consumer, 1);
       const t2 = collect(sub2, 1);
-      consumer.subscribe('/topic/news', 't1');
-      sub2.subscribe('/topic/news', 't2');
-      await sleep(200);
+      await consumer.subscribeSync('/topic/news', 't1');
+      await sub2.subscribeSync('/topic/news', 't2');
       await producer.send('/topic/news', 'headline');
       expect((await t1)[0].body).toBe('headline');
       expect((await t2)[0].body).toBe('headline');
@@ -182,10 +185,9 @@ describe('ACTIVEMQ broker (local ActiveMQ Classic process) through @aws-sdk/clie
     const m = await mqtt.connectAsync(endpoint(d, 'mqtt').toString(), { username: 'app', password: PASSWORD, reconnectPeriod: 0 });
     try {
       const viaStomp = collect(s, 1);
-      s.subscribe('/topic/mixed.topic', 'mixed');
+      await s.subscribeSync('/topic/mixed.topic', 'mixed');
       const viaAmqp = amqpReceive(conn, 'topic://mixed.topic', 1);
       await viaAmqp.ready;
-      await sleep(200);
       await m.publishAsync('mixed/topic', 'from mqtt', { qos: 1 });
       expect((await viaStomp)[0].body).toBe('from mqtt');
       expect(await viaAmqp.messages).toEqual(['from mqtt']);
@@ -211,6 +213,11 @@ describe('ACTIVEMQ broker (local ActiveMQ Classic process) through @aws-sdk/clie
     // pending changes: a new user, a deleted user, a bigger instance, a configuration with a composite queue
     await h.client.send(new CreateUserCommand({ BrokerId: brokerId, Username: 'late', Password: PASSWORD }));
     await h.client.send(new DeleteUserCommand({ BrokerId: brokerId, Username: 'reader' }));
+    await h.client.send(new UpdateUserCommand({ BrokerId: brokerId, Username: 'app', Password: 'Changed-pass-456', Groups: ['admins', 'ops'] }));
+    expect((await h.client.send(new DescribeUserCommand({ BrokerId: brokerId, Username: 'app' })))).toMatchObject({
+      Groups: ['admins'], Pending: { PendingChange: 'UPDATE', Groups: ['admins', 'ops'] },
+    });
+    (await stomp(d, 'app', PASSWORD)).destroy(); // the old password still works until the reboot
     expect((await h.client.send(new DescribeUserCommand({ BrokerId: brokerId, Username: 'late' }))).Pending?.PendingChange).toBe('CREATE');
     await expect(stomp(d, 'late')).rejects.toThrow(/invalid/i); // not before the reboot
     const cfg = await h.client.send(new CreateConfigurationCommand({ EngineType: 'ACTIVEMQ', Name: `fanout-${h.id}` }));
@@ -246,8 +253,14 @@ describe('ACTIVEMQ broker (local ActiveMQ Classic process) through @aws-sdk/clie
     expect(pidAfter).not.toBe(pidBefore); // a real restart
     expect(readFileSync(`/proc/${pidAfter}/cmdline`, 'utf8')).toContain('-Xmx1g'); // mq.m5.xlarge
 
-    // users as pending said: late in, reader out
+    // users as pending said: late in, reader out, app with its new password only
     await expect(stomp(d, 'reader')).rejects.toThrow(/invalid/i);
+    await expect(stomp(d, 'app', PASSWORD)).rejects.toThrow(/invalid/i);
+    (await stomp(d, 'app', 'Changed-pass-456')).destroy();
+    appPassword = 'Changed-pass-456';
+    const appUser = await h.client.send(new DescribeUserCommand({ BrokerId: brokerId, Username: 'app' }));
+    expect(appUser.Groups).toEqual(['admins', 'ops']);
+    expect(appUser.Pending).toBeUndefined();
     const c = await stomp(d, 'late');
     try {
       const kept = collect(c, 100, true);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeBrokerCommand, DeleteBrokerCommand, ListBrokersCommand, MqClient, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
 import { repoRoot, startApp, uniqueId, type AppProcess } from '@wharf/testing';
@@ -53,8 +53,10 @@ export async function startMq(extraEnv: Record<string, string> = {}): Promise<Mq
       } finally {
         h.client.destroy();
         await h.app.stop();
+        if (process.env.WHARF_MQ_TEST_KEEP) mkdirSync(dataDir, { recursive: true });
+        if (process.env.WHARF_MQ_TEST_KEEP) writeFileSync(join(dataDir, 'mq.log'), h.app.output());
         killLeftovers(dataDir);
-        rmSync(dataDir, { recursive: true, force: true });
+        if (!process.env.WHARF_MQ_TEST_KEEP) rmSync(dataDir, { recursive: true, force: true });
         const redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379');
         const keys = await redis.keys(`${prefix}*`);
         if (keys.length) await redis.del(...keys);

@@ -6,6 +6,7 @@ import {
   DescribeBrokerCommand,
   ListUsersCommand,
   RebootBrokerCommand,
+  UpdateUserCommand,
   type DescribeBrokerResponse,
 } from '@aws-sdk/client-mq';
 import { Client as StompClient, type IMessage } from '@stomp/stompjs';
@@ -175,12 +176,15 @@ describe('RABBITMQ broker through @aws-sdk/client-mq, used by real clients', () 
     await waitForGone(h.client, other.BrokerId as string);
   });
 
-  it('users: CreateUser lets a new user in at once; DeleteUser shuts it out', async () => {
+  it('users: CreateUser lets a new user in at once, UpdateUser changes the password at once, DeleteUser shuts it out', async () => {
     const second = `${user}w`;
     await h.client.send(new CreateUserCommand({ BrokerId: brokerId, Username: second, Password: PASSWORD }));
     const conn = await amqp.connect(amqpUrl(d, second, PASSWORD));
     await conn.close();
     expect((await h.client.send(new ListUsersCommand({ BrokerId: brokerId }))).Users?.map((u) => u.Username).sort()).toEqual([user, second].sort());
+    await h.client.send(new UpdateUserCommand({ BrokerId: brokerId, Username: second, Password: 'Changed-pass-456' }));
+    await expect(amqp.connect(amqpUrl(d, second, PASSWORD))).rejects.toThrow(/ACCESS_REFUSED|403/);
+    await (await amqp.connect(amqpUrl(d, second, 'Changed-pass-456'))).close();
     await h.client.send(new DeleteUserCommand({ BrokerId: brokerId, Username: second }));
     await expect(amqp.connect(amqpUrl(d, second, PASSWORD))).rejects.toThrow(/ACCESS_REFUSED|403/);
   });

@@ -113,6 +113,14 @@ export class StompTcp {
     this.write('SUBSCRIBE', { destination, id, ack, ...headers });
   }
 
+  /** SUBSCRIBE with a receipt: resolves once the broker has registered the subscription (no race with a send). */
+  subscribeSync(destination: string, id: string, ack: 'auto' | 'client-individual' = 'auto', headers: Record<string, string> = {}): Promise<void> {
+    const receipt = `r${this.nextReceipt++}`;
+    const p = new Promise<void>((resolve, reject) => this.receipts.set(receipt, { resolve, reject }));
+    this.write('SUBSCRIBE', { destination, id, ack, ...headers, receipt });
+    return p;
+  }
+
   ack(frame: StompFrame): void {
     this.write('ACK', { id: frame.headers.ack });
   }

@@ -160,6 +160,11 @@ export class LocalActiveMqBackend implements BrokerBackend {
     return portOpen(this.probeHost, inst.ports.openwire);
   }
 
+  /** Every connector accepts (they open one after another, OpenWire first): what RUNNING promises clients. */
+  private async isServing(inst: LocalInstance): Promise<boolean> {
+    return (await Promise.all(PORT_NAMES.map((n) => portOpen(this.probeHost, inst.ports[n])))).every(Boolean);
+  }
+
   /** Starts what is not running (instance 1 first, so a fresh pair's active is instance 1) and waits for an active instance and a standby. */
   private async bringUp(b: BrokerRecord, rt: LocalRuntime): Promise<Supervised> {
     await this.prepare();
@@ -175,12 +180,12 @@ export class LocalActiveMqBackend implements BrokerBackend {
       sup.instances[i] = { pid: existing ?? this.start(b, i), failures: 0, startedAt: Date.now() };
       if (i === 0) {
         // the first instance must be serving (or its partner, when a pair was already running) before the second starts
-        await this.waitFor(b, rt, sup, timeout, async () => (await Promise.all(rt.instances.map((x) => this.isActive(x)))).some(Boolean));
+        await this.waitFor(b, rt, sup, timeout, async () => (await Promise.all(rt.instances.map((x) => this.isServing(x)))).some(Boolean));
       }
     }
     if (rt.instances.length > 1) {
       await this.waitFor(b, rt, sup, timeout, async () => {
-        const active = await Promise.all(rt.instances.map((x) => this.isActive(x)));
+        const active = await Promise.all(rt.instances.map((x) => this.isServing(x)));
         return active.some(Boolean) && rt.instances.every((x, i) => active[i] || saysStandby(x.dir, logOffsets[i]) || isStandbyAlready(sup, i, x));
       });
     }
