@@ -49,7 +49,8 @@ export function mqConfig(): MqConfig {
     port: envInt('MQ_PORT', 8180),
     redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
     keyPrefix: envString('WHARF_MQ_REDIS_PREFIX', 'wharf:mq:'),
-    rabbitmqManagementUrl: envString('WHARF_RABBITMQ_MANAGEMENT_URL', 'http://guest:guest@127.0.0.1:15672'),
+    // set but empty: no RABBITMQ engine (envString would fall back to the default)
+    rabbitmqManagementUrl: process.env.WHARF_RABBITMQ_MANAGEMENT_URL === '' ? '' : envString('WHARF_RABBITMQ_MANAGEMENT_URL', 'http://guest:guest@127.0.0.1:15672'),
     rabbitmqPublicHost: envString('WHARF_MQ_RABBITMQ_PUBLIC_HOST', '') || undefined,
     activemqStrategy: strategy as MqConfig['activemqStrategy'],
     activemqDataDir: resolve(envString('WHARF_MQ_DATA_DIR', resolve(repoRoot, 'tmp/mq'))),
