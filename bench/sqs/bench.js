@@ -150,6 +150,8 @@ async function startWharf() {
   return {
     name: `Wharf (${PROCS} process${PROCS > 1 ? 'es' : ''})`,
     urls,
+    pids: procs.map((p) => p.pid),
+    redis: true,
     async stop() {
       for (const p of procs) p.kill('SIGTERM');
       await sleep(300);
@@ -195,6 +197,7 @@ async function startElasticMq() {
   return {
     name: 'ElasticMQ',
     urls: [url],
+    pids: [child.pid],
     async stop() {
       child.kill('SIGTERM');
       await sleep(300);
@@ -273,6 +276,38 @@ async function latency(server) {
   return { p50: samples[Math.floor(samples.length * 0.5)], p99: samples[Math.floor(samples.length * 0.99)] };
 }
 
+/** CPU seconds (user + system) the server's processes, and Redis for Wharf, have used so far. */
+async function cpuSeconds(server) {
+  let total = 0;
+  for (const pid of server.pids) {
+    try {
+      const f = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
+    } catch {
+      return NaN;
+    }
+  }
+  if (server.redis) {
+    const Redis = require('ioredis');
+    const r = new Redis(REDIS_URL);
+    const info = await r.info('cpu');
+    r.disconnect();
+    const get = (k) => Number((new RegExp(`${k}:([0-9.]+)`).exec(info) || [])[1] || 0);
+    total += get('used_cpu_user') + get('used_cpu_sys');
+  }
+  return total;
+}
+
+/** Runs a throughput workload and also reports the server CPU it cost per 1,000 messages. */
+async function costed(server, options) {
+  const before = await cpuSeconds(server);
+  const rate = await throughput(server, options);
+  const used = (await cpuSeconds(server)) - before;
+  const total = Math.ceil(options.total / 10) * 10;
+  return { rate, cpuMsPer1k: (used * 1000 * 1000) / total };
+}
+
 /** One round of every workload on one server. */
 async function round(server) {
   const standard = await throughput(server, { fifo: false, total: MESSAGES });
@@ -280,8 +315,9 @@ async function round(server) {
   const lat = await latency(server);
   const out = { standard, fifo, ...lat };
   if (RAW) {
-    out.rawStandard = await throughput(server, { fifo: false, total: MESSAGES, raw: true });
-    out.rawFifo = await throughput(server, { fifo: true, total: FIFO_MESSAGES, groups: 100, raw: true });
+    const st = await costed(server, { fifo: false, total: MESSAGES, raw: true });
+    const ff = await costed(server, { fifo: true, total: FIFO_MESSAGES, groups: 100, raw: true });
+    Object.assign(out, { rawStandard: st.rate, rawFifo: ff.rate, cpuStandard: st.cpuMsPer1k, cpuFifo: ff.cpuMsPer1k });
   }
   return out;
 }
@@ -304,7 +340,10 @@ async function main() {
         console.log(
           `round ${r + 1} ${servers[i].name}: SDK standard ${res.standard.toFixed(0)} msg/s, FIFO ${res.fifo.toFixed(0)} msg/s, ` +
             `send p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms` +
-            (RAW ? `; raw JSON standard ${res.rawStandard.toFixed(0)} msg/s, FIFO ${res.rawFifo.toFixed(0)} msg/s` : ''),
+            (RAW
+              ? `; raw JSON standard ${res.rawStandard.toFixed(0)} msg/s (${res.cpuStandard.toFixed(0)} CPU-ms/1k msgs), ` +
+                `FIFO ${res.rawFifo.toFixed(0)} msg/s (${res.cpuFifo.toFixed(0)} CPU-ms/1k msgs)`
+              : ''),
         );
       }
     }
@@ -317,7 +356,14 @@ async function main() {
     fifo: median(runs[i].map((x) => x.fifo)),
     p50: median(runs[i].map((x) => x.p50)),
     p99: median(runs[i].map((x) => x.p99)),
-    ...(RAW ? { rawStandard: median(runs[i].map((x) => x.rawStandard)), rawFifo: median(runs[i].map((x) => x.rawFifo)) } : {}),
+    ...(RAW
+      ? {
+          rawStandard: median(runs[i].map((x) => x.rawStandard)),
+          rawFifo: median(runs[i].map((x) => x.rawFifo)),
+          cpuStandard: median(runs[i].map((x) => x.cpuStandard)),
+          cpuFifo: median(runs[i].map((x) => x.cpuFifo)),
+        }
+      : {}),
   }));
   const fmt = (n) => n.toFixed(0).padStart(9);
   console.log(`\nmedians of ${ROUNDS} rounds`);
@@ -326,19 +372,33 @@ async function main() {
     console.log(`${r.name.padEnd(22)}${fmt(r.standard)}        ${fmt(r.fifo)}   ${r.p50.toFixed(2).padStart(11)}   ${r.p99.toFixed(2).padStart(11)}`);
   }
   if (RAW) {
-    console.log('\n                      raw JSON standard msg/s   raw JSON FIFO msg/s');
-    for (const r of results) console.log(`${r.name.padEnd(22)}${fmt(r.rawStandard)}                  ${fmt(r.rawFifo)}`);
+    console.log('\n                      raw JSON standard msg/s   raw JSON FIFO msg/s   server CPU-ms per 1k msgs (standard / FIFO)');
+    for (const r of results) {
+      console.log(`${r.name.padEnd(22)}${fmt(r.rawStandard)}                  ${fmt(r.rawFifo)}          ${r.cpuStandard.toFixed(0)} / ${r.cpuFifo.toFixed(0)}`);
+    }
   }
   const out = { when: new Date().toISOString(), messages: MESSAGES, rounds: ROUNDS, procs: PROCS, concurrency: CONCURRENCY, results, runs };
   if (results.length === 2) {
     const [w, e] = results;
     out.ratios = { standard: w.standard / e.standard, fifo: w.fifo / e.fifo, p50: w.p50 / e.p50, p99: w.p99 / e.p99 };
-    if (RAW) Object.assign(out.ratios, { rawStandard: w.rawStandard / e.rawStandard, rawFifo: w.rawFifo / e.rawFifo });
+    if (RAW) {
+      Object.assign(out.ratios, {
+        rawStandard: w.rawStandard / e.rawStandard,
+        rawFifo: w.rawFifo / e.rawFifo,
+        cpuStandard: w.cpuStandard / e.cpuStandard,
+        cpuFifo: w.cpuFifo / e.cpuFifo,
+      });
+    }
     console.log(
       `\nratio Wharf/ElasticMQ: standard ${out.ratios.standard.toFixed(2)}x, FIFO ${out.ratios.fifo.toFixed(2)}x, ` +
         `send latency p50 ${out.ratios.p50.toFixed(2)}x, p99 ${out.ratios.p99.toFixed(2)}x (lower latency ratio is better)`,
     );
-    if (RAW) console.log(`raw JSON ratio: standard ${out.ratios.rawStandard.toFixed(2)}x, FIFO ${out.ratios.rawFifo.toFixed(2)}x`);
+    if (RAW) {
+      console.log(
+        `raw JSON ratio: standard ${out.ratios.rawStandard.toFixed(2)}x, FIFO ${out.ratios.rawFifo.toFixed(2)}x; ` +
+          `server CPU per message (Wharf incl. Redis / ElasticMQ): standard ${out.ratios.cpuStandard.toFixed(2)}x, FIFO ${out.ratios.cpuFifo.toFixed(2)}x`,
+      );
+    }
     console.log(`targets: standard >= 3x ElasticMQ: ${out.ratios.standard >= 3 ? 'met' : 'NOT met'}; FIFO >= 10,000 msg/s: ${w.fifo >= 10000 ? 'met' : 'NOT met'}`);
   }
   mkdirSync(join(root, 'tmp'), { recursive: true });

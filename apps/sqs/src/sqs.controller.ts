@@ -1,5 +1,6 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { SQS_CONFIG, type SqsConfig } from './sqs.config';
 import { requestOrigin } from './sqs.provider';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
@@ -13,14 +14,21 @@ const WITHOUT_QUEUE_URL = new Set(['CreateQueue', 'GetQueueUrl', 'ListQueues', '
 /** Every path but /health and /metrics is the SQS API. */
 @Controller()
 export class SqsController {
-  constructor(@Inject(SQS_HANDLER) private readonly handler: AwsApiHandler) {}
+  constructor(
+    @Inject(SQS_HANDLER) private readonly handler: AwsApiHandler,
+    @Inject(SQS_CONFIG) private readonly config: SqsConfig,
+  ) {}
 
   @All('*')
   async api(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const host = req.headers.host;
     const origin = host ? `${req.protocol}://${host}` : '';
     const request = withQueueUrlFromPath(toHttpRequestLike(req), origin);
-    const response = await requestOrigin.run(origin, () => this.handler.handle(request));
+    // The request's origin only matters for queue URLs when no public URL is configured; carrying it in
+    // AsyncLocalStorage costs every promise a hook, so it is skipped when SQS_PUBLIC_URL is set.
+    const response = this.config.publicUrl
+      ? await this.handler.handle(request)
+      : await requestOrigin.run(origin, () => this.handler.handle(request));
     await sendHttpResponse(reply, response);
   }
 }
