@@ -19,8 +19,13 @@ import type { FastifyServerFactory } from 'fastify';
  *
  * The peek reads in paused mode (`'readable'` + `read()`), never flowing mode: a chunk unshifted onto a
  * flowing socket with no `'data'` listener is emitted to nobody and lost — the likely cause of the
- * "unshift never reaches an HTTP/2 session" seen earlier. The cost is one extra `'readable'` callback per
- * connection (not per request); `bench/edge/dual-listener.mjs` measures it.
+ * "unshift never reaches an HTTP/2 session" seen earlier. h2 sockets are switched to `allowHalfOpen =
+ * false` (the HTTP/1.1 server accepts them half-open; an HTTP/2 session would never notice the client's FIN).
+ *
+ * Cost (`node bench/edge/dual-listener.mjs`, server CPU per request vs a plain server, 2 shared cores):
+ * keep-alive HTTP/1.1 and h2c streams ≈ none (ratios 1.00–1.06 / 1.04–1.11, within run-to-run noise);
+ * a new HTTP/1.1 connection per request +7–19 % (a few µs per connection for the peek). Per connection,
+ * never per request: after the hand-over both protocols read the native handle directly.
  *
  * Both request kinds reach the same handler: `IncomingMessage`/`ServerResponse` for HTTP/1.1 and the
  * `Http2ServerRequest`/`Http2ServerResponse` compatibility objects for h2 (Fastify tells them apart by
