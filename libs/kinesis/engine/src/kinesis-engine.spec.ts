@@ -198,4 +198,36 @@ describe('KinesisEngine (in-memory ports, injected clock)', () => {
     const got = await engine.GetRecords({ ShardIterator: it }, caller);
     expect(got.Records!.map((r) => [r.SequenceNumber, Buffer.from(r.Data!).toString()])).toEqual([[put.SequenceNumber, 'late']]);
   });
+
+  it('a reshard whose process died half-way is finished by the background tick of any process', async () => {
+    const { engine, log, clock } = setup({ reshardGraceMs: 1000 });
+    await engine.CreateStream({ StreamName: 's', ShardCount: 1 }, caller);
+    const grow = log.ensurePartitions.bind(log);
+    log.ensurePartitions = async () => {
+      throw new Error('process died');
+    };
+    await engine.SplitShard({ StreamName: 's', ShardToSplit: 'shardId-000000000000', NewStartingHashKey: '1000' }, caller);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await engine.DescribeStream({ StreamName: 's' }, caller)).StreamDescription!.StreamStatus).toBe('UPDATING');
+    expect((await failure(engine.SplitShard({ StreamName: 's', ShardToSplit: 'shardId-000000000000', NewStartingHashKey: '2000' }, caller))).name).toBe('ResourceInUseException');
+    log.ensurePartitions = grow;
+    await engine.tick(); // too early: the owner may still be working
+    expect((await engine.DescribeStream({ StreamName: 's' }, caller)).StreamDescription!.Shards).toHaveLength(1);
+    clock.t += 12_000;
+    await engine.tick();
+    const d = (await engine.DescribeStream({ StreamName: 's' }, caller)).StreamDescription!;
+    expect(d.StreamStatus).toBe('ACTIVE');
+    expect(d.Shards!.map((x) => [x.ShardId, x.ParentShardId])).toEqual([['shardId-000000000000', undefined], ['shardId-000000000001', 'shardId-000000000000'], ['shardId-000000000002', 'shardId-000000000000']]);
+  });
+
+  it('GetRecords on a stream deleted meanwhile answers ResourceNotFound, not an internal failure', async () => {
+    const { engine, log, meta, clock } = setup();
+    // Another process on the same store and log deletes the stream while this one has it cached.
+    const other = new KinesisEngine({ config: defaultEngineConfig(), clock, store: meta, log, gate: meta, logger: { warn: () => undefined, error: () => undefined } });
+    await engine.CreateStream({ StreamName: 's', ShardCount: 1 }, caller);
+    const it = (await engine.GetShardIterator({ StreamName: 's', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' }, caller)).ShardIterator!;
+    await engine.GetRecords({ ShardIterator: it }, caller); // cached
+    await other.DeleteStream({ StreamName: 's' }, caller);
+    expect((await failure(engine.GetRecords({ ShardIterator: it }, caller))).name).toBe('ResourceNotFoundException');
+  });
 });

@@ -331,7 +331,18 @@ export async function readShard(
   options: { maxRecords: number; maxBytes: number; maxWaitMs: number },
 ): Promise<ShardRead> {
   let shard = meta.shards[shardIndex];
-  const result = await ctx.log.read(meta.topic, shardIndex, offset, options);
+  let result;
+  try {
+    result = await ctx.log.read(meta.topic, shardIndex, offset, options);
+  } catch (error) {
+    // Deleted (or deleted and re-created) meanwhile: say so, rather than an internal failure.
+    const now = await ctx.store.get(key);
+    if (!now || now.createdAt !== meta.createdAt) {
+      ctx.forget(key);
+      throw KinesisErrors.shardDoesNotExist(shardIndex, key.name, key.account);
+    }
+    throw error;
+  }
   if (shard.endOffset === undefined && (result.records.length === 0 || result.records[result.records.length - 1].offset + 1 >= result.highWatermark)) {
     const fresh = await ctx.refresh(key, meta);
     if (fresh && fresh !== meta && fresh.createdAt === meta.createdAt && fresh.shards[shardIndex]) {
