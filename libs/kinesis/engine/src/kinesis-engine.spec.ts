@@ -230,4 +230,15 @@ describe('KinesisEngine (in-memory ports, injected clock)', () => {
     await other.DeleteStream({ StreamName: 's' }, caller);
     expect((await failure(engine.GetRecords({ ShardIterator: it }, caller))).name).toBe('ResourceNotFoundException');
   });
+
+  it('a process with the stream cached still finds the children another process just created', async () => {
+    const { engine, log, meta, clock } = setup();
+    const other = new KinesisEngine({ config: defaultEngineConfig({ reshardGraceMs: 0 }), clock, store: meta, log, gate: meta, logger: { warn: () => undefined, error: () => undefined } });
+    await engine.CreateStream({ StreamName: 's', ShardCount: 1 }, caller);
+    await engine.GetShardIterator({ StreamName: 's', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' }, caller); // cached here
+    await other.SplitShard({ StreamName: 's', ShardToSplit: 'shardId-000000000000', NewStartingHashKey: '1000' }, caller);
+    await settled(other, 's');
+    const it = await engine.GetShardIterator({ StreamName: 's', ShardId: 'shardId-000000000002', ShardIteratorType: 'TRIM_HORIZON' }, caller);
+    await expect(engine.GetRecords({ ShardIterator: it.ShardIterator }, caller)).resolves.toMatchObject({ Records: [] });
+  });
 });

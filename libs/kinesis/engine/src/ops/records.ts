@@ -280,7 +280,9 @@ export async function GetShardIterator(ctx: EngineContext, input: GetShardIterat
   c.required('shardIteratorType', input.ShardIteratorType).oneOf('shardIteratorType', input.ShardIteratorType, ITERATOR_TYPES);
   c.pattern('startingSequenceNumber', input.StartingSequenceNumber, '0|([1-9]\\d{0,128})');
   const key = ctx.streamKey(input, caller, c);
-  const meta = await ctx.require(key, ctx.config.metadataCacheMs);
+  let meta = await ctx.require(key, ctx.config.metadataCacheMs);
+  // A shard this process has not seen yet (just created by a reshard elsewhere): look again in the store.
+  if (!meta.shards[parseShardId(input.ShardId as string) ?? -1]) meta = await ctx.require(key);
   const shard = findShard(ctx, meta, input.ShardId as string);
   const offset = await resolveStart(
     ctx,
@@ -383,7 +385,8 @@ export async function GetRecords(ctx: EngineContext, input: GetRecordsInput, cal
   if (now - it.issuedAt > ITERATOR_LIFETIME_MS) throw KinesisErrors.expiredIterator(it.issuedAt, now);
   const key: StreamKey = { account: it.account, region: it.region, name: it.stream };
   void caller;
-  const meta = await ctx.load(key, ctx.config.metadataCacheMs);
+  let meta = await ctx.load(key, ctx.config.metadataCacheMs);
+  if (!meta || streamEpochOf(meta.createdAt) !== it.streamEpoch || !meta.shards[it.shardIndex]) meta = await ctx.load(key);
   if (!meta || streamEpochOf(meta.createdAt) !== it.streamEpoch || !meta.shards[it.shardIndex]) {
     throw KinesisErrors.shardDoesNotExist(it.shardIndex, it.stream, it.account);
   }
