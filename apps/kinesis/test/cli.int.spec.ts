@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,10 @@ import { startKinesis, type KinesisUnderTest } from './support';
 const run = promisify(execFile);
 
 /** The AWS CLI (botocore → urllib3: HTTP/1.1, JSON 1.1): v1 from PATH, and Debian's v2 when installed. */
+const onPath = spawnSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).stdout.trim();
 const clis = [
-  { name: 'aws (PATH)', bin: 'aws', binaryArgs: [] as string[] },
+  ...(onPath && onPath !== '/usr/bin/aws' ? [{ name: `aws (${onPath})`, bin: onPath, binaryArgs: [] as string[] }] : []),
+  // Debian's v2 (tools/setup.sh installs it): blobs are base64 on the command line unless told otherwise.
   ...(existsSync('/usr/bin/aws') ? [{ name: '/usr/bin/aws', bin: '/usr/bin/aws', binaryArgs: ['--cli-binary-format', 'raw-in-base64-out'] }] : []),
 ];
 
@@ -18,6 +20,8 @@ describe('AWS CLI over HTTP/1.1', () => {
     k = await startKinesis();
   });
   afterAll(async () => k?.stop());
+
+  it('has an AWS CLI to run', () => expect(clis.length, 'no `aws` on PATH and no /usr/bin/aws: run tools/setup.sh').toBeGreaterThan(0));
 
   for (const [i, cli] of clis.entries()) {
     it(`${cli.name}: create-stream, wait, put-record, get-shard-iterator, get-records, describe, list, delete`, async () => {
