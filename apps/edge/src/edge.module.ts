@@ -1,4 +1,4 @@
-import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { kinesisModel, mqModel, snsModel, sqsModel, type ServiceModel } from '@wharf/aws-protocol';
 import {
@@ -12,7 +12,6 @@ import {
   type BrokerCheck,
   type DualProtocolServer,
 } from '@wharf/service-kit';
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { BROKER_CHECKS, EdgeHealthController } from './edge-health.controller';
 import { EDGE_CONFIG, edgeConfig, hostPort, type EdgeConfig } from './edge.config';
@@ -54,24 +53,13 @@ import { catalogFromModels, type ServiceName } from './routing';
     },
   ],
 })
-export class EdgeModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class EdgeModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly proxy: UpstreamProxy,
     @Inject(BROKER_CHECKS) private readonly brokerChecks: BrokerCheck[],
     @Inject(EDGE_LOGGER) private readonly logger: Logger,
   ) {}
-
-  /**
-   * The edge forwards bodies as streams, so Fastify must not read them: bootstrapService installs a
-   * buffer-everything parser for the services; here (before the listener starts) it is replaced by one
-   * that leaves the body unread. The edge enforces its own body limit (AWS-shaped 413).
-   */
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.removeAllContentTypeParsers();
-    fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
-  }
 
   onApplicationBootstrap(): void {
     const sessions = (this.adapterHost.httpAdapter.getHttpServer() as Partial<DualProtocolServer>).http2Sessions;

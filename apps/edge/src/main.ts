@@ -11,6 +11,8 @@ void bootstrapService({
   port: config.port,
   fallbackProtocol: 'awsJson1_1',
   serverFactory: http1AndH2cServerFactory(),
+  // Bodies stream through to the services; the edge enforces its own body limit (AWS-shaped 413).
+  streamBodies: true,
   config: { ...commonConfig(), bodyLimitBytes: config.bodyLimitBytes },
 }).catch((err) => {
   console.error(err);

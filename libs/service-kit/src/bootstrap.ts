@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { encodeError, AwsError, detectProtocol, newRequestId, type WireProtocol } from '@wharf/aws-protocol';
+import type { WireProtocol } from '@wharf/aws-protocol';
 import type { FastifyServerFactory } from 'fastify';
 import type { Logger } from 'pino';
 import { commonConfig, type CommonConfig } from './config';
 import { createLogger, PinoNestLogger } from './logger';
-import { toHttpRequestLike, sendHttpResponse } from './http';
+import { AwsExceptionFilter } from './aws-exception.filter';
 
 export interface ServiceOptions {
   /** Service name for logs, metrics and health (`sqs`, `edge`, …). */
@@ -18,6 +18,8 @@ export interface ServiceOptions {
   fallbackProtocol: WireProtocol;
   /** e.g. the HTTP/1.1 + h2c listener for services the Kinesis SDK talks to. */
   serverFactory?: FastifyServerFactory;
+  /** Leave request bodies unread (the edge streams them to a service). */
+  streamBodies?: boolean;
   config?: CommonConfig;
   logger?: Logger;
 }
@@ -30,8 +32,9 @@ export interface RunningService {
 }
 
 /**
- * Starts one Wharf service: Nest on Fastify, every body read raw (the AWS codecs decode it),
- * AWS-shaped answers for oversized or unreadable requests, graceful shutdown on SIGTERM/SIGINT.
+ * Starts one Wharf service: Nest on Fastify, every body read raw (the AWS codecs decode it) unless
+ * `streamBodies` leaves it unread for a proxy, AWS-shaped answers for oversized or unreadable requests,
+ * graceful shutdown on SIGTERM/SIGINT.
  */
 export async function bootstrapService(options: ServiceOptions): Promise<RunningService> {
   const config = options.config ?? commonConfig();
@@ -47,23 +50,9 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  fastify.setErrorHandler((error, request, reply) => {
-    // Fastify's own failures (body too large, aborted upload) answered in the caller's protocol.
-    const failure = error as Error & { statusCode?: number };
-    const status = typeof failure.statusCode === 'number' ? failure.statusCode : 500;
-    const awsError =
-      status === 413
-        ? new AwsError('RequestEntityTooLarge', `Request body exceeds the limit of ${config.bodyLimitBytes} bytes.`, { status: 413 })
-        : status < 500
-          ? new AwsError('BadRequest', failure.message, { status })
-          : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', { status: 500, sender: false });
-    if (status >= 500) logger.error({ err: error }, 'request failed');
-    const httpRequest = toHttpRequestLike(request);
-    const protocol = detectProtocol(httpRequest) ?? options.fallbackProtocol;
-    const response = encodeError(undefined, awsError, { requestId: newRequestId(), region: config.region, accountId: config.accountId, protocol });
-    void sendHttpResponse(reply, response);
-  });
+  if (options.streamBodies) fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
+  else fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.useGlobalFilters(new AwsExceptionFilter(config, logger, options.fallbackProtocol));
   app.enableShutdownHooks();
   await app.listen(options.port, config.host);
   const url = `http://${config.host}:${options.port}`;
