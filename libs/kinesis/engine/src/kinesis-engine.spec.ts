@@ -241,4 +241,18 @@ describe('KinesisEngine (in-memory ports, injected clock)', () => {
     const it = await engine.GetShardIterator({ StreamName: 's', ShardId: 'shardId-000000000002', ShardIteratorType: 'TRIM_HORIZON' }, caller);
     await expect(engine.GetRecords({ ShardIterator: it.ShardIterator }, caller)).resolves.toMatchObject({ Records: [] });
   });
+
+  it('a process with a deleted-and-re-created stream cached writes to the new incarnation', async () => {
+    const { engine, log, meta, clock } = setup();
+    const other = new KinesisEngine({ config: defaultEngineConfig(), clock, store: meta, log, gate: meta, logger: { warn: () => undefined, error: () => undefined } });
+    await engine.CreateStream({ StreamName: 's', ShardCount: 1 }, caller);
+    await engine.PutRecord({ StreamName: 's', PartitionKey: 'a', Data: Buffer.from('old') }, caller); // cached here
+    await other.DeleteStream({ StreamName: 's' }, caller);
+    clock.t += 1000;
+    await other.CreateStream({ StreamName: 's', ShardCount: 1 }, caller);
+    const put = await engine.PutRecord({ StreamName: 's', PartitionKey: 'a', Data: Buffer.from('new') }, caller);
+    const it = (await other.GetShardIterator({ StreamName: 's', ShardId: put.ShardId, ShardIteratorType: 'TRIM_HORIZON' }, caller)).ShardIterator!;
+    const got = await other.GetRecords({ ShardIterator: it }, caller);
+    expect(got.Records!.map((r) => [r.SequenceNumber, Buffer.from(r.Data!).toString()])).toEqual([[put.SequenceNumber, 'new']]);
+  });
 });

@@ -73,7 +73,7 @@ function writable(meta: StreamMeta | undefined, key: StreamKey): StreamMeta {
  * Routes, admits (routing version + per-shard limits, shared by all processes) and appends. A stale routing
  * version means a reshard moved writes since this process cached the stream: reload and route again.
  */
-async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries: PutEntry[]): Promise<PutOutcome[]> {
+async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries: PutEntry[]): Promise<{ outcomes: PutOutcome[]; meta: StreamMeta }> {
   for (let attempt = 0; ; attempt++) {
     const router = ctx.router(meta);
     const shards = entries.map((e) =>
@@ -117,8 +117,8 @@ async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries
     });
     // An append that took longer than half the reshard grace period may have landed after a parent's end was
     // fixed (past its EndingSequenceNumber, where no reader looks): those records are put again, to the children.
-    if (ctx.now() - now > ctx.config.reshardGraceMs / 2) return reputStragglers(ctx, key, entries, outcomes);
-    return outcomes;
+    if (ctx.now() - now > ctx.config.reshardGraceMs / 2) return { outcomes: await reputStragglers(ctx, key, entries, outcomes), meta };
+    return { outcomes, meta };
   }
 }
 
@@ -136,7 +136,7 @@ async function reputStragglers(ctx: EngineContext, key: StreamKey, entries: PutE
   const lost = landed.filter((l) => (shards[l.shard]?.endOffset ?? Infinity) <= l.offset).map((l) => l.i);
   if (lost.length === 0) return outcomes;
   ctx.logger.warn({ stream: key.name, records: lost.length }, 'records landed past a closed shard’s end; putting them again');
-  const again = await put(ctx, key, writable(meta, key), lost.map((i) => entries[i]));
+  const { outcomes: again } = await put(ctx, key, writable(meta, key), lost.map((i) => entries[i]));
   const out = [...outcomes];
   lost.forEach((i, j) => (out[i] = again[j]));
   return out;
@@ -161,12 +161,13 @@ export async function PutRecord(ctx: EngineContext, input: PutRecordInput, calle
     }
   }
   if (input.DryRun) throw KinesisErrors.dryRun();
-  const [outcome] = await put(ctx, key, meta, [entry]);
+  const done = await put(ctx, key, meta, [entry]);
+  const [outcome] = done.outcomes;
   if ('errorCode' in outcome) throw KinesisErrors.throughputExceeded(outcome.errorMessage);
   return {
     ShardId: shardId(outcome.shard),
-    SequenceNumber: sequenceNumber(meta, outcome.shard, outcome.offset),
-    EncryptionType: meta.encryptionType,
+    SequenceNumber: sequenceNumber(done.meta, outcome.shard, outcome.offset),
+    EncryptionType: done.meta.encryptionType,
   };
 }
 
@@ -182,8 +183,9 @@ export async function PutRecords(ctx: EngineContext, input: PutRecordsInput, cal
   if (total > MAX_PUT_RECORDS_BYTES) throw KinesisErrors.invalidArgument(`Records size exceeds ${MAX_PUT_RECORDS_BYTES / MiB} MB limit`);
   if (input.DryRun) throw KinesisErrors.dryRun();
   let outcomes: PutOutcome[];
+  let used = meta;
   try {
-    outcomes = await put(ctx, key, meta, entries);
+    ({ outcomes, meta: used } = await put(ctx, key, meta, entries));
   } catch (error) {
     if (error instanceof AwsError) throw error;
     ctx.logger.error({ err: error, stream: key.name }, 'PutRecords append failed');
@@ -195,9 +197,9 @@ export async function PutRecords(ctx: EngineContext, input: PutRecordsInput, cal
       failed++;
       return { ErrorCode: o.errorCode, ErrorMessage: o.errorMessage };
     }
-    return { ShardId: shardId(o.shard), SequenceNumber: sequenceNumber(meta, o.shard, o.offset) };
+    return { ShardId: shardId(o.shard), SequenceNumber: sequenceNumber(used, o.shard, o.offset) };
   });
-  return { FailedRecordCount: failed, Records: results, EncryptionType: meta.encryptionType };
+  return { FailedRecordCount: failed, Records: results, EncryptionType: used.encryptionType };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -109,7 +109,8 @@ export async function CreateStream(ctx: EngineContext, input: CreateStreamInput,
     ...(input.WarmThroughputMiBps !== undefined ? { warmThroughputMiBps: input.WarmThroughputMiBps } : {}),
     ...(input.RecordDistributionStrategy ? { recordDistributionStrategy: input.RecordDistributionStrategy } : {}),
     scalingHistory: [],
-    version: 1,
+    // Starts at the creation time, so a re-created stream never repeats a version an older incarnation had.
+    version: now,
   };
   if (!(await ctx.store.create(meta))) throw KinesisErrors.streamExists(key.name, key.account);
   try {
