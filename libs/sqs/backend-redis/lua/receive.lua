@@ -27,14 +27,14 @@ local out = { 'ok', '' }
 local count = 0
 local tokens = 0
 
-local function emit(id, token)
-  local sent = redis.call('ZSCORE', b .. 'ex', id)
+-- rc / fr: the receive count and first receive time when the caller has them (deliver), else read
+local function emit(id, token, rc, fr)
   out[#out + 1] = id
   out[#out + 1] = redis.call('HGET', b .. 'm', id)
-  out[#out + 1] = redis.call('HGET', b .. 'rc', id) or '0'
-  out[#out + 1] = redis.call('HGET', b .. 'fr', id) or ''
+  out[#out + 1] = rc or redis.call('HGET', b .. 'rc', id) or '0'
+  out[#out + 1] = fr or redis.call('HGET', b .. 'fr', id) or ''
   out[#out + 1] = token
-  out[#out + 1] = sent or ''
+  out[#out + 1] = ''
   out[#out + 1] = fifo and (redis.call('HGET', b .. 'sq', id) or '') or ''
   out[#out + 1] = fifo and (redis.call('HGET', b .. 'gid', id) or '') or ''
   out[#out + 1] = redis.call('HGET', b .. 'dl', id) or ''
@@ -90,13 +90,18 @@ end
 local function deliver(id)
   redis.call('ZREM', b .. 'ready', id)
   redis.call('ZADD', b .. 'inflight', now + vis, id)
-  redis.call('HINCRBY', b .. 'rc', id, 1)
-  redis.call('HSETNX', b .. 'fr', id, now)
+  local rc = redis.call('HINCRBY', b .. 'rc', id, 1)
+  local fr = now
+  if rc > 1 then
+    fr = redis.call('HGET', b .. 'fr', id) or now
+  else
+    redis.call('HSET', b .. 'fr', id, now)
+  end
   tokens = tokens + 1
   local token = seed .. tokens
   redis.call('HSET', b .. 'tk', id, token .. ':' .. now)
   issued[#issued + 1] = { id, token }
-  emit(id, token)
+  emit(id, token, rc, fr)
 end
 
 if fifo then

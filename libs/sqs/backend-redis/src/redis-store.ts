@@ -182,7 +182,7 @@ export class RedisStore implements SqsStore {
         receiveCount: Number(res[i + 2]),
         firstReceiveMs: Number(res[i + 3]),
         token: res[i + 4],
-        sentMs: Number(res[i + 5]),
+        sentMs: res[i + 5] ? Number(res[i + 5]) : undefined,
         sequenceNumber: res[i + 6] || undefined,
         groupId: res[i + 7] || undefined,
         deadLetterSourceArn: res[i + 8] || undefined,

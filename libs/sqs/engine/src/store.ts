@@ -32,7 +32,8 @@ export interface StoredMessage {
   receiveCount: number;
   firstReceiveMs: number;
   token: string;
-  sentMs: number;
+  /** Only when the backend has it at hand; the payload carries the authoritative value. */
+  sentMs?: number;
   sequenceNumber?: string;
   groupId?: string;
   deadLetterSourceArn?: string;
