@@ -350,6 +350,31 @@ describe('dead-letter queues and move tasks (move_messages, move_task)', () => {
     await expectCode(h.engine.CancelMessageMoveTask({ TaskHandle }, h.ctx), 'UnsupportedOperation');
   });
 
+  it('FIFO: dead-letters keep their group, and a redrive brings each group back in order', async () => {
+    const dlq = await queue('fdlq.fifo', { FifoQueue: 'true' });
+    const dlqArn = 'arn:aws:sqs:us-east-1:000000000000:fdlq.fifo';
+    const src = await queue('fsrc.fifo', {
+      FifoQueue: 'true',
+      ContentBasedDeduplication: 'true',
+      VisibilityTimeout: '1',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }),
+    });
+    for (const [g, b] of [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['b', 'b2']]) {
+      await h.engine.SendMessage({ QueueUrl: src, MessageBody: b, MessageGroupId: g }, h.ctx);
+    }
+    // receive everything once, let it expire, and the next receive dead-letters it all
+    expect((await h.engine.ReceiveMessage({ QueueUrl: src, MaxNumberOfMessages: 10 }, h.ctx)).Messages).toHaveLength(4);
+    clock().advance(1_000);
+    expect(await h.engine.ReceiveMessage({ QueueUrl: src, MaxNumberOfMessages: 10 }, h.ctx)).toEqual({});
+    const counts = await h.engine.GetQueueAttributes({ QueueUrl: dlq, AttributeNames: ['ApproximateNumberOfMessages'] }, h.ctx);
+    expect(counts.Attributes).toEqual({ ApproximateNumberOfMessages: '4' });
+    await h.engine.StartMessageMoveTask({ SourceArn: dlqArn }, h.ctx);
+    await h.engine.moveTasks.tick();
+    const back = (await h.engine.ReceiveMessage({ QueueUrl: src, MaxNumberOfMessages: 10, AttributeNames: ['All'] }, h.ctx)).Messages!;
+    expect(back.filter((m) => m.Attributes!.MessageGroupId === 'a').map((m) => m.Body)).toEqual(['a1', 'a2']);
+    expect(back.filter((m) => m.Attributes!.MessageGroupId === 'b').map((m) => m.Body)).toEqual(['b1', 'b2']);
+  });
+
   it('refuses a RedrivePolicy to a missing queue or a queue of the other type', async () => {
     await queue('f.fifo', { FifoQueue: 'true' });
     await expectCode(
