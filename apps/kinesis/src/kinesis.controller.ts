@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { All, Controller, Inject, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import {
   AwsError,
   decodeRequest,
@@ -27,7 +27,10 @@ const MODELLED_STREAM_ERRORS = new Set(['ResourceNotFoundException', 'ResourceIn
 
 /** Every path but /health and /metrics is the Kinesis API (POST / with X-Amz-Target). */
 @Controller()
-export class KinesisController {
+export class KinesisController implements BeforeApplicationShutdown {
+  /** Open subscriptions: ended (as at the end of their lifetime) when the process shuts down. */
+  private readonly subscriptions = new Set<{ cancel(): void }>();
+
   private readonly defaults = (() => {
     const c = commonConfig();
     return { region: c.region, accountId: c.accountId };
@@ -43,6 +46,11 @@ export class KinesisController {
     const request = toHttpRequestLike(req);
     if (request.headers['x-amz-target'] === SUBSCRIBE_TARGET) return this.subscribe(request, reply);
     await sendHttpResponse(reply, await this.handler.handle(request));
+  }
+
+  /** Before the listener closes: end every subscription so its HTTP/2 stream finishes instead of holding the close. */
+  beforeApplicationShutdown(): void {
+    for (const s of this.subscriptions) s.cancel();
   }
 
   /**
@@ -77,7 +85,11 @@ export class KinesisController {
       }
     }
     const body = Readable.from(frames(), { objectMode: false });
-    body.once('close', () => subscription.cancel());
+    this.subscriptions.add(subscription);
+    body.once('close', () => {
+      this.subscriptions.delete(subscription);
+      subscription.cancel();
+    });
     await reply
       .status(200)
       .headers({ 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-RequestId': decoded.context.requestId })

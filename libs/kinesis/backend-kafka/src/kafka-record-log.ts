@@ -53,7 +53,8 @@ export class KafkaRecordLog implements RecordLog {
       logCreator: () => (entry: LogEntry) => {
         const { message, ...extra } = entry.log;
         // Out-of-range fetches and coordinator warm-up are expected and handled here.
-        if (/^\[Connection\] Response/.test(message) || entry.level > KafkaLogLevel.WARN) return;
+        // (and retries are bounded on purpose: a put must fail rather than hang when Kafka is away).
+        if (/^\[Connection\] Response|^Limiting retries for the idempotent producer/.test(message) || entry.level > KafkaLogLevel.WARN) return;
         log?.(entry.level <= KafkaLogLevel.ERROR ? 'error' : 'warn', `kafkajs: ${message}`, extra);
       },
     });
