@@ -34,4 +34,7 @@ log "build"
 npm run --silent build
 
 log "brokers"
+bash tools/brokers/brokers.sh fetch
+# The Amazon MQ service launches its own ActiveMQ instances; fetch their extra jars before any test does.
+bash libs/mq/backend-activemq/launcher/run-instance.sh --prepare
 bash tools/brokers/brokers.sh up

@@ -4,6 +4,7 @@
 #   bash tools/brokers/brokers.sh up     [broker...]   start what is not running, leave the rest alone
 #   bash tools/brokers/brokers.sh down   [broker...]   stop what this script started (kafka, activemq)
 #   bash tools/brokers/brokers.sh status [broker...]   one line per broker; exit 0 only if all are up
+#   bash tools/brokers/brokers.sh fetch                this checkout's Kafka and ActiveMQ jars only (no start)
 #
 # brokers: redis rabbitmq mosquitto kafka activemq (default: all)
 set -uo pipefail
@@ -222,6 +223,12 @@ cmd_down() {
   return 0
 }
 
+# Jars are per checkout while the brokers are machine-wide: a fresh clone whose brokers already run
+# still needs the jars for tests that start their own ActiveMQ instances.
+cmd_fetch() {
+  maven_jars "$KAFKA_DIR" kafka && activemq_jars
+}
+
 cmd_status() {
   local rc=0 b
   for b in "${SELECTED[@]}"; do
@@ -236,7 +243,7 @@ cmd_status() {
   return $rc
 }
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 main() {
   local cmd=${1:-}
@@ -258,6 +265,7 @@ main() {
       flock -w 600 8 || { err "timed out waiting for another brokers.sh $cmd"; exit 1; }
       "cmd_$cmd" ;;
     status) cmd_status ;;
+    fetch) cmd_fetch ;;
     -h|--help|help) usage ;;
     *) err "unknown command '$cmd'"; usage ;;
   esac
