@@ -112,13 +112,13 @@ maven_jars() {
     rm -rf "$tmp"
     log "$label: fetching jars with Maven (once per pom.xml change; log $mvnlog)"
     # shellcheck disable=SC2086
-    if mvn -B -q -o -f "$dir/pom.xml" package -Dlib.dir="$tmp" $WHARF_BROKERS_MVN_ARGS </dev/null >"$mvnlog" 2>&1; then
+    if mvn -B -q -o -f "$dir/pom.xml" package -Dlib.dir="$tmp" ${WHARF_BROKERS_MVN_ARGS:-} </dev/null >"$mvnlog" 2>&1; then
       rc=0
     else
       rm -rf "$tmp"
       printf '\n==== offline attempt failed (normal on a fresh ~/.m2); retrying online ====\n\n' >>"$mvnlog"
       # shellcheck disable=SC2086
-      mvn -B -q -f "$dir/pom.xml" package -Dlib.dir="$tmp" $WHARF_BROKERS_MVN_ARGS </dev/null >>"$mvnlog" 2>&1
+      mvn -B -q -f "$dir/pom.xml" package -Dlib.dir="$tmp" ${WHARF_BROKERS_MVN_ARGS:-} </dev/null >>"$mvnlog" 2>&1
       rc=$?
     fi
     if (( rc != 0 )) || ! compgen -G "$tmp/*.jar" >/dev/null; then
