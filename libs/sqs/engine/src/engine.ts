@@ -386,7 +386,7 @@ export class SqsEngine {
     if (max !== undefined && max !== null && (!Number.isInteger(max) || max < 1 || max > 1000)) {
       throw Errors.invalidValue('MaxResults', max, 'MaxResults must be an integer between 1 and 1000.');
     }
-    const sources = await this.deadLetterSources(ref, ctx.region);
+    const sources = await this.deadLetterSources(ref);
     const after = input.NextToken ? decodeToken(input.NextToken) : undefined;
     const rest = after === undefined ? sources : sources.filter((n) => n > after);
     const page = max ? rest.slice(0, max) : rest;
@@ -397,8 +397,7 @@ export class SqsEngine {
   }
 
   /** Names of the account's queues whose RedrivePolicy targets `dlq`, sorted. */
-  async deadLetterSources(dlq: QueueRef, region: string): Promise<string[]> {
-    const arn = queueArn(region, dlq);
+  async deadLetterSources(dlq: QueueRef): Promise<string[]> {
     const out: string[] = [];
     let after: string | undefined;
     for (;;) {
@@ -417,7 +416,6 @@ export class SqsEngine {
       if (names.length < 1000) break;
       after = names[names.length - 1];
     }
-    void arn;
     return out.sort();
   }
 

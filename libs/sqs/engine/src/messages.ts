@@ -269,7 +269,7 @@ export class Messages {
         if (res.kind === 'overlimit') throw Errors.overLimit();
         const now = this.clock.now();
         if (res.messages.length > 0 || now >= deadline || signal?.aborted) {
-          return this.render(res.messages, ref, ctx, systemNames, input.MessageAttributeNames ?? []);
+          return this.render(res.messages, ref, systemNames, input.MessageAttributeNames ?? []);
         }
         if (!sub) {
           // Subscribe, then look again: a send between the empty answer and the subscription is not lost.
@@ -303,7 +303,6 @@ export class Messages {
   private render(
     stored: StoredMessage[],
     ref: QueueRef,
-    ctx: CallContext,
     systemNames: Set<string>,
     attributeNames: string[],
   ): ReceiveMessageResult {
@@ -351,7 +350,6 @@ export class Messages {
       }
       return msg;
     });
-    void ctx;
     return { Messages: messages };
   }
 

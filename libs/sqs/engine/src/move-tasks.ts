@@ -26,23 +26,22 @@ export class MoveTasks {
 
   constructor(private readonly engine: SqsEngine) {}
 
-  private sourceFromArn(arn: string | undefined, ctx: CallContext, param = 'SourceArn'): QueueRef {
+  private sourceFromArn(arn: string | undefined, param = 'SourceArn'): QueueRef {
     if (!arn) throw Errors.missingParameter(param);
     const ref = parseQueueArn(arn);
     if (!ref) throw Errors.invalidValue(param, arn, 'Invalid ARN.');
-    void ctx;
     return { account: ref.account, name: ref.name };
   }
 
-  async start(input: StartMessageMoveTaskRequest, ctx: CallContext): Promise<StartMessageMoveTaskResult> {
-    const source = this.sourceFromArn(input.SourceArn, ctx);
+  async start(input: StartMessageMoveTaskRequest, _ctx: CallContext): Promise<StartMessageMoveTaskResult> {
+    const source = this.sourceFromArn(input.SourceArn);
     const rec = await this.engine.findQueue(source, true);
     if (!rec) throw Errors.resourceNotFound('The resource that you specified for the SourceArn parameter doesn\'t exist.');
-    const sources = await this.engine.deadLetterSources(source, ctx.region);
+    const sources = await this.engine.deadLetterSources(source);
     if (sources.length === 0) throw Errors.invalidParameterValue('Source queue must be configured as a Dead Letter Queue.');
     let destination: QueueRef | undefined;
     if (input.DestinationArn) {
-      destination = this.sourceFromArn(input.DestinationArn, ctx, 'DestinationArn');
+      destination = this.sourceFromArn(input.DestinationArn, 'DestinationArn');
       const dest = await this.engine.findQueue(destination, true);
       if (!dest) throw Errors.resourceNotFound('The resource that you specified for the DestinationArn parameter doesn\'t exist.');
       if (dest.fifo !== rec.fifo) throw Errors.invalidParameterValue('Destination queue must be same type of queue as the source.');
@@ -70,8 +69,8 @@ export class MoveTasks {
     return { TaskHandle: encodeHandle(task) };
   }
 
-  async list(input: ListMessageMoveTasksRequest, ctx: CallContext): Promise<ListMessageMoveTasksResult> {
-    const source = this.sourceFromArn(input.SourceArn, ctx);
+  async list(input: ListMessageMoveTasksRequest, _ctx: CallContext): Promise<ListMessageMoveTasksResult> {
+    const source = this.sourceFromArn(input.SourceArn);
     const max = input.MaxResults ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > 10) throw Errors.invalidValue('MaxResults', max, 'Must be between 1 and 10.');
     if (!(await this.engine.findQueue(source, true))) {
@@ -93,11 +92,11 @@ export class MoveTasks {
     };
   }
 
-  async cancel(input: CancelMessageMoveTaskRequest, ctx: CallContext): Promise<CancelMessageMoveTaskResult> {
+  async cancel(input: CancelMessageMoveTaskRequest, _ctx: CallContext): Promise<CancelMessageMoveTaskResult> {
     if (!input.TaskHandle) throw Errors.missingParameter('TaskHandle');
     const decoded = decodeHandle(input.TaskHandle);
     if (!decoded) throw Errors.resourceNotFound('Task does not exist.');
-    const source = this.sourceFromArn(decoded.sourceArn, ctx);
+    const source = this.sourceFromArn(decoded.sourceArn);
     const task = await this.engine.store.getMoveTask(source, decoded.taskId);
     if (!task) throw Errors.resourceNotFound('Task does not exist.');
     if (task.status !== 'RUNNING') throw Errors.unsupported('Only active tasks can be cancelled.');
