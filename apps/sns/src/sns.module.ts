@@ -130,7 +130,7 @@ export class SnsCoreModule implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     await this.delivery.stop();
     await this.connection.close();
-    this.sqs.close();
+    await this.sqs.close();
     await this.http.close();
     this.subscriber.disconnect();
     await this.redis.quit().catch(() => undefined);

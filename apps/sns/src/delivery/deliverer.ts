@@ -43,7 +43,7 @@ export class Deliverer {
 
   async deliver(sub: SubscriptionRecord, message: StoredMessage, failedAttempts: number): Promise<WorkerDecision> {
     const topic = await this.store.getTopic(sub.topicArn);
-    const plan = planDelivery(sub, topic, message, this.envelopes);
+    const plan = await planDelivery(sub, topic, message, this.envelopes);
     if ('skip' in plan) {
       deliveries.inc({ protocol: sub.protocol, outcome: plan.skip });
       return { action: 'ack' };
@@ -98,13 +98,11 @@ export class Deliverer {
 
   /** AWS tells an HTTP(S) endpoint it was unsubscribed; best effort, not retried. */
   sendUnsubscribeConfirmation(sub: SubscriptionRecord, topic: TopicRecord | undefined): void {
-    const delivery = planUnsubscribeConfirmation(sub, topic, this.envelopes, {
-      messageId: randomUUID(),
-      token: randomBytes(64).toString('hex'),
-      now: Date.now(),
-    });
-    void this.http.send(delivery).then((r) => {
-      if (!r.ok) this.log.info({ sub: sub.arn, error: r.error }, 'UnsubscribeConfirmation not delivered');
-    });
+    void planUnsubscribeConfirmation(sub, topic, this.envelopes, { messageId: randomUUID(), token: randomBytes(64).toString('hex'), now: Date.now() })
+      .then((delivery) => this.http.send(delivery))
+      .then((r) => {
+        if (!r.ok) this.log.info({ sub: sub.arn, error: r.error }, 'UnsubscribeConfirmation not delivered');
+      })
+      .catch((err: Error) => this.log.warn({ sub: sub.arn, err: err.message }, 'UnsubscribeConfirmation failed'));
   }
 }

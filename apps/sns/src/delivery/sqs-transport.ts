@@ -1,11 +1,14 @@
-import {
-  GetQueueUrlCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-  type MessageAttributeValue,
-  type SendMessageBatchRequestEntry,
-} from '@aws-sdk/client-sqs';
-import { parseSqsQueueArn, type AttemptResult, type SqsDelivery, type WireAttribute } from '@wharf/sns-engine';
+import { parseSqsQueueArn, type AttemptResult, type SqsDelivery } from '@wharf/sns-engine';
+import { metricsRegistry } from '@wharf/service-kit';
+import { Histogram } from 'prom-client';
+import { SqsApi, SqsApiError, type SqsBatchEntry } from './sqs-api';
+
+export const sqsBatchSize = new Histogram({
+  name: 'wharf_sns_sqs_batch_entries',
+  help: 'Entries per SendMessageBatch call SNS makes to SQS',
+  buckets: [1, 2, 3, 5, 8, 10],
+  registers: [metricsRegistry],
+});
 
 export interface SqsTransportOptions {
   endpoint: string;
@@ -15,29 +18,13 @@ export interface SqsTransportOptions {
 }
 
 const MAX_BATCH_BYTES = 900 * 1024;
-const NON_EXISTENT = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'QueueDoesNotExistException']);
+const NON_EXISTENT = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
 const RETRYABLE_CLIENT = new Set(['RequestThrottled', 'ThrottlingException', 'Throttling', 'OverLimit', 'KmsThrottled']);
 
 interface Pending {
-  entry: SendMessageBatchRequestEntry;
+  entry: SqsBatchEntry;
   bytes: number;
   resolve: (r: AttemptResult) => void;
-}
-
-function errorName(error: unknown): string {
-  const e = error as { name?: string; Code?: string; code?: string };
-  return e?.Code ?? e?.name ?? e?.code ?? 'Error';
-}
-
-function toSqsAttributes(attributes: Record<string, WireAttribute> | undefined): Record<string, MessageAttributeValue> | undefined {
-  if (!attributes) return undefined;
-  const out: Record<string, MessageAttributeValue> = {};
-  for (const [name, a] of Object.entries(attributes)) {
-    out[name] = a.BinaryValue !== undefined
-      ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, 'base64') }
-      : { DataType: a.DataType, StringValue: a.StringValue };
-  }
-  return out;
 }
 
 /** Per queue: send at once while a slot is free, batch what arrives while every slot is busy. */
@@ -47,11 +34,11 @@ class QueueBatcher {
   private nextId = 0;
 
   constructor(
-    private readonly send: (entries: SendMessageBatchRequestEntry[]) => Promise<Map<string, AttemptResult>>,
+    private readonly send: (entries: SqsBatchEntry[]) => Promise<Map<string, AttemptResult>>,
     private readonly concurrency: number,
   ) {}
 
-  add(entry: Omit<SendMessageBatchRequestEntry, 'Id'>, bytes: number): Promise<AttemptResult> {
+  add(entry: Omit<SqsBatchEntry, 'Id'>, bytes: number): Promise<AttemptResult> {
     return new Promise((resolve) => {
       this.pending.push({ entry: { ...entry, Id: `m${this.nextId++ % 1_000_000}` }, bytes, resolve });
       this.pump();
@@ -70,7 +57,7 @@ class QueueBatcher {
       this.inFlight++;
       void this.send(batch.map((p) => p.entry))
         .then((results) => {
-          for (const p of batch) p.resolve(results.get(p.entry.Id as string) ?? { ok: false, retryable: true, error: 'no result for entry' });
+          for (const p of batch) p.resolve(results.get(p.entry.Id) ?? { ok: false, retryable: true, error: 'no result for entry' });
         })
         .finally(() => {
           this.inFlight--;
@@ -80,31 +67,22 @@ class QueueBatcher {
   }
 }
 
-/** Delivers to SQS queues through the SQS service's own API (never into its store). */
+/** Delivers to SQS queues through the SQS service's own API (AWS JSON 1.0, SigV4), never into its store. */
 export class SqsTransport {
-  private readonly clients = new Map<string, SQSClient>();
+  private readonly api: SqsApi;
   private readonly urls = new Map<string, Promise<string>>();
   private readonly batchers = new Map<string, QueueBatcher>();
 
-  constructor(private readonly options: SqsTransportOptions) {}
-
-  private client(region: string): SQSClient {
-    let client = this.clients.get(region);
-    if (!client) {
-      client = new SQSClient({ endpoint: this.options.endpoint, region, credentials: this.options.credentials, maxAttempts: 2 });
-      this.clients.set(region, client);
-    }
-    return client;
+  constructor(private readonly options: SqsTransportOptions) {
+    this.api = new SqsApi({ endpoint: options.endpoint, credentials: options.credentials });
   }
 
-  private queueUrl(queueArn: string): Promise<string> {
+  private queueUrl(queueArn: string, region: string): Promise<string> {
     let url = this.urls.get(queueArn);
     if (!url) {
       const q = parseSqsQueueArn(queueArn);
-      if (!q) return Promise.reject(Object.assign(new Error(`not an SQS queue ARN: ${queueArn}`), { name: 'QueueDoesNotExist' }));
-      url = this.client(q.region)
-        .send(new GetQueueUrlCommand({ QueueName: q.name, QueueOwnerAWSAccountId: q.accountId }))
-        .then((r) => r.QueueUrl as string);
+      if (!q) return Promise.reject(new SqsApiError('QueueDoesNotExist', `not an SQS queue ARN: ${queueArn}`, 400, true));
+      url = this.api.getQueueUrl(region, q.name, q.accountId);
       url.catch(() => this.urls.delete(queueArn));
       this.urls.set(queueArn, url);
     }
@@ -115,51 +93,45 @@ export class SqsTransport {
     let batcher = this.batchers.get(queueArn);
     if (!batcher) {
       const region = parseSqsQueueArn(queueArn)?.region ?? 'us-east-1';
-      batcher = new QueueBatcher(async (entries) => this.sendBatch(queueArn, region, entries), this.options.concurrency);
+      batcher = new QueueBatcher((entries) => this.sendBatch(queueArn, region, entries), this.options.concurrency);
       this.batchers.set(queueArn, batcher);
     }
     return batcher;
   }
 
-  private async sendBatch(queueArn: string, region: string, entries: SendMessageBatchRequestEntry[]): Promise<Map<string, AttemptResult>> {
+  private static failure(error: unknown): Extract<AttemptResult, { ok: false }> {
+    if (error instanceof SqsApiError) {
+      if (NON_EXISTENT.has(error.code)) return { ok: false, retryable: false, error: `${error.code}: the queue does not exist` };
+      return { ok: false, retryable: !error.sender || RETRYABLE_CLIENT.has(error.code), error: `${error.code}: ${error.message}` };
+    }
+    return { ok: false, retryable: true, error: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+
+  private async sendBatch(queueArn: string, region: string, entries: SqsBatchEntry[]): Promise<Map<string, AttemptResult>> {
     const results = new Map<string, AttemptResult>();
-    const all = (r: AttemptResult) => {
-      for (const e of entries) results.set(e.Id as string, r);
-      return results;
-    };
-    let url: string;
+    sqsBatchSize.observe(entries.length);
     try {
-      url = await this.queueUrl(queueArn);
-    } catch (error) {
-      const name = errorName(error);
-      return all({ ok: false, retryable: !NON_EXISTENT.has(name), error: `${name}: ${(error as Error).message}` });
-    }
-    try {
-      const out = await this.client(region).send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
-      for (const s of out.Successful ?? []) results.set(s.Id as string, { ok: true });
+      const url = await this.queueUrl(queueArn, region);
+      const out = await this.api.sendMessageBatch(region, url, entries);
+      for (const s of out.Successful ?? []) results.set(s.Id, { ok: true });
       for (const f of out.Failed ?? []) {
-        results.set(f.Id as string, { ok: false, retryable: !f.SenderFault || RETRYABLE_CLIENT.has(f.Code ?? ''), error: `${f.Code}: ${f.Message}` });
+        results.set(f.Id, { ok: false, retryable: !f.SenderFault || RETRYABLE_CLIENT.has(f.Code ?? ''), error: `${f.Code}: ${f.Message}` });
       }
-      return results;
     } catch (error) {
-      const name = errorName(error);
-      if (NON_EXISTENT.has(name)) {
-        this.urls.delete(queueArn);
-        return all({ ok: false, retryable: false, error: `${name}: the queue does not exist` });
-      }
-      const fault = (error as { $fault?: string }).$fault;
-      const retryable = fault !== 'client' || RETRYABLE_CLIENT.has(name);
-      return all({ ok: false, retryable, error: `${name}: ${(error as Error).message}` });
+      if (error instanceof SqsApiError && NON_EXISTENT.has(error.code)) this.urls.delete(queueArn);
+      const failure = SqsTransport.failure(error);
+      for (const e of entries) results.set(e.Id, failure);
     }
+    return results;
   }
 
   send(delivery: SqsDelivery): Promise<AttemptResult> {
-    const attributes = toSqsAttributes(delivery.attributes);
-    const bytes = Buffer.byteLength(delivery.body) + (attributes ? JSON.stringify(delivery.attributes).length : 0);
+    const bytes = Buffer.byteLength(delivery.body) + (delivery.attributes ? JSON.stringify(delivery.attributes).length : 0);
     return this.batcher(delivery.queueArn).add(
       {
         MessageBody: delivery.body,
-        ...(attributes ? { MessageAttributes: attributes } : {}),
+        // Wire attributes are already SQS JSON shaped: DataType, StringValue or base64 BinaryValue.
+        ...(delivery.attributes ? { MessageAttributes: delivery.attributes } : {}),
         ...(delivery.messageGroupId !== undefined ? { MessageGroupId: delivery.messageGroupId } : {}),
         ...(delivery.messageDeduplicationId !== undefined ? { MessageDeduplicationId: delivery.messageDeduplicationId } : {}),
       },
@@ -167,7 +139,7 @@ export class SqsTransport {
     );
   }
 
-  close(): void {
-    for (const c of this.clients.values()) c.destroy();
+  async close(): Promise<void> {
+    await this.api.close();
   }
 }

@@ -38,14 +38,14 @@ const message: StoredMessage = {
   message: '{"kind":"order","total":120}',
   attributes: { color: { DataType: 'String', StringValue: 'red' } },
 };
-const delivery = (plan: ReturnType<typeof planDelivery>): PlannedDelivery => {
+const delivery = (plan: Awaited<ReturnType<typeof planDelivery>>): PlannedDelivery => {
   if (!('delivery' in plan)) throw new Error(`skipped: ${plan.skip}`);
   return plan.delivery;
 };
 
 describe('planning a delivery', () => {
-  it('SQS envelope: signed Notification, no SQS attributes', () => {
-    const d = delivery(planDelivery(sub(), topic, message, envelopes));
+  it('SQS envelope: signed Notification, no SQS attributes', async () => {
+    const d = delivery(await planDelivery(sub(), topic, message, envelopes));
     expect(d.kind).toBe('sqs');
     if (d.kind !== 'sqs') return;
     expect(d.attributes).toBeUndefined();
@@ -55,35 +55,35 @@ describe('planning a delivery', () => {
     expect(verifySnsSignature(env, material.certificatePem)).toBe(true);
   });
 
-  it('SQS raw: the body as is, SNS attributes become SQS attributes', () => {
-    const d = delivery(planDelivery(sub({ attributes: { RawMessageDelivery: 'true' } }), topic, message, envelopes));
+  it('SQS raw: the body as is, SNS attributes become SQS attributes', async () => {
+    const d = delivery(await planDelivery(sub({ attributes: { RawMessageDelivery: 'true' } }), topic, message, envelopes));
     expect(d).toMatchObject({ kind: 'sqs', body: message.message, attributes: message.attributes });
   });
 
-  it('FIFO queue gets group and dedup ids; a standard queue only the group', () => {
+  it('FIFO queue gets group and dedup ids; a standard queue only the group', async () => {
     const m = { ...message, groupId: 'truck-1', dedupId: 'd1', sequenceNumber: '10000000000000000001' };
     const fifoTopic = { ...topic, fifo: true };
-    expect(delivery(planDelivery(sub({ endpoint: 'arn:aws:sqs:us-east-1:000000000000:q.fifo' }), fifoTopic, m, envelopes))).toMatchObject({
+    expect(delivery(await planDelivery(sub({ endpoint: 'arn:aws:sqs:us-east-1:000000000000:q.fifo' }), fifoTopic, m, envelopes))).toMatchObject({
       messageGroupId: 'truck-1',
       messageDeduplicationId: 'd1',
     });
-    const std = delivery(planDelivery(sub(), fifoTopic, m, envelopes));
+    const std = delivery(await planDelivery(sub(), fifoTopic, m, envelopes));
     expect(std).toMatchObject({ messageGroupId: 'truck-1' });
     expect((std as { messageDeduplicationId?: string }).messageDeduplicationId).toBeUndefined();
   });
 
-  it('filter policies in both scopes decide; pending subscriptions get nothing', () => {
-    expect(planDelivery(sub({ attributes: { FilterPolicy: '{"color":["blue"]}' } }), topic, message, envelopes)).toEqual({ skip: 'filtered' });
-    expect('delivery' in planDelivery(sub({ attributes: { FilterPolicy: '{"color":["red"]}' } }), topic, message, envelopes)).toBe(true);
+  it('filter policies in both scopes decide; pending subscriptions get nothing', async () => {
+    expect(await planDelivery(sub({ attributes: { FilterPolicy: '{"color":["blue"]}' } }), topic, message, envelopes)).toEqual({ skip: 'filtered' });
+    expect('delivery' in (await planDelivery(sub({ attributes: { FilterPolicy: '{"color":["red"]}' } }), topic, message, envelopes))).toBe(true);
     const body = { FilterPolicy: '{"total":[{"numeric":[">",100]}]}', FilterPolicyScope: 'MessageBody' };
-    expect('delivery' in planDelivery(sub({ attributes: body }), topic, message, envelopes)).toBe(true);
-    expect(planDelivery(sub({ attributes: body }), topic, { ...message, message: '{"total":5}' }, envelopes)).toEqual({ skip: 'filtered' });
-    expect(planDelivery(sub({ pendingConfirmation: true }), topic, message, envelopes)).toEqual({ skip: 'pending' });
+    expect('delivery' in (await planDelivery(sub({ attributes: body }), topic, message, envelopes))).toBe(true);
+    expect(await planDelivery(sub({ attributes: body }), topic, { ...message, message: '{"total":5}' }, envelopes)).toEqual({ skip: 'filtered' });
+    expect(await planDelivery(sub({ pendingConfirmation: true }), topic, message, envelopes)).toEqual({ skip: 'pending' });
   });
 
-  it('HTTP notification headers; raw adds x-amz-sns-rawdelivery; content type from the policy', () => {
+  it('HTTP notification headers; raw adds x-amz-sns-rawdelivery; content type from the policy', async () => {
     const http = sub({ protocol: 'http', endpoint: 'http://127.0.0.1:1/h' });
-    const d = delivery(planDelivery(http, topic, message, envelopes));
+    const d = delivery(await planDelivery(http, topic, message, envelopes));
     expect(d.kind).toBe('http');
     if (d.kind !== 'http') return;
     expect(d.headers).toMatchObject({
@@ -93,13 +93,13 @@ describe('planning a delivery', () => {
       'x-amz-sns-topic-arn': topic.arn,
       'x-amz-sns-subscription-arn': http.arn,
     });
-    const raw = delivery(planDelivery({ ...http, attributes: { RawMessageDelivery: 'true', DeliveryPolicy: '{"requestPolicy":{"headerContentType":"application/json"}}' } }, topic, message, envelopes));
+    const raw = delivery(await planDelivery({ ...http, attributes: { RawMessageDelivery: 'true', DeliveryPolicy: '{"requestPolicy":{"headerContentType":"application/json"}}' } }, topic, message, envelopes));
     expect(raw).toMatchObject({ body: message.message, headers: { 'x-amz-sns-rawdelivery': 'true', 'content-type': 'application/json' } });
   });
 
-  it('a confirmation becomes a signed SubscriptionConfirmation POST', () => {
+  it('a confirmation becomes a signed SubscriptionConfirmation POST', async () => {
     const http = sub({ protocol: 'http', endpoint: 'http://127.0.0.1:1/h', pendingConfirmation: true });
-    const d = delivery(planDelivery(http, topic, { ...message, kind: 'confirmation', token: 'tok', message: '' }, envelopes));
+    const d = delivery(await planDelivery(http, topic, { ...message, kind: 'confirmation', token: 'tok', message: '' }, envelopes));
     if (d.kind !== 'http') throw new Error('expected http');
     expect(d.headers['x-amz-sns-message-type']).toBe('SubscriptionConfirmation');
     expect(d.headers['x-amz-sns-subscription-arn']).toBeUndefined();
@@ -111,7 +111,7 @@ describe('planning a delivery', () => {
 
 describe('after a failed attempt', () => {
   const failure = { ok: false as const, retryable: true, error: 'HTTP 500' };
-  it('HTTP default: 3 retries 20 s apart (scaled), then the DLQ or the holding queue', () => {
+  it('HTTP default: 3 retries 20 s apart (scaled), then the DLQ or the holding queue', async () => {
     const http = sub({ protocol: 'http', endpoint: 'http://127.0.0.1:1/h' });
     expect(decideAfterFailure(http, topic, failure, 1)).toEqual({ action: 'retry', delayMs: 20_000 });
     expect(decideAfterFailure(http, topic, failure, 3, 10)).toEqual({ action: 'retry', delayMs: 200 });
@@ -123,13 +123,13 @@ describe('after a failed attempt', () => {
     });
   });
 
-  it('custom DeliveryPolicy on the subscription', () => {
+  it('custom DeliveryPolicy on the subscription', async () => {
     const http = sub({ protocol: 'http', endpoint: 'http://h', attributes: { DeliveryPolicy: '{"healthyRetryPolicy":{"numRetries":1,"minDelayTarget":2,"maxDelayTarget":2}}' } });
     expect(decideAfterFailure(http, topic, failure, 1)).toEqual({ action: 'retry', delayMs: 2000 });
     expect(decideAfterFailure(http, topic, failure, 2).action).toBe('hold');
   });
 
-  it('SQS: immediate retries first; client-side errors skip retries', () => {
+  it('SQS: immediate retries first; client-side errors skip retries', async () => {
     expect(decideAfterFailure(sub(), topic, failure, 1)).toEqual({ action: 'retry', delayMs: 0 });
     expect(decideAfterFailure(sub(), topic, failure, 4)).toEqual({ action: 'retry', delayMs: 1000 });
     expect(decideAfterFailure(sub(), topic, { ok: false, retryable: false, error: 'queue does not exist' }, 1).action).toBe('hold');

@@ -61,10 +61,15 @@ export function passesFilter(sub: SubscriptionRecord, message: StoredMessage): b
 const USER_AGENT = 'Amazon Simple Notification Service Agent';
 
 /** Turns a queued message into the request for this subscription (or says to skip it). */
-export function planDelivery(sub: SubscriptionRecord, topic: TopicRecord | undefined, message: StoredMessage, envelopes: EnvelopeBuilder): DeliveryPlan {
+export async function planDelivery(
+  sub: SubscriptionRecord,
+  topic: TopicRecord | undefined,
+  message: StoredMessage,
+  envelopes: EnvelopeBuilder,
+): Promise<DeliveryPlan> {
   const version = topic ? topicSignatureVersion(topic) : '1';
   if (message.kind === 'confirmation') {
-    const body = envelopes.confirmation(
+    const body = await envelopes.confirmation(
       'SubscriptionConfirmation',
       { messageId: message.messageId, topicArn: message.topicArn, subscriptionArn: sub.arn, token: message.token ?? '', timestamp: message.timestamp },
       version,
@@ -88,7 +93,7 @@ export function planDelivery(sub: SubscriptionRecord, topic: TopicRecord | undef
   if (sub.pendingConfirmation) return { skip: 'pending' };
   if (!passesFilter(sub, message)) return { skip: 'filtered' };
   const raw = isRawDelivery(sub);
-  const body = raw ? messageForProtocol(message, sub.protocol) : envelopes.notification(message, sub.protocol, sub.arn, version);
+  const body = raw ? messageForProtocol(message, sub.protocol) : await envelopes.notification(message, sub.protocol, sub.arn, version);
   if (sub.protocol === 'sqs') {
     const fifoQueue = parseSqsQueueArn(sub.endpoint)?.fifo ?? false;
     return {
@@ -117,8 +122,13 @@ export function planDelivery(sub: SubscriptionRecord, topic: TopicRecord | undef
 }
 
 /** The UnsubscribeConfirmation an HTTP(S) endpoint receives after Unsubscribe (best effort). */
-export function planUnsubscribeConfirmation(sub: SubscriptionRecord, topic: TopicRecord | undefined, envelopes: EnvelopeBuilder, ids: { messageId: string; token: string; now: number }): HttpDelivery {
-  const body = envelopes.confirmation(
+export async function planUnsubscribeConfirmation(
+  sub: SubscriptionRecord,
+  topic: TopicRecord | undefined,
+  envelopes: EnvelopeBuilder,
+  ids: { messageId: string; token: string; now: number },
+): Promise<HttpDelivery> {
+  const body = await envelopes.confirmation(
     'UnsubscribeConfirmation',
     { messageId: ids.messageId, topicArn: sub.topicArn, subscriptionArn: sub.arn, token: ids.token, timestamp: isoTimestamp(ids.now) },
     topic ? topicSignatureVersion(topic) : '1',

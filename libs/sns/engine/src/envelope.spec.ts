@@ -24,8 +24,8 @@ const message: StoredMessage = {
 };
 
 describe('envelopes', () => {
-  it('Notification: AWS field order and layout, signed, with attributes', () => {
-    const text = builder.notification(message, 'sqs', subArn, '1');
+  it('Notification: AWS field order and layout, signed, with attributes', async () => {
+    const text = await builder.notification(message, 'sqs', subArn, '1');
     expect(text.startsWith('{\n  "Type" : "Notification",\n  "MessageId" : ')).toBe(true);
     expect(text).toContain('  "MessageAttributes" : {\n    "store" : {"Type":"String","Value":"example_corp"},');
     const env = JSON.parse(text);
@@ -39,8 +39,8 @@ describe('envelopes', () => {
     expect(verifySnsSignature(env, material.certificatePem)).toBe(true);
   });
 
-  it('signature version 2, no subject, FIFO sequence number', () => {
-    const env = JSON.parse(builder.notification({ ...message, subject: undefined, attributes: undefined, sequenceNumber: '10000000000000000001' }, 'http', subArn, '2'));
+  it('signature version 2, no subject, FIFO sequence number', async () => {
+    const env = JSON.parse(await builder.notification({ ...message, subject: undefined, attributes: undefined, sequenceNumber: '10000000000000000001' }, 'http', subArn, '2'));
     expect(env.SignatureVersion).toBe('2');
     expect(env.Subject).toBeUndefined();
     expect(env.MessageAttributes).toBeUndefined();
@@ -48,19 +48,19 @@ describe('envelopes', () => {
     expect(verifySnsSignature(env, material.certificatePem)).toBe(true);
   });
 
-  it('MessageStructure=json: the protocol\'s text, signed over that text', () => {
+  it('MessageStructure=json: the protocol\'s text, signed over that text', async () => {
     const m = { ...message, messages: { http: 'for http' } };
-    const http = JSON.parse(builder.notification(m, 'http', subArn, '1'));
-    const sqs = JSON.parse(builder.notification(m, 'sqs', subArn, '1'));
+    const http = JSON.parse(await builder.notification(m, 'http', subArn, '1'));
+    const sqs = JSON.parse(await builder.notification(m, 'sqs', subArn, '1'));
     expect(http.Message).toBe('for http');
     expect(sqs.Message).toBe(message.message);
     expect(verifySnsSignature(http, material.certificatePem)).toBe(true);
     expect(verifySnsSignature(sqs, material.certificatePem)).toBe(true);
   });
 
-  it('SubscriptionConfirmation carries Token and SubscribeURL, and verifies', () => {
+  it('SubscriptionConfirmation carries Token and SubscribeURL, and verifies', async () => {
     const env = JSON.parse(
-      builder.confirmation('SubscriptionConfirmation', { messageId: 'c1', topicArn, subscriptionArn: subArn, token: 'tok', timestamp: message.timestamp }, '1'),
+      await builder.confirmation('SubscriptionConfirmation', { messageId: 'c1', topicArn, subscriptionArn: subArn, token: 'tok', timestamp: message.timestamp }, '1'),
     );
     expect(env.Type).toBe('SubscriptionConfirmation');
     expect(env.Token).toBe('tok');

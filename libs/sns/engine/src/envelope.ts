@@ -40,7 +40,7 @@ export function envelopeAttributes(attributes: Record<string, WireAttribute> | u
 
 /** Builds and signs envelopes; one signature per message text and version is computed once and reused. */
 export class EnvelopeBuilder {
-  private readonly signatures = new Map<string, string>();
+  private readonly signatures = new Map<string, Promise<string>>();
   private static readonly CACHE_LIMIT = 20_000;
 
   constructor(private readonly settings: EnvelopeSettings) {}
@@ -49,11 +49,13 @@ export class EnvelopeBuilder {
     return this.settings.signingCertUrl;
   }
 
-  private sign(fields: SignableFields, version: SignatureVersion, cacheKey: string): string {
+  /** One signature per message text and version, shared by every subscription's copy (also while in progress). */
+  private sign(fields: SignableFields, version: SignatureVersion, cacheKey: string): Promise<string> {
     const key = `${cacheKey}|${version}`;
     let signature = this.signatures.get(key);
     if (signature === undefined) {
-      signature = this.settings.signer.sign(fields, version);
+      signature = this.settings.signer.signAsync(fields, version);
+      signature.catch(() => this.signatures.delete(key));
       if (this.signatures.size >= EnvelopeBuilder.CACHE_LIMIT) this.signatures.delete(this.signatures.keys().next().value as string);
       this.signatures.set(key, signature);
     }
@@ -61,7 +63,7 @@ export class EnvelopeBuilder {
   }
 
   /** The JSON Notification delivered to SQS and HTTP(S) subscriptions without raw delivery. */
-  notification(message: StoredMessage, protocol: string, subscriptionArn: string, version: SignatureVersion): string {
+  async notification(message: StoredMessage, protocol: string, subscriptionArn: string, version: SignatureVersion): Promise<string> {
     const text = messageForProtocol(message, protocol);
     const fields: SignableFields = {
       Type: 'Notification',
@@ -72,7 +74,7 @@ export class EnvelopeBuilder {
       ...(message.subject !== undefined ? { Subject: message.subject } : {}),
     };
     const variant = message.messages?.[protocol] !== undefined ? protocol : 'default';
-    const signature = this.sign(fields, version, `${message.messageId}|${variant}`);
+    const signature = await this.sign(fields, version, `${message.messageId}|${variant}`);
     return awsJson([
       ['Type', 'Notification'],
       ['MessageId', message.messageId],
@@ -90,11 +92,11 @@ export class EnvelopeBuilder {
   }
 
   /** SubscriptionConfirmation / UnsubscribeConfirmation for HTTP(S) endpoints. */
-  confirmation(
+  async confirmation(
     type: Exclude<SnsMessageType, 'Notification'>,
     input: { messageId: string; topicArn: string; subscriptionArn: string; token: string; timestamp: string },
     version: SignatureVersion,
-  ): string {
+  ): Promise<string> {
     const message =
       type === 'SubscriptionConfirmation'
         ? `You have chosen to subscribe to the topic ${input.topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`
@@ -118,7 +120,7 @@ export class EnvelopeBuilder {
       ['SubscribeURL', url],
       ['Timestamp', input.timestamp],
       ['SignatureVersion', version],
-      ['Signature', this.settings.signer.sign(fields, version)],
+      ['Signature', await this.settings.signer.signAsync(fields, version)],
       ['SigningCertURL', this.settings.signingCertUrl],
     ]);
   }

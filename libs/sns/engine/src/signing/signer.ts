@@ -16,6 +16,14 @@ export class MessageSigner {
     const algorithm = version === '2' ? 'sha256' : 'sha1';
     return sign(algorithm, Buffer.from(stringToSign(fields), 'utf8'), this.key).toString('base64');
   }
+
+  /** The same signature computed on libuv's thread pool, off the event loop (RSA-2048 is ~0.4 ms). */
+  signAsync(fields: SignableFields, version: SignatureVersion): Promise<string> {
+    const algorithm = version === '2' ? 'sha256' : 'sha1';
+    return new Promise((resolve, reject) => {
+      sign(algorithm, Buffer.from(stringToSign(fields), 'utf8'), this.key, (err, signature) => (err ? reject(err) : resolve(signature.toString('base64'))));
+    });
+  }
 }
 
 /** What a subscriber does with the certificate it fetched from SigningCertURL. */
