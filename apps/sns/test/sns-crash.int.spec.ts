@@ -102,5 +102,5 @@ describe('kill -9 sns between publish and delivery', () => {
         `after restart all delivered (${got.length - bodies.size} duplicate SQS copies); FIFO ${fifoTotal} acked, in order`,
     );
     await restarted.kill();
-  });
+  }, 240_000);
 });

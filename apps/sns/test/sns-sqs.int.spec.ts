@@ -193,7 +193,7 @@ describe('FIFO topic into a FIFO queue', () => {
       expect(positions).toEqual(Array.from({ length: 50 }, (_, i) => i));
     }
     expect(got[0].Attributes?.MessageGroupId).toMatch(/^truck-/);
-  });
+  }, 120_000);
 
   it('envelopes carry the SequenceNumber; content-based dedup drops identical bodies', async () => {
     const arn = await topic(`${unique('cbd')}.fifo`, { FifoTopic: 'true', ContentBasedDeduplication: 'true' });
