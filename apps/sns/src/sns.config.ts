@@ -27,6 +27,8 @@ export interface SnsConfig {
   deliveryEnabled: boolean;
   /** Every this often the subscriptions are re-read (events cover changes in between). */
   resyncMs: number;
+  /** Unconfirmed subscriptions are deleted after this long (AWS: 3 days). */
+  pendingExpiryMs: number;
   /** How long topic/subscription records may be served from memory. */
   cacheMs: number;
 }
@@ -53,6 +55,7 @@ export function snsConfig(): SnsConfig {
     sqsBatchConcurrency: envInt('SNS_SQS_BATCH_CONCURRENCY', 8),
     deliveryEnabled: envBool('SNS_DELIVERY', true),
     resyncMs: envInt('SNS_RESYNC_MS', 5_000),
+    pendingExpiryMs: envInt('SNS_PENDING_EXPIRY_MS', 3 * 24 * 3600 * 1000),
     cacheMs: envInt('SNS_CACHE_MS', 1_000),
   };
 }

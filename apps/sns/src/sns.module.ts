@@ -104,6 +104,7 @@ const LOGGER = Symbol('LOGGER');
           prefetch: c.prefetch,
           fifoPrefetch: c.fifoPrefetch,
           resyncMs: c.resyncMs,
+          pendingExpiryMs: c.pendingExpiryMs,
           enabled: c.deliveryEnabled,
           log,
         }),

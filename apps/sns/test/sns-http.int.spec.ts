@@ -138,6 +138,16 @@ describe('HTTP subscribers', () => {
     expect(notificationsOf(endpoint)).toHaveLength(2);
   });
 
+  it('throttlePolicy.maxReceivesPerSecond spaces the deliveries to an endpoint', async () => {
+    const arn = await topic();
+    const endpoint = await confirmingEndpoint();
+    await subscribeHttp(arn, endpoint, { DeliveryPolicy: JSON.stringify({ throttlePolicy: { maxReceivesPerSecond: 5 } }) });
+    await Promise.all(Array.from({ length: 6 }, (_, i) => stack.snsClient.send(new PublishCommand({ TopicArn: arn, Message: `t${i}` }))));
+    const got = await until(() => notificationsOf(endpoint).length === 6 && notificationsOf(endpoint), 15_000, 'six notifications');
+    // Five gaps of ≥ 200 ms (minus timer slack) between the first and the last.
+    expect(got[5].at - got[0].at).toBeGreaterThanOrEqual(950);
+  });
+
   it('UnsubscribeURL removes the subscription and the endpoint gets an UnsubscribeConfirmation', async () => {
     const arn = await topic();
     const endpoint = await confirmingEndpoint();

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import {
   decideAfterFailure,
+  effectiveHttpPolicy,
   planDelivery,
   planUnsubscribeConfirmation,
   parseSqsQueueArn,
@@ -28,6 +29,9 @@ export const deliveries = new Counter({
 
 /** One attempt of one message to one subscription, and what follows from its result. */
 export class Deliverer {
+  /** Next free send slot per throttled HTTP(S) subscription (throttlePolicy.maxReceivesPerSecond, per process). */
+  private readonly slots = new Map<string, number>();
+
   constructor(
     private readonly store: SnsStore,
     private readonly envelopes: EnvelopeBuilder,
@@ -41,6 +45,17 @@ export class Deliverer {
     return delivery.kind === 'sqs' ? this.sqs.send(delivery) : this.http.send(delivery);
   }
 
+  /** Spaces deliveries to one endpoint 1/maxReceivesPerSecond apart (AWS's throttlePolicy). */
+  private async throttle(sub: SubscriptionRecord, topic: TopicRecord | undefined): Promise<void> {
+    if (sub.protocol === 'sqs') return;
+    const rate = effectiveHttpPolicy(topic?.attributes.DeliveryPolicy || undefined, sub.attributes.DeliveryPolicy || undefined).maxReceivesPerSecond;
+    if (!rate) return;
+    const now = Date.now();
+    const slot = Math.max(now, this.slots.get(sub.arn) ?? 0);
+    this.slots.set(sub.arn, slot + 1000 / rate);
+    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+  }
+
   async deliver(sub: SubscriptionRecord, message: StoredMessage, failedAttempts: number): Promise<WorkerDecision> {
     const topic = await this.store.getTopic(sub.topicArn);
     const plan = await planDelivery(sub, topic, message, this.envelopes);
@@ -48,6 +63,7 @@ export class Deliverer {
       deliveries.inc({ protocol: sub.protocol, outcome: plan.skip });
       return { action: 'ack' };
     }
+    await this.throttle(sub, topic);
     const result = await this.transport(plan.delivery);
     if (result.ok) {
       deliveries.inc({ protocol: sub.protocol, outcome: 'delivered' });

@@ -17,6 +17,8 @@ export interface DeliveryServiceOptions {
   prefetch: number;
   fifoPrefetch: number;
   resyncMs: number;
+  /** Unconfirmed HTTP(S) subscriptions are deleted after this long (AWS: 3 days). */
+  pendingExpiryMs: number;
   enabled: boolean;
   log: Logger;
 }
@@ -79,12 +81,25 @@ export class DeliveryService {
     this.resyncing = true;
     try {
       const subs = await this.o.redisStore.allSubscriptions();
-      for (const sub of subs) await this.follow(sub);
+      const now = Date.now();
+      for (const sub of subs) {
+        if (sub.pendingConfirmation && now - sub.createdAt > this.o.pendingExpiryMs) await this.expire(sub);
+        else await this.follow(sub);
+      }
     } catch (error) {
       this.o.log.warn({ err: (error as Error).message }, 'subscription resync failed');
     } finally {
       this.resyncing = false;
     }
+  }
+
+  /** AWS deletes a subscription that was never confirmed after three days; so does Wharf. */
+  private async expire(sub: SubscriptionRecord): Promise<void> {
+    await this.worker?.unfollow(sub.arn);
+    await this.o.bus.deleteSubscription(sub);
+    await this.o.redisStore.deleteSubscription(sub);
+    await this.o.redisStore.publishEvent({ kind: 'subscription', action: 'deleted', arn: sub.arn });
+    this.o.log.info({ sub: sub.arn }, 'unconfirmed subscription expired');
   }
 
   async stop(): Promise<void> {
