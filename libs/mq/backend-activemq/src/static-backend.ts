@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DeploymentMode } from '@aws-sdk/client-mq';
 import {
@@ -167,8 +167,18 @@ export class StaticActiveMqBackend implements BrokerBackend {
   }
 }
 
+/**
+ * ActiveMQ's PropertiesLoginModule re-reads the file only when `lastModified() > ` the time it last read
+ * it. File times come from the kernel's coarse clock, so a rewrite within a few ms of a login's read can
+ * look "not newer" and a revoked user keeps logging in. Stamping the file a second ahead makes the next
+ * login re-read it (and the few after it, harmlessly).
+ */
+const RELOAD_MARGIN_MS = 1_000;
+
 function atomicWrite(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
+  const ahead = new Date(Date.now() + RELOAD_MARGIN_MS);
+  utimesSync(`${file}.tmp`, ahead, ahead);
   renameSync(`${file}.tmp`, file);
 }
