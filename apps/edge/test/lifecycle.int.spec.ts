@@ -59,7 +59,7 @@ describe('edge lifecycle', () => {
     // Nest closes the app on SIGTERM, then re-raises the signal: a graceful exit reads as "killed by SIGTERM".
     const exit = await exited;
     expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
-    expect(exit.at - stoppedAt).toBeLessThan(2000); // not the 10 s grace: nothing was left hanging
+    expect(exit.at - stoppedAt).toBeLessThan(5000); // well short of the 10 s grace: nothing was left hanging
     session.destroy();
   });
 });
