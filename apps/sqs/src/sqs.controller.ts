@@ -1,5 +1,5 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
-import { type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { type AwsApiHandler, requestSignal, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 import { SQS_CONFIG, type SqsConfig } from './sqs.config';
 import { requestOrigin } from './sqs.provider';
 
@@ -26,9 +26,10 @@ export class SqsController {
     const request = withQueueUrlFromPath(toHttpRequestLike(req), origin);
     // The request's origin only matters for queue URLs when no public URL is configured; carrying it in
     // AsyncLocalStorage costs every promise a hook, so it is skipped when SQS_PUBLIC_URL is set.
+    const signal = requestSignal(reply);
     const response = this.config.publicUrl
-      ? await this.handler.handle(request)
-      : await requestOrigin.run(origin, () => this.handler.handle(request));
+      ? await this.handler.handle(request, signal)
+      : await requestOrigin.run(origin, () => this.handler.handle(request, signal));
     await sendHttpResponse(reply, response);
   }
 }

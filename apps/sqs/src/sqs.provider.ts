@@ -118,7 +118,7 @@ export class SqsProvider {
     return this.call(context, (ctx) => this.engine.PurgeQueue(input, ctx));
   }
   ReceiveMessage(input: ReceiveMessageRequest, context: RequestContext): Promise<ReceiveMessageResult> {
-    return this.call(context, (ctx) => this.engine.ReceiveMessage(input, ctx));
+    return this.call(context, (ctx) => this.engine.ReceiveMessage(input, ctx, context.signal));
   }
   RemovePermission(input: RemovePermissionRequest, context: RequestContext): Promise<Record<string, never>> {
     return this.call(context, (ctx) => this.engine.RemovePermission(input, ctx));

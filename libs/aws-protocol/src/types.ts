@@ -22,6 +22,8 @@ export interface RequestContext {
   accountId: string;
   accessKeyId?: string;
   protocol: WireProtocol;
+  /** Aborted when the caller hangs up or the service shuts down: long waits (long polls) stop early. */
+  signal?: AbortSignal;
 }
 
 export interface DecodedRequest<I = Record<string, unknown>> {

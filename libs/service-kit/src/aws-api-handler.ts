@@ -58,14 +58,15 @@ export class AwsApiHandler {
     return [...this.model.operations.keys()].filter((op) => !this.methods.has(op));
   }
 
-  async handle(request: HttpRequestLike): Promise<HttpResponseLike> {
+  /** `signal`: aborted when the caller hangs up or the service shuts down (see `requestSignal`). */
+  async handle(request: HttpRequestLike, signal?: AbortSignal): Promise<HttpResponseLike> {
     const started = process.hrtime.bigint();
     let context: RequestContext | undefined;
     let operation = 'unknown';
     let response: HttpResponseLike;
     try {
       const decoded = decodeRequest(this.model, request, { region: this.options.region, accountId: this.options.accountId });
-      context = decoded.context;
+      context = signal ? { ...decoded.context, signal } : decoded.context;
       operation = decoded.operation;
       if (this.options.credentials) await verifySigV4(request, this.options.credentials);
       const method = this.methods.get(operation);

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { commonConfig, type CommonConfig } from './config';
 import { createLogger, PinoNestLogger } from './logger';
 import { AwsExceptionFilter } from './aws-exception.filter';
+import { abortOnShutdownSignals } from './http';
 
 export interface ServiceOptions {
   /** Service name for logs, metrics and health (`sqs`, `edge`, …). */
@@ -53,6 +54,8 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   if (options.streamBodies) fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
   else fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.useGlobalFilters(new AwsExceptionFilter(config, logger, options.fallbackProtocol));
+  // Ours first: open long waits end before Nest closes the listener and waits for requests in flight.
+  abortOnShutdownSignals();
   app.enableShutdownHooks();
   await app.listen(options.port, config.host);
   const url = `http://${config.host}:${options.port}`;

@@ -278,6 +278,8 @@ export class Messages {
         }
         const until = Math.min(deadline, res.nextAt !== undefined ? Math.max(res.nextAt, now + 1) : deadline);
         await this.waitFor(sub, until - now, signal);
+        // The caller hung up or the service is stopping: answer empty rather than take messages nobody reads.
+        if (signal?.aborted) return this.render([], ref, systemNames, input.MessageAttributeNames ?? []);
       }
     } finally {
       sub?.close();
