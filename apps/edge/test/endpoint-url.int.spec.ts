@@ -2,13 +2,10 @@ import { DescribeStreamSummaryCommand, CreateStreamCommand, DeleteStreamCommand,
 import { CreateBrokerCommand, DeleteBrokerCommand, DescribeBrokerCommand, MqClient, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { deleteRedisKeys, startApp, uniqueId, type AppProcess } from '@wharf/testing';
 import amqp from 'amqplib';
-import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, startEdge } from './support';
-
-const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
  * DESIGN's promise: `AWS_ENDPOINT_URL=http://edge` is all an application needs. Every SDK client below is
@@ -38,12 +35,7 @@ describe('AWS_ENDPOINT_URL alone reaches every service through the edge', () => 
     if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
     else process.env.AWS_ENDPOINT_URL = savedEndpoint;
     await Promise.all([edge?.stop(), ...apps.map((a) => a.stop())]);
-    const redis = new Redis(REDIS_URL);
-    for (const prefix of Object.values(prefixes)) {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-    }
-    redis.disconnect();
+    await deleteRedisKeys(Object.values(prefixes));
   });
 
   it('SNS fans out to SQS, with queue URLs that point back at the edge', async () => {

@@ -16,26 +16,11 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
-import { startApp, uniqueId, type AppProcess } from '@wharf/testing';
-import Redis from 'ioredis';
+import { deleteRedisKeys, startApp, uniqueId, type AppProcess } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, sleep, startEdge } from './support';
 
 const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** The BUILT edge in front of the BUILT sqs and kinesis apps (real Redis, real Kafka), driven by the official SDKs. */
 describe('edge in front of the real services', () => {
@@ -66,7 +51,7 @@ describe('edge in front of the real services', () => {
   afterAll(async () => {
     for (const c of clients) c.destroy();
     await Promise.all([edge?.stop(), sqs?.stop(), kinesis?.stop()]);
-    await Promise.all([deleteKeys(sqsPrefix), deleteKeys(kinesisPrefix)]);
+    await deleteRedisKeys([sqsPrefix, kinesisPrefix], REDIS_URL);
   });
 
   const sqsClient = (protocol: 'json' | 'query') => {

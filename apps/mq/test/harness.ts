@@ -1,8 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeBrokerCommand, DeleteBrokerCommand, ListBrokersCommand, MqClient, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
-import { repoRoot, startApp, uniqueId, type AppProcess } from '@wharf/testing';
-import { Redis } from 'ioredis';
+import { deleteRedisKeys, repoRoot, startApp, uniqueId, type AppProcess } from '@wharf/testing';
 
 export const PASSWORD = 'Wharf-test-pass-123';
 
@@ -57,10 +56,7 @@ export async function startMq(extraEnv: Record<string, string> = {}): Promise<Mq
         if (process.env.WHARF_MQ_TEST_KEEP) writeFileSync(join(dataDir, 'mq.log'), h.app.output());
         killLeftovers(dataDir);
         if (!process.env.WHARF_MQ_TEST_KEEP) rmSync(dataDir, { recursive: true, force: true });
-        const redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379');
-        const keys = await redis.keys(`${prefix}*`);
-        if (keys.length) await redis.del(...keys);
-        redis.disconnect();
+        await deleteRedisKeys(prefix);
       }
     },
   };

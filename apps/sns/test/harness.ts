@@ -10,8 +10,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { type AppProcess, startApp, uniqueId } from '@wharf/testing';
-import { Redis } from 'ioredis';
+import { type AppProcess, deleteRedisKeys, startApp, uniqueId } from '@wharf/testing';
 
 export const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -55,12 +54,7 @@ export async function startStack(snsEnv: Record<string, string> = {}): Promise<S
     startSns,
     stop: async () => {
       for (const p of processes) await p.kill();
-      const redis = new Redis(REDIS_URL);
-      for (const prefix of [snsPrefix, sqsPrefix]) {
-        const keys = await redis.keys(`${prefix}*`);
-        for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-      }
-      await redis.quit();
+      await deleteRedisKeys([snsPrefix, sqsPrefix], REDIS_URL);
     },
   };
 }

@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
-import { type AppProcess, startApp, uniqueId } from '@wharf/testing';
-import Redis from 'ioredis';
+import { type AppProcess, deleteRedisKeys, startApp, uniqueId } from '@wharf/testing';
 
 export type Protocol = 'json' | 'query';
 export const PROTOCOLS: Protocol[] = ['json', 'query'];
@@ -47,18 +46,8 @@ export async function startSqs(env: Record<string, string> = {}, prefix = `wharf
 export type SqsApp = AppProcess & { prefix: string };
 
 /** Removes every key a test run wrote. */
-export async function cleanupPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+export function cleanupPrefix(prefix: string): Promise<void> {
+  return deleteRedisKeys(prefix, REDIS_URL);
 }
 
 /** Debian's AWS CLI 2.9 (Query for SQS), when installed. */

@@ -1,3 +1,4 @@
 export * from './ports';
 export * from './app-process';
 export * from './ids';
+export * from './redis-keys';

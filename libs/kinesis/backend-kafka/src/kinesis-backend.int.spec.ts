@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Redis from 'ioredis';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { defaultEngineConfig, KinesisEngine, partitionKeyHash, systemClock, type Caller } from '@wharf/kinesis-engine';
-import { uniqueId } from '@wharf/testing';
+import { deleteRedisKeys, uniqueId } from '@wharf/testing';
 import { KafkaRecordLog } from './kafka-record-log';
 import { RedisKinesisMetadata } from './redis-metadata';
 
@@ -33,8 +33,7 @@ describe('kinesis engine on Kafka + Redis', () => {
 
   afterAll(async () => {
     for (const name of (await engine.ListStreams({}, caller)).StreamNames ?? []) await engine.DeleteStream({ StreamName: name, EnforceConsumerDeletion: true }, caller);
-    const keys = await redis.keys(`wharf:test:${id}*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteRedisKeys(`wharf:test:${id}`);
     await log.disconnect();
     redis.disconnect();
   });

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- tests assert shapes they just checked */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deleteRedisKeys } from '@wharf/testing';
 import { RedisStore } from './redis-store';
 import { REDIS_URL } from './test-harness';
 
@@ -14,8 +15,7 @@ const q = { account: '000000000000', name: 'lock.fifo' };
 const opts = { max: 10, visibilityMs: 30_000, inflightLimit: 120_000, attemptTtlMs: 300_000 };
 
 afterAll(async () => {
-  const keys = await a.redis.keys(`${prefix}*`);
-  if (keys.length) await a.redis.del(...keys);
+  await deleteRedisKeys(prefix, REDIS_URL);
   await a.close();
   await b.close();
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CallContext, type EngineOptions, FakeClock, SqsEngine } from '@wharf/sqs-engine';
+import { deleteRedisKeys } from '@wharf/testing';
 import { RedisStore } from './redis-store';
 
 export const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -18,12 +19,7 @@ export function engineHarness(options: EngineOptions = {}) {
     engine,
     ctx,
     async cleanup() {
-      let cursor = '0';
-      do {
-        const [next, keys] = await store.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await store.redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteRedisKeys(prefix, REDIS_URL);
       await store.close();
     },
   };
