@@ -17,7 +17,8 @@ import { REDIS_URL, type SqsApp, cleanupPrefix, sleep, sqsClient, startSqs } fro
 const apps: SqsApp[] = [];
 afterAll(async () => {
   for (const a of apps) await a.kill();
-  if (apps[0]) await cleanupPrefix(apps[0].prefix);
+  // Each test starts its own app with its own key prefix (a restarted one keeps it).
+  for (const prefix of new Set(apps.map((a) => a.prefix))) await cleanupPrefix(prefix);
 });
 
 describe.each(['json', 'query'] as const)('kill -9 mid-load over %s', (protocol) => {
