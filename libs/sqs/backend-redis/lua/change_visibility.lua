@@ -22,15 +22,7 @@ for i = 0, n - 1 do
     if now + vis > received + max_total then
       out[#out + 1] = 'toolong'
     elseif vis == 0 then
-      redis.call('ZREM', b .. 'inflight', id)
-      redis.call('ZADD', b .. 'ready', now, id)
-      if fifo then
-        local g = redis.call('HGET', b .. 'gid', id)
-        if g and redis.call('HINCRBY', b .. 'lock', g, -1) <= 0 then
-          redis.call('HDEL', b .. 'lock', g)
-          refresh_group(b, g, now)
-        end
-      end
+      release_inflight(b, fifo, id, now, now)
       woke = true
       out[#out + 1] = 'ok'
     else

@@ -86,21 +86,25 @@ local function remove(b, fifo, id, now)
   return 1, woke
 end
 
--- Messages whose visibility timeout passed become visible again (FIFO: their group unlocks when
--- none of its messages is in flight any more).
+-- An in-flight message becomes visible at visible_at (FIFO: its group unlocks when none of its
+-- messages is in flight any more).
+local function release_inflight(b, fifo, id, visible_at, now)
+  redis.call('ZREM', b .. 'inflight', id)
+  redis.call('ZADD', b .. 'ready', visible_at, id)
+  if fifo then
+    local g = redis.call('HGET', b .. 'gid', id)
+    if g and redis.call('HINCRBY', b .. 'lock', g, -1) <= 0 then
+      redis.call('HDEL', b .. 'lock', g)
+      refresh_group(b, g, now)
+    end
+  end
+end
+
+-- Messages whose visibility timeout passed become visible again.
 local function requeue_expired(b, fifo, now)
   local r = redis.call('ZRANGEBYSCORE', b .. 'inflight', '-inf', now, 'WITHSCORES', 'LIMIT', 0, 1000)
   for i = 1, #r, 2 do
-    local id = r[i]
-    redis.call('ZREM', b .. 'inflight', id)
-    redis.call('ZADD', b .. 'ready', r[i + 1], id)
-    if fifo then
-      local g = redis.call('HGET', b .. 'gid', id)
-      if g and redis.call('HINCRBY', b .. 'lock', g, -1) <= 0 then
-        redis.call('HDEL', b .. 'lock', g)
-        refresh_group(b, g, now)
-      end
-    end
+    release_inflight(b, fifo, r[i], r[i + 1], now)
   end
 end
 
