@@ -3,15 +3,8 @@ local b = KEYS[1]
 if not queue_exists(b) then
   return 0
 end
-local seen = {}
-for _, g in ipairs(redis.call('HVALS', b .. 'gid')) do
-  if not seen[g] then
-    seen[g] = true
-    redis.call('UNLINK', b .. 'g:' .. g)
-  end
-end
-for _, k in ipairs({ 'm', 'rc', 'fr', 'tk', 'dl', 'ex', 'ready', 'inflight', 'gid', 'sq', 'groups', 'lock',
-  'meta', 'tags', 'seq', 'purge', 'mta', 'mtlease' }) do
+drop_messages(b)
+for _, k in ipairs({ 'meta', 'tags', 'seq', 'purge', 'mta', 'mtlease' }) do
   redis.call('UNLINK', b .. k)
 end
 if tonumber(ARGV[1]) > 0 then

@@ -108,6 +108,20 @@ local function requeue_expired(b, fifo, now)
   end
 end
 
+-- Drops every message of the queue, in flight too, with its group lists and locks (purge, delete).
+local function drop_messages(b)
+  local seen = {}
+  for _, g in ipairs(redis.call('HVALS', b .. 'gid')) do
+    if not seen[g] then
+      seen[g] = true
+      redis.call('UNLINK', b .. 'g:' .. g)
+    end
+  end
+  for _, k in ipairs({ 'm', 'rc', 'fr', 'tk', 'dl', 'ex', 'ready', 'inflight', 'gid', 'sq', 'groups', 'lock' }) do
+    redis.call('UNLINK', b .. k)
+  end
+end
+
 -- Drops messages older than the retention period.
 local function expire_retention(b, fifo, now)
   local ret = tonumber(redis.call('HGET', b .. 'meta', 'MessageRetentionPeriod') or '345600')
