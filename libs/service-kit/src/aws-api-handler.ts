@@ -11,18 +11,9 @@ import {
   type HttpResponseLike,
   type RequestContext,
   type ServiceModel,
-  type WireProtocol,
 } from '@wharf/aws-protocol';
 import type { Logger } from 'pino';
 import { requestDuration, requestErrors } from './metrics';
-
-/** The protocol to answer in when a request is too broken to tell. */
-const NATIVE_PROTOCOL: Record<ServiceModel['service'], WireProtocol> = {
-  sqs: 'awsJson1_0',
-  sns: 'awsQuery',
-  kinesis: 'awsJson1_1',
-  mq: 'restJson1',
-};
 
 /**
  * A service's provider: one async method per AWS operation, named exactly as the operation
@@ -81,7 +72,8 @@ export class AwsApiHandler {
         requestId: newRequestId(),
         region: this.options.region,
         accountId: this.options.accountId,
-        protocol: detectProtocol(request) ?? NATIVE_PROTOCOL[this.model.service],
+        // Too broken to tell: answer in the service's own first protocol.
+        protocol: detectProtocol(request) ?? this.model.protocols[0],
       };
       if (!(error instanceof AwsError)) this.options.logger.error({ err: error, operation }, 'unexpected failure');
       response = encodeError(this.model, error, context);
