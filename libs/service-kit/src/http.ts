@@ -17,27 +17,37 @@ export function sendHttpResponse(reply: FastifyReply, response: HttpResponseLike
   return reply.status(response.status).headers(response.headers).send(response.body);
 }
 
-/** Aborted once the service begins to shut down (SIGTERM/SIGINT), before Nest closes the listener. */
-const shuttingDown = new AbortController();
+/** Controllers of the requests in flight, aborted together when the service begins to shut down. */
+const inFlight = new Set<AbortController>();
+let shuttingDown = false;
 let shutdownHooked = false;
 
 /** Called by bootstrapService before Nest's own signal handlers, so open long waits end first. */
 export function abortOnShutdownSignals(): void {
   if (shutdownHooked) return;
   shutdownHooked = true;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => shuttingDown.abort());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      shuttingDown = true;
+      for (const controller of inFlight) controller.abort();
+    });
+  }
 }
 
 /**
  * A signal for one request: aborted when the caller hangs up before the answer is sent, or when the
  * service shuts down. A long poll that listens to it stops waiting instead of taking messages for
- * a caller that is gone, and shutdown does not wait for polls to run out.
+ * a caller that is gone, and shutdown does not wait for polls to run out. (Not AbortSignal.any over a
+ * process-wide signal: on Node 20 that retained ~2 KB per request.)
  */
 export function requestSignal(reply: FastifyReply): AbortSignal {
-  const hangUp = new AbortController();
+  const controller = new AbortController();
+  if (shuttingDown) controller.abort();
+  inFlight.add(controller);
   const raw = reply.raw as { once(event: 'close', listener: () => void): unknown; writableFinished?: boolean };
   raw.once('close', () => {
-    if (!raw.writableFinished) hangUp.abort();
+    inFlight.delete(controller);
+    if (!raw.writableFinished) controller.abort();
   });
-  return AbortSignal.any([hangUp.signal, shuttingDown.signal]);
+  return controller.signal;
 }
