@@ -2,8 +2,9 @@ import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// Tests import workspace packages (@wharf/*) from source, so a stale dist never hides a change.
-function workspaceAliases(): Record<string, string> {
+// Tests import workspace packages (@wharf/*) from source, so a stale dist never hides a change. A lib's
+// test support (src/testing/, never built, never in its index) is `@wharf/<lib>/testing`.
+function workspaceAliases(): { find: RegExp; replacement: string }[] {
   const root = __dirname;
   const dirs: string[] = [];
   const walk = (dir: string, depth: number) => {
@@ -14,10 +15,12 @@ function workspaceAliases(): Record<string, string> {
     }
   };
   for (const top of ['apps', 'libs']) if (existsSync(join(root, top))) walk(join(root, top), 2);
-  const aliases: Record<string, string> = {};
+  const aliases: { find: RegExp; replacement: string }[] = [];
+  const exact = (name: string) => new RegExp(`^${name.replace(/[/.-]/g, '\\$&')}$`);
   for (const dir of dirs) {
     const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string };
-    if (existsSync(join(dir, 'src/index.ts'))) aliases[name] = resolve(dir, 'src/index.ts');
+    if (existsSync(join(dir, 'src/index.ts'))) aliases.push({ find: exact(name), replacement: resolve(dir, 'src/index.ts') });
+    if (existsSync(join(dir, 'src/testing/index.ts'))) aliases.push({ find: exact(`${name}/testing`), replacement: resolve(dir, 'src/testing/index.ts') });
   }
   return aliases;
 }

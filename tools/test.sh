@@ -8,7 +8,7 @@ bash tools/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1;
 
 status=0
 printf '\n== lint\n'
-npx eslint --max-warnings=0 . || status=1
+bash tools/lint.sh || status=1
 
 printf '\n== tests\n'
 mkdir -p tmp

@@ -24,6 +24,8 @@ export interface RequestContext {
   protocol: WireProtocol;
   /** Aborted when the caller hangs up or the service shuts down: long waits (long polls) stop early. */
   signal?: AbortSignal;
+  /** `scheme://host` the request came to, when the transport knows it (base of queue URLs and links). */
+  origin?: string;
 }
 
 export interface DecodedRequest<I = Record<string, unknown>> {

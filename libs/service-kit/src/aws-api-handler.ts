@@ -12,14 +12,19 @@ import {
   type RequestContext,
   type ServiceModel,
 } from '@wharf/aws-protocol';
+import type { Caller, OperationTable } from '@wharf/engine-kit';
 import type { Logger } from 'pino';
 import { requestDuration, requestErrors } from './metrics';
 
-/**
- * A service's provider: one async method per AWS operation, named exactly as the operation
- * (`SendMessage`), typed by the app with the SDK's own input/output types.
- */
-export type AwsOperationMethod = (input: never, context: RequestContext) => Promise<unknown>;
+type BoundOperation = (input: never, caller: Caller) => Promise<unknown>;
+
+/** What the transport knows of a request beyond its bytes. */
+export interface RequestOrigin {
+  /** Aborted when the caller hangs up or the service shuts down (see `requestSignal`). */
+  signal?: AbortSignal;
+  /** `scheme://host` the request came to (base of queue URLs and links). */
+  origin?: string;
+}
 
 export interface AwsApiHandlerOptions {
   region: string;
@@ -29,35 +34,38 @@ export interface AwsApiHandlerOptions {
   credentials?: (accessKeyId: string) => Promise<string | undefined>;
 }
 
-/** decode → provider method → encode, with AWS-shaped errors for everything that goes wrong. */
+/**
+ * decode → the engine's operation → encode, with AWS-shaped errors for everything that goes wrong. The
+ * operations come from the engine's table (`OperationTable`), each called with the engine's dependencies.
+ */
 export class AwsApiHandler {
-  private readonly methods = new Map<string, AwsOperationMethod>();
+  private readonly methods = new Map<string, BoundOperation>();
 
   constructor(
     private readonly model: ServiceModel,
-    provider: object,
+    operations: OperationTable<never>,
+    deps: unknown,
     private readonly options: AwsApiHandlerOptions,
   ) {
     for (const operation of model.operations.keys()) {
-      const method = (provider as Record<string, unknown>)[operation];
-      if (typeof method === 'function') this.methods.set(operation, method.bind(provider) as AwsOperationMethod);
+      const run = operations[operation];
+      if (typeof run === 'function') this.methods.set(operation, (input, caller) => run(deps as never, input, caller));
     }
   }
 
-  /** Operations of the model this provider does not implement (reported at start-up, answered with an error). */
+  /** Operations of the model the table lacks (AwsApiModule refuses to start with any). */
   unimplemented(): string[] {
     return [...this.model.operations.keys()].filter((op) => !this.methods.has(op));
   }
 
-  /** `signal`: aborted when the caller hangs up or the service shuts down (see `requestSignal`). */
-  async handle(request: HttpRequestLike, signal?: AbortSignal): Promise<HttpResponseLike> {
+  async handle(request: HttpRequestLike, from: RequestOrigin = {}): Promise<HttpResponseLike> {
     const started = process.hrtime.bigint();
     let context: RequestContext | undefined;
     let operation = 'unknown';
     let response: HttpResponseLike;
     try {
       const decoded = decodeRequest(this.model, request, { region: this.options.region, accountId: this.options.accountId });
-      context = signal ? { ...decoded.context, signal } : decoded.context;
+      context = from.signal || from.origin ? { ...decoded.context, ...from } : decoded.context;
       operation = decoded.operation;
       if (this.options.credentials) await verifySigV4(request, this.options.credentials);
       const method = this.methods.get(operation);

@@ -52,3 +52,23 @@ export function credentialsFromEnv(): Map<string, string> {
   }
   return map;
 }
+
+/** Where the brokers are: one place for every service's defaults (this machine's brokers). */
+export interface BrokerConfig {
+  redisUrl: string;
+  amqpUrl: string;
+  rabbitmqManagementUrl: string;
+  kafkaBrokers: string[];
+}
+
+export function brokerConfig(): BrokerConfig {
+  return {
+    redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
+    amqpUrl: envString('WHARF_AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
+    rabbitmqManagementUrl: envString('WHARF_RABBITMQ_MANAGEMENT_URL', 'http://guest:guest@127.0.0.1:15672'),
+    kafkaBrokers: envString('WHARF_KAFKA_BROKERS', '127.0.0.1:9092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  };
+}

@@ -9,3 +9,4 @@ export * from './aws-exception.filter';
 export * from './service-kit.module';
 export * from './dual-listener';
 export * from './broker-checks';
+export * from './aws-api.module';

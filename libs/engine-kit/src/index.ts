@@ -1,0 +1,4 @@
+export * from './caller';
+export * from './clock';
+export * from './logger';
+export * from './operations';

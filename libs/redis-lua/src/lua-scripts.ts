@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+
+/**
+ * The one way Wharf loads Redis scripts: each script is a `.lua` file in its backend's `lua/` folder that
+ * opens with its contract (a comment naming its KEYS, ARGV and what it Returns), optionally preceded by a
+ * shared library file (helpers and the key layout). Scripts are registered with ioredis' defineCommand, so
+ * they run by EVALSHA and fall back to EVAL once per connection.
+ */
+export interface LuaScriptSetOptions<Name extends string> {
+  /** The folder of the .lua files (find it from `__dirname` so src/ and dist/ both work). */
+  dir: string;
+  /** Command-name prefix, unique per backend (`wharf_sqs_`). */
+  prefix: string;
+  /** Script names (file names without `.lua`) and how many of their arguments are KEYS. */
+  scripts: Record<Name, number>;
+  /** A file (in `dir`) put before every script: shared helpers. It has no contract of its own. */
+  library?: string;
+}
+
+export type LuaRunner<Name extends string> = (name: Name, keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+
+const CONTRACT = /^(--[^\n]*\n)+/;
+
+/** Throws unless `source` opens with a comment block that names its KEYS (or "no keys"), ARGV and Returns. */
+export function checkContract(file: string, source: string): void {
+  const header = CONTRACT.exec(source)?.[0] ?? '';
+  const missing = ['KEYS', 'ARGV', 'Returns'].filter((word) => !header.includes(word));
+  if (missing.length) throw new Error(`${file}: the opening comment must state its contract (missing ${missing.join(', ')})`);
+}
+
+export class LuaScriptSet<Name extends string> {
+  /** Full source per script (library first), as Redis runs it. */
+  readonly sources: Record<Name, string>;
+
+  constructor(private readonly options: LuaScriptSetOptions<Name>) {
+    const library = options.library ? `${readFileSync(join(options.dir, options.library), 'utf8')}\n` : '';
+    const sources = {} as Record<Name, string>;
+    for (const name of Object.keys(options.scripts) as Name[]) {
+      const file = `${name}.lua`;
+      const own = readFileSync(join(options.dir, file), 'utf8');
+      checkContract(file, own);
+      sources[name] = `${library}-- ${file}\n${own}`;
+    }
+    this.sources = sources;
+  }
+
+  /** Registers every script on a connection and returns a function that runs one by name. */
+  define(redis: Pick<Redis, 'defineCommand'>): LuaRunner<Name> {
+    for (const name of Object.keys(this.sources) as Name[]) {
+      redis.defineCommand(this.options.prefix + name, { numberOfKeys: this.options.scripts[name], lua: this.sources[name] });
+    }
+    return (name, keys, args) => {
+      const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[this.options.prefix + name];
+      return command.call(redis, ...keys, ...args.map(String));
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata, type Provider, type Type } from '@nestjs/common';
+import type { ServiceModel } from '@wharf/aws-protocol';
+import type { OperationTable } from '@wharf/engine-kit';
+import { AwsApiHandler } from './aws-api-handler';
+import { commonConfig, credentialsFromEnv } from './config';
+import type { HealthCheck } from './health';
+import { createLogger } from './logger';
+import { ServiceKitModule } from './service-kit.module';
+
+/** The AwsApiHandler of the service (inject it into the app's controller). */
+export const AWS_API_HANDLER = Symbol('AWS_API_HANDLER');
+/** The engine's dependencies, as the app's factory built them (for controllers that call an operation directly). */
+export const ENGINE_DEPS = Symbol('ENGINE_DEPS');
+
+interface Factory<T> {
+  useFactory: (...args: never[]) => T | Promise<T>;
+  inject?: InjectionToken[];
+}
+
+export interface AwsApiModuleOptions {
+  /** Service name: metrics label, logger name, /health. */
+  service: string;
+  model: ServiceModel;
+  /** The engine's operation table: every operation of the model, or the service refuses to start. */
+  operations: OperationTable<never>;
+  /** Modules that provide what `deps` and `healthChecks` inject (the app's broker and engine wiring). */
+  imports: NonNullable<ModuleMetadata['imports']>;
+  /** Builds the engine's dependencies, handed to every operation. */
+  deps: Factory<unknown>;
+  healthChecks: Factory<HealthCheck[]>;
+  controllers: Type[];
+  providers?: Provider[];
+}
+
+/**
+ * The API half of every Wharf service, built the same way for all four: /health and /metrics, the
+ * engine's dependencies, and the AwsApiHandler (SigV4 when WHARF_VERIFY_SIGV4 is on) that the app's
+ * controller hands requests to.
+ */
+@Module({})
+export class AwsApiModule {
+  static forService(options: AwsApiModuleOptions): DynamicModule {
+    return {
+      module: AwsApiModule,
+      imports: [...options.imports, ServiceKitModule.forService({ service: options.service, imports: options.imports, healthChecks: options.healthChecks })],
+      controllers: options.controllers,
+      providers: [
+        { provide: ENGINE_DEPS, useFactory: options.deps.useFactory, inject: options.deps.inject ?? [] },
+        {
+          provide: AWS_API_HANDLER,
+          useFactory: (deps: unknown) => createAwsApiHandler(options.service, options.model, options.operations, deps),
+          inject: [ENGINE_DEPS],
+        },
+        ...(options.providers ?? []),
+      ],
+      exports: [ENGINE_DEPS, AWS_API_HANDLER],
+    };
+  }
+}
+
+/** The handler for a service from the environment's common settings; throws when an operation is missing. */
+export function createAwsApiHandler(service: string, model: ServiceModel, operations: OperationTable<never>, deps: unknown): AwsApiHandler {
+  const common = commonConfig();
+  const secrets = common.verifySignatures ? credentialsFromEnv() : undefined;
+  const handler = new AwsApiHandler(model, operations, deps, {
+    region: common.region,
+    accountId: common.accountId,
+    logger: createLogger(service, common.logLevel),
+    ...(secrets ? { credentials: async (accessKeyId: string) => secrets.get(accessKeyId) } : {}),
+  });
+  const missing = handler.unimplemented();
+  if (missing.length) throw new Error(`${service}: the engine's operation table lacks ${missing.join(', ')}`);
+  return handler;
+}
