@@ -13,7 +13,7 @@ import { decodeRequest } from './decode-request';
 import { encodeResponse } from './encode-response';
 import { encodeErrorEvent, encodeEvent, encodeExceptionEvent, encodeInitialResponse, EVENT_STREAM_CONTENT_TYPE } from './event-stream';
 import { kinesisModel } from './model/services';
-import { CaptureHandler, clientConfig, streamOf } from './test-support/sdk-harness';
+import { CaptureHandler, clientConfig, streamOf } from './testing/sdk-harness';
 
 const model = kinesisModel();
 const CONSUMER = 'arn:aws:kinesis:us-east-1:000000000000:stream/trucks/consumer/app:1700000000';

@@ -15,7 +15,6 @@ export { encodeResponse } from './encode-response';
 export { encodeError, resolveError, type ResolvedError } from './encode-error';
 
 export { arn, parseArn, type ArnParts } from './arn';
-export { queueUrl, parseQueueUrl } from './queue-url';
 export { parseAuthorization, verifySigV4, type AuthorizationInfo, type VerifyOptions } from './sigv4';
 export {
   encodeEvent,

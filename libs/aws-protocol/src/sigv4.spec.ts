@@ -8,7 +8,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { AwsError } from './errors';
-import { CaptureHandler } from './test-support/sdk-harness';
+import { CaptureHandler } from './testing/sdk-harness';
 import { parseAuthorization, verifySigV4 } from './sigv4';
 import type { HttpRequestLike } from './types';
 

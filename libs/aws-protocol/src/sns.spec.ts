@@ -19,7 +19,7 @@ import { encodeError } from './encode-error';
 import { encodeResponse } from './encode-response';
 import { AwsError } from './errors';
 import { snsModel } from './model/services';
-import { CaptureHandler, clientConfig } from './test-support/sdk-harness';
+import { CaptureHandler, clientConfig } from './testing/sdk-harness';
 
 const model = snsModel();
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:trucks';

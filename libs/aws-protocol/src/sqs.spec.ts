@@ -22,7 +22,7 @@ import { encodeResponse } from './encode-response';
 import { AwsError } from './errors';
 import { sqsModel } from './model/services';
 import type { RequestContext } from './types';
-import { CaptureHandler, clientConfig } from './test-support/sdk-harness';
+import { CaptureHandler, clientConfig } from './testing/sdk-harness';
 import {
   createQueueInput,
   md5,
@@ -32,7 +32,7 @@ import {
   sendMessageBatchInput,
   sendMessageBatchOutput,
   sendMessageInput,
-} from './test-support/fixtures';
+} from './testing/fixtures';
 
 const model = sqsModel();
 

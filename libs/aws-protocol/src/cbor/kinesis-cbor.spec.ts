@@ -18,8 +18,8 @@ import { encodeResponse } from '../encode-response';
 import { AwsError } from '../errors';
 import { kinesisModel } from '../model/services';
 import type { HttpRequestLike, RequestContext } from '../types';
-import { CaptureHandler, clientConfig } from '../test-support/sdk-harness';
-import { getRecordsOutput, listShardsInput, putRecordsInput } from '../test-support/kinesis-fixtures';
+import { CaptureHandler, clientConfig } from '../testing/sdk-harness';
+import { getRecordsOutput, listShardsInput, putRecordsInput } from '../testing/kinesis-fixtures';
 import { decodeCbor, encodeCbor } from './codec';
 
 const model = kinesisModel();

@@ -16,8 +16,8 @@ import { encodeError } from '../encode-error';
 import { encodeResponse } from '../encode-response';
 import { AwsError } from '../errors';
 import { kinesisModel } from '../model/services';
-import { CaptureHandler, clientConfig } from '../test-support/sdk-harness';
-import { describeStreamOutput, getRecordsOutput, listShardsInput, putRecordsInput } from '../test-support/kinesis-fixtures';
+import { CaptureHandler, clientConfig } from '../testing/sdk-harness';
+import { describeStreamOutput, getRecordsOutput, listShardsInput, putRecordsInput } from '../testing/kinesis-fixtures';
 
 const model = kinesisModel();
 

@@ -1,4 +1,4 @@
-import type { ErrorTraits, Member, Shape, StructShape, TimestampFormat } from './shapes';
+import type { ErrorTraits, Member, Shape, StructShape } from './shapes';
 
 /*
  * The SDK's static schema encoding (see @smithy/core/schema NormalizedSchema):
@@ -181,8 +181,4 @@ export function compileMember(ref: Ref, name: string, required = false): Member 
     mediaType: str(merged.mediaType),
     required,
   };
-}
-
-export function timestampFormatOf(shape: Shape): TimestampFormat | undefined {
-  return shape.kind === 'timestamp' ? shape.format : undefined;
 }

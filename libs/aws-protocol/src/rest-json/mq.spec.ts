@@ -20,7 +20,7 @@ import { encodeError } from '../encode-error';
 import { encodeResponse } from '../encode-response';
 import { AwsError } from '../errors';
 import { mqModel } from '../model/services';
-import { CaptureHandler, clientConfig } from '../test-support/sdk-harness';
+import { CaptureHandler, clientConfig } from '../testing/sdk-harness';
 
 const model = mqModel();
 const BROKER_ARN = 'arn:aws:mq:us-east-1:000000000000:broker:orders:b-1234';
