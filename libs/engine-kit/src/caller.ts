@@ -10,4 +10,6 @@ export interface Caller {
   readonly signal?: AbortSignal;
   /** `scheme://host[:port]` the request came to: the base of URLs an answer hands out (queue URLs, links). */
   readonly origin?: string;
+  /** The access key the request was signed with; absent when unsigned (SNS's SubscribeURL/UnsubscribeURL GETs). */
+  readonly accessKeyId?: string;
 }
