@@ -1,0 +1,11 @@
+export * from './clock';
+export * from './lease';
+export * from './memory-lease-store';
+export * from './redis-lease-store';
+export * from './balancer';
+export * from './lease-log';
+export * from './reader';
+export { PollingReader, DEFAULT_POLLING, type PollingOptions } from './polling-reader';
+export { FanOutReader, DEFAULT_FAN_OUT, type FanOutOptions } from './fanout-reader';
+export { registerConsumer } from './enhanced-consumer';
+export * from './consumer';
