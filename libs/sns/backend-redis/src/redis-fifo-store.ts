@@ -1,18 +1,20 @@
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { LuaScriptSet, type LuaRunner } from '@wharf/redis-lua';
 import type { DedupRecord, FifoStore } from '@wharf/sns-engine';
 import { SnsKeys } from './keys';
 
-const RELEASE = `
-local v = redis.call('GET', KEYS[1])
-if v and cjson.decode(v).owner == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+/** The SNS FIFO script (lua/, found the same from src/ in tests and from dist/). */
+const fifoScripts = new LuaScriptSet({ dir: join(__dirname, '..', 'lua'), prefix: 'wharf_sns_', scripts: { release_dedup: 1 } });
 
 /** FIFO dedup records (SET NX with expiry) and per-topic sequence counters (INCR) in Redis. */
 export class RedisFifoStore implements FifoStore {
   private readonly keys: SnsKeys;
+  private readonly run: LuaRunner<'release_dedup'>;
 
   constructor(private readonly redis: Redis, prefix?: string) {
     this.keys = new SnsKeys(prefix);
+    this.run = fifoScripts.define(redis);
   }
 
   async reserve(key: string, record: DedupRecord, ttlMs: number): Promise<DedupRecord | undefined> {
@@ -26,7 +28,7 @@ export class RedisFifoStore implements FifoStore {
   }
 
   async release(key: string, owner: string) {
-    await this.redis.eval(RELEASE, 1, this.keys.dedup(key), owner);
+    await this.run('release_dedup', [this.keys.dedup(key)], [owner]);
   }
 
   async get(key: string) {

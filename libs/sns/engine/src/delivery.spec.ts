@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decideAfterFailure, planDelivery, type PlannedDelivery } from './delivery';
 import { EnvelopeBuilder } from './envelope';
-import type { SubscriptionRecord, TopicRecord } from './model';
+import type { SubscriptionRecord, TopicRecord } from './records';
 import { generateSigningMaterial, MessageSigner, verifySnsSignature, type SigningMaterial } from './signing';
 import type { StoredMessage } from './stored-message';
 

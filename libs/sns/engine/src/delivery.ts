@@ -1,13 +1,12 @@
-import { isoTimestamp } from './clock';
 import { effectiveHttpPolicy, httpRetryDelaySeconds, sqsRetryDelaySeconds } from './delivery-policy';
 import type { EnvelopeBuilder } from './envelope';
 import { compileFilterPolicy, matchesFilterPolicy, type CompiledFilterPolicy, type FilterPolicyScope } from './filter-policy';
 import { toSdkAttributes, type WireAttribute } from './message-attributes';
-import type { SubscriptionRecord, TopicRecord } from './model';
+import type { SubscriptionRecord, TopicRecord } from './records';
 import { parseSqsQueueArn } from './names';
 import { topicSignatureVersion } from './topic-attributes';
 import { deadLetterTargetArn, isRawDelivery } from './subscription-attributes';
-import { messageForProtocol, type StoredMessage } from './stored-message';
+import { isoTimestamp, messageForProtocol, type StoredMessage } from './stored-message';
 
 // What one delivery of one message to one subscription looks like, and what happens when it fails.
 

@@ -1,6 +1,6 @@
 import { invalidParameter, unsupportedFeature } from './errors';
 import { cidrContains, parseIp, type CidrRange } from './ip';
-import type { SubscriptionProtocol, TopicRecord } from './model';
+import type { SubscriptionProtocol, TopicRecord } from './records';
 import { parseSqsQueueArn } from './names';
 
 export const SUPPORTED_PROTOCOLS: readonly SubscriptionProtocol[] = ['sqs', 'http', 'https'];

@@ -33,3 +33,42 @@ export function unsupportedFeature(feature: string): AwsError {
     `Wharf SNS does not support ${feature}. Supported: topics (standard and FIFO) with sqs, http and https subscriptions.`,
   );
 }
+
+/** A broker or store failure while keeping a published message: the service's fault, worth a retry. */
+export function storageFailure(error: unknown): AwsError {
+  if (error instanceof AwsError) return error;
+  return new AwsError('InternalError', `The message could not be stored: ${error instanceof Error ? error.message : String(error)}`, { status: 500, sender: false });
+}
+
+export function authorizationError(message: string): AwsError {
+  return new AwsError('AuthorizationError', message);
+}
+
+export function filterPolicyLimitExceeded(): AwsError {
+  return new AwsError('FilterPolicyLimitExceeded', 'Filter policy limit exceeded');
+}
+
+export function tagLimitExceeded(): AwsError {
+  return new AwsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
+}
+
+// PublishBatch's request-level errors.
+export function emptyBatchRequest(): AwsError {
+  return new AwsError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');
+}
+
+export function tooManyEntriesInBatchRequest(): AwsError {
+  return new AwsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+}
+
+export function batchEntryIdsNotDistinct(): AwsError {
+  return new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+}
+
+export function invalidBatchEntryId(): AwsError {
+  return new AwsError('InvalidBatchEntryId', 'The Id of a batch entry in a batch request doesn\'t abide by the specification.');
+}
+
+export function batchRequestTooLong(): AwsError {
+  return new AwsError('BatchRequestTooLong', 'The length of all the messages put together is more than the limit.');
+}

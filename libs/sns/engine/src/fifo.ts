@@ -19,26 +19,3 @@ export function dedupKey(topicArn: string, dedupId: string, groupId: string | un
 export function formatSequenceNumber(counter: bigint | number): string {
   return (10n ** 19n + BigInt(counter)).toString();
 }
-
-export interface DedupRecord {
-  state: 'pending' | 'committed';
-  messageId: string;
-  sequenceNumber?: string;
-  /** Who reserved it (for release). */
-  owner: string;
-}
-
-/**
- * Shared FIFO state (every sns process sees the same): deduplication records and per-topic counters.
- * The Redis store implements it; `MemoryFifoStore` serves unit tests.
- */
-export interface FifoStore {
-  /** Stores `record` if `key` is free and returns undefined; else returns what is there. */
-  reserve(key: string, record: DedupRecord, ttlMs: number): Promise<DedupRecord | undefined>;
-  /** Replaces the reservation with the committed record (full window). */
-  commit(key: string, record: DedupRecord, ttlMs: number): Promise<void>;
-  /** Drops a reservation this owner made (the publish failed). */
-  release(key: string, owner: string): Promise<void>;
-  get(key: string): Promise<DedupRecord | undefined>;
-  nextSequence(topicArn: string): Promise<bigint>;
-}

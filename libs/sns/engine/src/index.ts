@@ -1,4 +1,9 @@
-export * from './clock';
+// The SNS engine: its operation table and context, the ports backends implement, and the pure semantics the
+// app's delivery and the backends share (delivery plans, envelopes, signing, names, stored messages).
+export * from './operations';
+export * from './context';
+export * from './ports';
+export * from './records';
 export * from './errors';
 export * from './ip';
 export * from './names';
@@ -10,12 +15,6 @@ export * from './envelope';
 export * from './delivery-policy';
 export * from './delivery';
 export * from './fifo';
-export * from './model';
-export * from './memory';
 export * from './endpoints';
 export * from './topic-attributes';
 export * from './subscription-attributes';
-export type { EngineDeps, CallContext } from './operations/context';
-export { PAGE_SIZE, TOKEN_TTL_MS } from './operations/context';
-export { prepareMessage, publishPrepared } from './operations/publish';
-export { SnsEngine } from './engine';

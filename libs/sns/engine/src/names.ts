@@ -1,7 +1,7 @@
 import { arn, parseArn } from '@wharf/aws-protocol';
 import { invalidParameter } from './errors';
 
-/** Where a request runs: the account and region from its signing scope (or the configured defaults). */
+/** An account and region: of an ARN, or of a request (every Caller is one). */
 export interface Scope {
   accountId: string;
   region: string;

@@ -25,6 +25,11 @@ export interface StoredMessage {
   token?: string;
 }
 
+/** `2012-03-29T05:12:16.901Z`: the timestamp of stored messages and SNS envelopes. */
+export function isoTimestamp(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 export function messageForProtocol(message: StoredMessage, protocol: string): string {
   return message.messages?.[protocol] ?? message.message;
 }

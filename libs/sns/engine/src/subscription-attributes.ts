@@ -1,7 +1,7 @@
 import { effectiveHttpPolicy, effectiveSubscriptionDeliveryPolicyJson, parseSubscriptionDeliveryPolicy } from './delivery-policy';
 import { invalidParameter } from './errors';
 import { compileFilterPolicy, FILTER_POLICY_SCOPES, FilterPolicyError, type FilterPolicyScope } from './filter-policy';
-import type { SubscriptionProtocol, SubscriptionRecord, TopicRecord } from './model';
+import type { SubscriptionProtocol, SubscriptionRecord, TopicRecord } from './records';
 import { parseSqsQueueArn } from './names';
 
 export const SETTABLE_SUBSCRIPTION_ATTRIBUTES = new Set([

@@ -1,6 +1,7 @@
 import { effectiveTopicDeliveryPolicyJson, parseTopicDeliveryPolicy } from './delivery-policy';
 import { invalidParameter } from './errors';
-import type { SubscriptionCounts, TopicRecord } from './model';
+import type { SubscriptionCounts } from './ports';
+import type { TopicRecord } from './records';
 
 const FEEDBACK = ['HTTP', 'Firehose', 'Lambda', 'Application', 'SQS'].flatMap((p) => [
   `${p}SuccessFeedbackRoleArn`,

@@ -7,23 +7,25 @@ import type {
   PublishInput,
   PublishResponse,
 } from '@aws-sdk/client-sns';
-import { AwsError } from '@wharf/aws-protocol';
-import { isoTimestamp } from '../clock';
-import { invalidParameter, topicNotFound, unsupportedFeature } from '../errors';
+import type { SnsContext } from '../context';
 import {
-  DEDUP_RESERVATION_MS,
-  DEDUP_WINDOW_MS,
-  contentDeduplicationId,
-  dedupKey,
-  formatSequenceNumber,
-  type DedupRecord,
-} from '../fifo';
+  batchEntryIdsNotDistinct,
+  batchRequestTooLong,
+  emptyBatchRequest,
+  invalidBatchEntryId,
+  invalidParameter,
+  storageFailure,
+  tooManyEntriesInBatchRequest,
+  unsupportedFeature,
+} from '../errors';
+import { DEDUP_RESERVATION_MS, DEDUP_WINDOW_MS, contentDeduplicationId, dedupKey, formatSequenceNumber } from '../fifo';
 import { attributesSize, normalizeMessageAttributes } from '../message-attributes';
-import type { TopicRecord } from '../model';
 import { isValidFifoId, parseTopicArn } from '../names';
-import type { StoredMessage } from '../stored-message';
+import type { DedupRecord } from '../ports';
+import type { TopicRecord } from '../records';
+import { requireTopic } from '../resources';
+import { isoTimestamp, type StoredMessage } from '../stored-message';
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE, topicMaximumMessageSize } from '../topic-attributes';
-import type { EngineDeps } from './context';
 
 const MAX_BATCH_ENTRIES = 10;
 /** Protocol keys of a MessageStructure=json message that Wharf delivers to. */
@@ -35,7 +37,7 @@ type MessageFields = Pick<
 >;
 
 /** Validates one message for `topic` and builds what is queued. Throws AWS's errors. */
-export function prepareMessage(deps: EngineDeps, topic: TopicRecord, input: MessageFields): StoredMessage {
+function prepareMessage(ctx: SnsContext, topic: TopicRecord, input: MessageFields): StoredMessage {
   const text = input.Message;
   if (text === undefined || text === '') throw invalidParameter('Invalid parameter: Empty message');
   if (input.Subject !== undefined) {
@@ -98,9 +100,9 @@ export function prepareMessage(deps: EngineDeps, topic: TopicRecord, input: Mess
   return {
     v: 1,
     kind: 'notification',
-    messageId: deps.newId(),
+    messageId: ctx.newId(),
     topicArn: topic.arn,
-    timestamp: isoTimestamp(deps.clock.now()),
+    timestamp: isoTimestamp(ctx.clock.now()),
     message: defaultText,
     ...(messages ? { messages } : {}),
     ...(input.Subject !== undefined ? { subject: input.Subject } : {}),
@@ -124,45 +126,33 @@ function entrySize(entry: MessageFields): number {
  * broker publish and committed after its confirm, so two processes never both deliver one dedup id, and a
  * crashed publisher's reservation lapses instead of swallowing the client's retry.
  */
-export async function publishPrepared(deps: EngineDeps, topic: TopicRecord, message: StoredMessage): Promise<{ messageId: string; sequenceNumber?: string }> {
+async function publishPrepared(ctx: SnsContext, topic: TopicRecord, message: StoredMessage): Promise<{ messageId: string; sequenceNumber?: string }> {
   if (!topic.fifo) {
-    await deps.bus.publish(topic, message);
+    await ctx.bus.publish(topic, message);
     return { messageId: message.messageId };
   }
   const key = dedupKey(topic.arn, message.dedupId as string, message.groupId, topic.attributes.FifoThroughputScope);
-  const owner = `${deps.instanceId}:${message.messageId}`;
+  const owner = `${ctx.instanceId}:${message.messageId}`;
   const reservation: DedupRecord = { state: 'pending', messageId: message.messageId, owner };
   for (;;) {
-    const existing = await deps.fifo.reserve(key, reservation, DEDUP_RESERVATION_MS);
+    const existing = await ctx.fifo.reserve(key, reservation, DEDUP_RESERVATION_MS);
     if (!existing) break;
     if (existing.state === 'committed') return { messageId: existing.messageId, sequenceNumber: existing.sequenceNumber };
-    await deps.sleep(20); // another publisher holds it: wait for its commit or for the reservation to lapse
+    await ctx.clock.sleep(20); // another publisher holds it: wait for its commit or for the reservation to lapse
   }
-  const sequenceNumber = formatSequenceNumber(await deps.fifo.nextSequence(topic.arn));
+  const sequenceNumber = formatSequenceNumber(await ctx.fifo.nextSequence(topic.arn));
   const stored: StoredMessage = { ...message, sequenceNumber };
   try {
-    await deps.bus.publish(topic, stored);
+    await ctx.bus.publish(topic, stored);
   } catch (error) {
-    await deps.fifo.release(key, owner).catch(() => undefined);
+    await ctx.fifo.release(key, owner).catch(() => undefined);
     throw error;
   }
-  await deps.fifo.commit(key, { state: 'committed', messageId: message.messageId, sequenceNumber, owner }, DEDUP_WINDOW_MS);
+  await ctx.fifo.commit(key, { state: 'committed', messageId: message.messageId, sequenceNumber, owner }, DEDUP_WINDOW_MS);
   return { messageId: message.messageId, sequenceNumber };
 }
 
-async function resolveTopic(deps: EngineDeps, topicArnInput: string | undefined): Promise<TopicRecord> {
-  if (!parseTopicArn(topicArnInput)) throw invalidParameter('Invalid parameter: TopicArn');
-  const topic = await deps.store.getTopic(topicArnInput as string);
-  if (!topic) throw topicNotFound();
-  return topic;
-}
-
-function brokerFailure(error: unknown): AwsError {
-  if (error instanceof AwsError) return error;
-  return new AwsError('InternalError', `The message could not be stored: ${error instanceof Error ? error.message : String(error)}`, { status: 500, sender: false });
-}
-
-export async function publish(deps: EngineDeps, input: PublishInput): Promise<PublishResponse> {
+export async function Publish(ctx: SnsContext, input: PublishInput): Promise<PublishResponse> {
   if (input.PhoneNumber !== undefined) throw unsupportedFeature('SMS (Publish with PhoneNumber)');
   let arn = input.TopicArn;
   if (arn === undefined && input.TargetArn !== undefined) {
@@ -170,51 +160,51 @@ export async function publish(deps: EngineDeps, input: PublishInput): Promise<Pu
     arn = input.TargetArn;
   }
   if (arn === undefined) throw invalidParameter('Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
-  const topic = await resolveTopic(deps, arn);
-  const message = prepareMessage(deps, topic, input);
+  const topic = await requireTopic(ctx, arn);
+  const message = prepareMessage(ctx, topic, input);
   let result;
   try {
-    result = await publishPrepared(deps, topic, message);
+    result = await publishPrepared(ctx, topic, message);
   } catch (error) {
-    throw brokerFailure(error);
+    throw storageFailure(error);
   }
   return { MessageId: result.messageId, ...(result.sequenceNumber ? { SequenceNumber: result.sequenceNumber } : {}) };
 }
 
-export async function publishBatch(deps: EngineDeps, input: PublishBatchInput): Promise<PublishBatchResponse> {
-  const topic = await resolveTopic(deps, input.TopicArn);
+export async function PublishBatch(ctx: SnsContext, input: PublishBatchInput): Promise<PublishBatchResponse> {
+  const topic = await requireTopic(ctx, input.TopicArn);
   const entries: PublishBatchRequestEntry[] = input.PublishBatchRequestEntries ?? [];
-  if (entries.length === 0) throw new AwsError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');
-  if (entries.length > MAX_BATCH_ENTRIES) throw new AwsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+  if (entries.length === 0) throw emptyBatchRequest();
+  if (entries.length > MAX_BATCH_ENTRIES) throw tooManyEntriesInBatchRequest();
   const ids = new Set<string>();
   for (const entry of entries) {
     if (!entry.Id || !/^[A-Za-z0-9_-]{1,80}$/.test(entry.Id)) {
-      throw new AwsError('InvalidBatchEntryId', 'The Id of a batch entry in a batch request doesn\'t abide by the specification.');
+      throw invalidBatchEntryId();
     }
-    if (ids.has(entry.Id)) throw new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    if (ids.has(entry.Id)) throw batchEntryIdsNotDistinct();
     ids.add(entry.Id);
   }
   const total = entries.reduce((sum, e) => sum + entrySize(e), 0);
   if (total > Math.max(DEFAULT_MAXIMUM_MESSAGE_SIZE, topicMaximumMessageSize(topic))) {
-    throw new AwsError('BatchRequestTooLong', 'The length of all the messages put together is more than the limit.');
+    throw batchRequestTooLong();
   }
   const successful: PublishBatchResultEntry[] = [];
   const failed: BatchResultErrorEntry[] = [];
   const fail = (id: string, error: unknown) => {
-    const e = brokerFailure(error);
+    const e = storageFailure(error);
     failed.push({ Id: id, Code: e.code, Message: e.message, SenderFault: e.status === undefined || e.status < 500 });
   };
   const prepared: { id: string; message: StoredMessage }[] = [];
   for (const entry of entries) {
     try {
-      prepared.push({ id: entry.Id as string, message: prepareMessage(deps, topic, entry) });
+      prepared.push({ id: entry.Id as string, message: prepareMessage(ctx, topic, entry) });
     } catch (error) {
       fail(entry.Id as string, error);
     }
   }
   const publishOne = async ({ id, message }: { id: string; message: StoredMessage }) => {
     try {
-      const r = await publishPrepared(deps, topic, message);
+      const r = await publishPrepared(ctx, topic, message);
       successful.push({ Id: id, MessageId: r.messageId, ...(r.sequenceNumber ? { SequenceNumber: r.sequenceNumber } : {}) });
     } catch (error) {
       fail(id, error);

@@ -1,41 +1,10 @@
+import type { Scope } from './names';
+import type { SubscriptionRecord, TopicRecord } from './records';
 import type { SigningMaterial } from './signing/certificate';
 import type { StoredMessage } from './stored-message';
-import type { Scope } from './names';
 
-export interface TopicRecord {
-  arn: string;
-  name: string;
-  accountId: string;
-  region: string;
-  fifo: boolean;
-  /** User-set attributes (DisplayName, Policy, DeliveryPolicy, SignatureVersion, ContentBasedDeduplication, …). */
-  attributes: Record<string, string>;
-  tags: Record<string, string>;
-  dataProtectionPolicy?: string;
-  createdAt: number;
-}
-
-export type SubscriptionProtocol = 'sqs' | 'http' | 'https';
-
-export interface SubscriptionRecord {
-  arn: string;
-  /** The uuid at the end of the ARN; names the broker queue. */
-  id: string;
-  topicArn: string;
-  protocol: SubscriptionProtocol;
-  endpoint: string;
-  owner: string;
-  /** True until an HTTP(S) endpoint confirms; SQS subscriptions in the account start confirmed. */
-  pendingConfirmation: boolean;
-  confirmationWasAuthenticated: boolean;
-  /** Confirmation token while pending. */
-  token?: string;
-  /** DeliveryPolicy, FilterPolicy, FilterPolicyScope, RawMessageDelivery, RedrivePolicy, SubscriptionRoleArn, ReplayPolicy. */
-  attributes: Record<string, string>;
-  /** The topic is FIFO (delivery keeps per-group order). */
-  fifo: boolean;
-  createdAt: number;
-}
+// What a backend implements for the SNS engine: metadata (Redis), the broker side (RabbitMQ), FIFO state (Redis).
+// In-memory versions for unit tests: '@wharf/sns-engine/testing'.
 
 export interface SubscriptionCounts {
   confirmed: number;
@@ -91,4 +60,27 @@ export interface SnsBus {
   publish(topic: TopicRecord, message: StoredMessage): Promise<void>;
   /** Puts one message into one subscription's queue (SubscriptionConfirmation). */
   sendToSubscription(sub: SubscriptionRecord, message: StoredMessage): Promise<void>;
+}
+
+export interface DedupRecord {
+  state: 'pending' | 'committed';
+  messageId: string;
+  sequenceNumber?: string;
+  /** Who reserved it (for release). */
+  owner: string;
+}
+
+/**
+ * Shared FIFO state (every sns process sees the same): deduplication records and per-topic counters.
+ * The Redis backend implements it.
+ */
+export interface FifoStore {
+  /** Stores `record` if `key` is free and returns undefined; else returns what is there. */
+  reserve(key: string, record: DedupRecord, ttlMs: number): Promise<DedupRecord | undefined>;
+  /** Replaces the reservation with the committed record (full window). */
+  commit(key: string, record: DedupRecord, ttlMs: number): Promise<void>;
+  /** Drops a reservation this owner made (the publish failed). */
+  release(key: string, owner: string): Promise<void>;
+  get(key: string): Promise<DedupRecord | undefined>;
+  nextSequence(topicArn: string): Promise<bigint>;
 }

@@ -5,11 +5,10 @@ import type {
   PutDataProtectionPolicyInput,
   RemovePermissionInput,
 } from '@aws-sdk/client-sns';
-import { invalidParameter, resourceNotFound } from '../errors';
-import { parseTopicArn } from '../names';
+import type { SnsContext } from '../context';
+import { invalidParameter } from '../errors';
+import { requireResource, requireTopic } from '../resources';
 import { defaultTopicPolicy } from '../topic-attributes';
-import type { EngineDeps } from './context';
-import { requireTopic } from './topics';
 
 // Permissions are stored in the topic's Policy (as AWS does); Wharf does not enforce IAM.
 
@@ -30,8 +29,8 @@ function policyOf(text: string | undefined, topicArn: string, accountId: string)
   return doc;
 }
 
-export async function addPermission(deps: EngineDeps, input: AddPermissionInput): Promise<void> {
-  const topic = await requireTopic(deps, input.TopicArn);
+export async function AddPermission(ctx: SnsContext, input: AddPermissionInput): Promise<Record<string, never>> {
+  const topic = await requireTopic(ctx, input.TopicArn);
   const label = input.Label ?? '';
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(label)) throw invalidParameter('Invalid parameter: Label');
   const accounts = input.AWSAccountId ?? [];
@@ -50,35 +49,34 @@ export async function addPermission(deps: EngineDeps, input: AddPermissionInput)
     Resource: topic.arn,
   });
   topic.attributes.Policy = JSON.stringify(doc);
-  await deps.store.saveTopic(topic);
+  await ctx.store.saveTopic(topic);
+  return {};
 }
 
-export async function removePermission(deps: EngineDeps, input: RemovePermissionInput): Promise<void> {
-  const topic = await requireTopic(deps, input.TopicArn);
+export async function RemovePermission(ctx: SnsContext, input: RemovePermissionInput): Promise<Record<string, never>> {
+  const topic = await requireTopic(ctx, input.TopicArn);
   const doc = policyOf(topic.attributes.Policy, topic.arn, topic.accountId);
   const kept = doc.Statement.filter((s) => s.Sid !== input.Label);
-  if (kept.length === doc.Statement.length) return;
+  if (kept.length === doc.Statement.length) return {};
   doc.Statement = kept;
   topic.attributes.Policy = JSON.stringify(doc);
-  await deps.store.saveTopic(topic);
+  await ctx.store.saveTopic(topic);
+  return {};
 }
 
-export async function getDataProtectionPolicy(deps: EngineDeps, input: GetDataProtectionPolicyInput): Promise<GetDataProtectionPolicyResponse> {
-  if (!parseTopicArn(input.ResourceArn)) throw invalidParameter('Invalid parameter: ResourceArn');
-  const topic = await deps.store.getTopic(input.ResourceArn as string);
-  if (!topic) throw resourceNotFound();
+export async function GetDataProtectionPolicy(ctx: SnsContext, input: GetDataProtectionPolicyInput): Promise<GetDataProtectionPolicyResponse> {
+  const topic = await requireResource(ctx, input.ResourceArn);
   return topic.dataProtectionPolicy ? { DataProtectionPolicy: topic.dataProtectionPolicy } : {};
 }
 
-export async function putDataProtectionPolicy(deps: EngineDeps, input: PutDataProtectionPolicyInput): Promise<void> {
-  if (!parseTopicArn(input.ResourceArn)) throw invalidParameter('Invalid parameter: ResourceArn');
-  const topic = await deps.store.getTopic(input.ResourceArn as string);
-  if (!topic) throw resourceNotFound();
+export async function PutDataProtectionPolicy(ctx: SnsContext, input: PutDataProtectionPolicyInput): Promise<Record<string, never>> {
+  const topic = await requireResource(ctx, input.ResourceArn);
   try {
     JSON.parse(input.DataProtectionPolicy ?? '');
   } catch {
     throw invalidParameter('Invalid parameter: DataProtectionPolicy');
   }
   topic.dataProtectionPolicy = input.DataProtectionPolicy;
-  await deps.store.saveTopic(topic);
+  await ctx.store.saveTopic(topic);
+  return {};
 }

@@ -1,9 +1,9 @@
-import type { DedupRecord, FifoStore } from './fifo';
-import type { Clock } from './clock';
-import type { Scope } from './names';
-import type { SigningMaterial } from './signing/certificate';
-import type { StoredMessage } from './stored-message';
-import type { SnsBus, SnsEvent, SnsStore, SubscriptionCounts, SubscriptionRecord, TopicRecord } from './model';
+import type { Clock } from '@wharf/engine-kit';
+import type { Scope } from '../names';
+import type { DedupRecord, FifoStore, SnsBus, SnsEvent, SnsStore, SubscriptionCounts } from '../ports';
+import type { SubscriptionRecord, TopicRecord } from '../records';
+import type { SigningMaterial } from '../signing/certificate';
+import type { StoredMessage } from '../stored-message';
 
 // In-memory store, FIFO state and bus: the engine's contracts without brokers, for unit tests.
 

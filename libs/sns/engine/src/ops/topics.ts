@@ -7,31 +7,25 @@ import type {
   ListTopicsInput,
   ListTopicsResponse,
   SetTopicAttributesInput,
-  Tag,
 } from '@aws-sdk/client-sns';
-import { invalidParameter, topicNotFound } from '../errors';
-import type { TopicRecord } from '../model';
+import type { Caller } from '@wharf/engine-kit';
+import { PAGE_SIZE, type SnsContext } from '../context';
+import { invalidParameter } from '../errors';
 import { decodeNextToken, encodeNextToken, isValidTopicName, requireTopicArn, topicArn } from '../names';
+import type { TopicRecord } from '../records';
+import { requireTopic } from '../resources';
+import { validateTags } from '../tag-rules';
 import { topicAttributesView, validateTopicAttribute } from '../topic-attributes';
-import { validateTags } from './tags';
-import { PAGE_SIZE, type CallContext, type EngineDeps } from './context';
 
 const FIFO_NAME_ERROR =
   'Invalid parameter: Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.';
-
-export async function requireTopic(deps: EngineDeps, arn: string | undefined, parameter = 'TopicArn'): Promise<TopicRecord> {
-  requireTopicArn(arn, parameter);
-  const topic = await deps.store.getTopic(arn as string);
-  if (!topic) throw topicNotFound();
-  return topic;
-}
 
 function sameEntries(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-export async function createTopic(deps: EngineDeps, input: CreateTopicInput, ctx: CallContext): Promise<CreateTopicResponse> {
+export async function CreateTopic(ctx: SnsContext, input: CreateTopicInput, caller: Caller): Promise<CreateTopicResponse> {
   const name = input.Name ?? '';
   const requested = { ...(input.Attributes ?? {}) };
   let fifo = false;
@@ -50,20 +44,20 @@ export async function createTopic(deps: EngineDeps, input: CreateTopicInput, ctx
     attributes[key] = validateTopicAttribute(key, value, fifo, 'Invalid parameter: Attributes Reason: ');
   }
   const tags = validateTags(input.Tags ?? []);
-  const arn = topicArn(ctx, name);
+  const arn = topicArn(caller, name);
   const topic: TopicRecord = {
     arn,
     name,
-    accountId: ctx.accountId,
-    region: ctx.region,
+    accountId: caller.accountId,
+    region: caller.region,
     fifo,
     attributes,
     tags,
     ...(input.DataProtectionPolicy ? { dataProtectionPolicy: input.DataProtectionPolicy } : {}),
-    createdAt: deps.clock.now(),
+    createdAt: ctx.clock.now(),
   };
-  await deps.bus.ensureTopic(topic);
-  const { created, topic: stored } = await deps.store.createTopic(topic);
+  await ctx.bus.ensureTopic(topic);
+  const { created, topic: stored } = await ctx.store.createTopic(topic);
   if (!created) {
     // CreateTopic is idempotent for the same attributes; a different set is an error.
     if (stored.fifo !== fifo || Object.entries(attributes).some(([k, v]) => stored.attributes[k] !== v)) {
@@ -73,32 +67,33 @@ export async function createTopic(deps: EngineDeps, input: CreateTopicInput, ctx
       throw invalidParameter('Invalid parameter: Tags Reason: Topic already exists with different tags');
     }
   } else {
-    await deps.store.publishEvent({ kind: 'topic', action: 'created', arn });
+    await ctx.store.publishEvent({ kind: 'topic', action: 'created', arn });
   }
   return { TopicArn: arn };
 }
 
-export async function deleteTopic(deps: EngineDeps, input: DeleteTopicInput): Promise<void> {
+export async function DeleteTopic(ctx: SnsContext, input: DeleteTopicInput): Promise<Record<string, never>> {
   requireTopicArn(input.TopicArn);
-  const topic = await deps.store.getTopic(input.TopicArn as string);
-  if (!topic) return; // AWS: deleting a topic that does not exist succeeds
+  const topic = await ctx.store.getTopic(input.TopicArn as string);
+  if (!topic) return {}; // AWS: deleting a topic that does not exist succeeds
   for (;;) {
-    const subs = await deps.store.listSubscriptionsByTopic(topic.arn, undefined, PAGE_SIZE);
+    const subs = await ctx.store.listSubscriptionsByTopic(topic.arn, undefined, PAGE_SIZE);
     if (subs.length === 0) break;
     for (const sub of subs) {
-      await deps.bus.deleteSubscription(sub);
-      await deps.store.deleteSubscription(sub);
-      await deps.store.publishEvent({ kind: 'subscription', action: 'deleted', arn: sub.arn });
+      await ctx.bus.deleteSubscription(sub);
+      await ctx.store.deleteSubscription(sub);
+      await ctx.store.publishEvent({ kind: 'subscription', action: 'deleted', arn: sub.arn });
     }
   }
-  await deps.bus.deleteTopic(topic);
-  await deps.store.deleteTopic(topic.arn);
-  await deps.store.publishEvent({ kind: 'topic', action: 'deleted', arn: topic.arn });
+  await ctx.bus.deleteTopic(topic);
+  await ctx.store.deleteTopic(topic.arn);
+  await ctx.store.publishEvent({ kind: 'topic', action: 'deleted', arn: topic.arn });
+  return {};
 }
 
-export async function listTopics(deps: EngineDeps, input: ListTopicsInput, ctx: CallContext): Promise<ListTopicsResponse> {
+export async function ListTopics(ctx: SnsContext, input: ListTopicsInput, caller: Caller): Promise<ListTopicsResponse> {
   const after = decodeNextToken(input.NextToken);
-  const arns = await deps.store.listTopicArns(ctx, after, PAGE_SIZE + 1);
+  const arns = await ctx.store.listTopicArns(caller, after, PAGE_SIZE + 1);
   const page = arns.slice(0, PAGE_SIZE);
   return {
     Topics: page.map((TopicArn) => ({ TopicArn })),
@@ -106,25 +101,22 @@ export async function listTopics(deps: EngineDeps, input: ListTopicsInput, ctx: 
   };
 }
 
-export async function getTopicAttributes(deps: EngineDeps, input: GetTopicAttributesInput): Promise<GetTopicAttributesResponse> {
-  const topic = await requireTopic(deps, input.TopicArn);
-  const counts = await deps.store.countSubscriptions(topic.arn);
+export async function GetTopicAttributes(ctx: SnsContext, input: GetTopicAttributesInput): Promise<GetTopicAttributesResponse> {
+  const topic = await requireTopic(ctx, input.TopicArn);
+  const counts = await ctx.store.countSubscriptions(topic.arn);
   const attributes = topicAttributesView(topic, counts);
   if (topic.dataProtectionPolicy) attributes.DataProtectionPolicy = topic.dataProtectionPolicy;
   return { Attributes: attributes };
 }
 
-export async function setTopicAttributes(deps: EngineDeps, input: SetTopicAttributesInput): Promise<void> {
-  const topic = await requireTopic(deps, input.TopicArn);
+export async function SetTopicAttributes(ctx: SnsContext, input: SetTopicAttributesInput): Promise<Record<string, never>> {
+  const topic = await requireTopic(ctx, input.TopicArn);
   const name = input.AttributeName ?? '';
   if (name === 'FifoTopic') throw invalidParameter('Invalid parameter: AttributeName');
   const value = validateTopicAttribute(name, input.AttributeValue ?? '', topic.fifo, 'Invalid parameter: ');
   if (value === '' && name !== 'DisplayName') delete topic.attributes[name];
   else topic.attributes[name] = value;
-  await deps.store.saveTopic(topic);
-  await deps.store.publishEvent({ kind: 'topic', action: 'updated', arn: topic.arn });
-}
-
-export function tagList(tags: Record<string, string>): Tag[] {
-  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  await ctx.store.saveTopic(topic);
+  await ctx.store.publishEvent({ kind: 'topic', action: 'updated', arn: topic.arn });
+  return {};
 }
