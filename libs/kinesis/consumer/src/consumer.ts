@@ -83,10 +83,10 @@ interface Held {
   lease: Lease;
   until: number;
   abort: AbortController;
-  /** Settles when the shard's processing loop has stopped. */
+  /** Settles when the shard's processing loop has stopped (then `ended` is true). */
   done: Promise<void>;
+  ended: boolean;
   stopped: boolean;
-  finished: boolean;
   /** Set when it must go: the worker it is handed to, or '' to free it. */
   release?: { to: string; reason: 'handover' | 'finished' | 'shutdown' | 'error' };
 }
@@ -191,7 +191,7 @@ export class KinesisConsumer extends EventEmitter<ConsumerEvents> {
   /** Releases leases whose processing has stopped (finished, handed over) and forgets lost ones. */
   private async settle(): Promise<void> {
     for (const [shardId, h] of this.held) {
-      if (!(await isSettled(h.done))) continue;
+      if (!h.ended) continue;
       if (!h.stopped) {
         const release = h.release ?? { to: '', reason: 'error' }; // its loop died: free it for a fresh start
         const at = Math.min(this.o.clock.now(), h.until);
@@ -270,10 +270,14 @@ export class KinesisConsumer extends EventEmitter<ConsumerEvents> {
 
   private begin(lease: Lease, until: number, at: number): void {
     const abort = new AbortController();
-    const h: Held = { lease, until, abort, stopped: false, finished: false, done: Promise.resolve() };
+    const h: Held = { lease, until, abort, stopped: false, ended: false, done: Promise.resolve() };
     this.held.set(lease.shardId, h);
     this.emit('leaseTaken', { shardId: lease.shardId, workerId: this.workerId, at, until, counter: lease.counter });
-    h.done = this.process(h).catch((err: Error) => this.fail(err, lease.shardId));
+    h.done = this.process(h)
+      .catch((err: Error) => this.fail(err, lease.shardId))
+      .finally(() => {
+        h.ended = true;
+      });
   }
 
   /** The shard's loop: read, process, checkpoint, in order, until stopped, lost or the shard's end. */
@@ -311,7 +315,6 @@ export class KinesisConsumer extends EventEmitter<ConsumerEvents> {
           const children = (batch.childShards ?? []).map((c) => c.ShardId as string);
           for (const c of batch.childShards ?? []) await this.o.leaseStore.create(c.ShardId as string, c.ParentShards ?? [shardId]);
           if (!(await this.o.leaseStore.checkpoint(shardId, this.workerId, SHARD_END))) break;
-          h.finished = true;
           h.release ??= { to: '', reason: 'finished' };
           this.lastTake = -Infinity; // children may be ready now
           this.emit('shardEnded', { shardId, children });
@@ -350,9 +353,4 @@ export class KinesisConsumer extends EventEmitter<ConsumerEvents> {
   private fail(err: Error, shardId?: string): void {
     if (this.listenerCount('error') > 0) this.emit('error', Object.assign(err, { shardId }));
   }
-}
-
-async function isSettled(p: Promise<void>): Promise<boolean> {
-  const marker = Symbol();
-  return (await Promise.race([p.then(() => true), Promise.resolve(marker)])) !== marker;
 }

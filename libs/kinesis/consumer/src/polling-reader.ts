@@ -62,7 +62,10 @@ export class PollingReader implements ShardReader {
     }
   }
 
-  close(): void {}
+  /** Iterators hold nothing on the server: forgetting it is enough. */
+  close(): void {
+    this.iterator = undefined;
+  }
 
   private async getIterator(signal: AbortSignal): Promise<string | undefined> {
     const from: StartingPosition = this.last ? { Type: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: this.last } : this.start;
