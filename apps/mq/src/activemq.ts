@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LocalActiveMqBackend, StaticActiveMqBackend, parseStaticSlots } from '@wharf/mq-backend-activemq';
-import type { BrokerBackend, EngineLogger } from '@wharf/mq-engine';
+import type { EngineLogger } from '@wharf/engine-kit';
+import type { BrokerBackend } from '@wharf/mq-engine';
 import type { MqConfig } from './mq.config';
 
 /** The ACTIVEMQ backend the configuration asks for: local processes (default), static brokers, or none. */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { envInt, envString } from '@wharf/service-kit';
+import { brokerConfig, envInt, envString } from '@wharf/service-kit';
 
 export const MQ_CONFIG = Symbol('MQ_CONFIG');
 
@@ -45,12 +45,13 @@ function portRange(raw: string): [number, number] {
 export function mqConfig(): MqConfig {
   const strategy = envString('WHARF_MQ_ACTIVEMQ_STRATEGY', 'local');
   if (!['local', 'static', 'off'].includes(strategy)) throw new Error(`WHARF_MQ_ACTIVEMQ_STRATEGY must be local, static or off, got "${strategy}"`);
+  const brokers = brokerConfig();
   return {
     port: envInt('MQ_PORT', 8180),
-    redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisUrl: brokers.redisUrl,
     keyPrefix: envString('WHARF_MQ_REDIS_PREFIX', 'wharf:mq:'),
-    // set but empty: no RABBITMQ engine (envString would fall back to the default)
-    rabbitmqManagementUrl: process.env.WHARF_RABBITMQ_MANAGEMENT_URL === '' ? '' : envString('WHARF_RABBITMQ_MANAGEMENT_URL', 'http://guest:guest@127.0.0.1:15672'),
+    // set but empty: no RABBITMQ engine (brokerConfig would fall back to the default)
+    rabbitmqManagementUrl: process.env.WHARF_RABBITMQ_MANAGEMENT_URL === '' ? '' : brokers.rabbitmqManagementUrl,
     rabbitmqPublicHost: envString('WHARF_MQ_RABBITMQ_PUBLIC_HOST', '') || undefined,
     activemqStrategy: strategy as MqConfig['activemqStrategy'],
     activemqDataDir: resolve(envString('WHARF_MQ_DATA_DIR', resolve(repoRoot, 'tmp/mq'))),

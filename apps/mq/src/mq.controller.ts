@@ -1,18 +1,16 @@
 import { All, Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { MqEngine } from '@wharf/mq-engine';
-import { type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import type { MqContext } from '@wharf/mq-engine';
+import { AWS_API_HANDLER, type AwsApiHandler, ENGINE_DEPS, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
-
-export const MQ_HANDLER = Symbol('MQ_HANDLER');
 
 /** The Amazon MQ REST API lives under /v1; /health and /metrics come from the service kit. */
 @Controller()
 export class MqController {
   constructor(
-    @Inject(MQ_HANDLER) private readonly handler: AwsApiHandler,
-    private readonly engine: MqEngine,
+    @Inject(AWS_API_HANDLER) private readonly handler: AwsApiHandler,
+    @Inject(ENGINE_DEPS) private readonly ctx: MqContext,
   ) {}
 
   /**
@@ -21,12 +19,12 @@ export class MqController {
    */
   @Get('_wharf/mq/brokers/:id/instances')
   async instances(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
-    const b = this.engine.brokers.get(id);
+    const b = this.ctx.brokers.get(id);
     if (!b) {
       await reply.status(404).send({ message: `No broker ${id}` });
       return;
     }
-    await reply.send({ brokerId: id, state: b.state, instances: await this.engine.backend(b.engineType).instances(b) });
+    await reply.send({ brokerId: id, state: b.state, instances: await this.ctx.backend(b.engineType).instances(b) });
   }
 
   @All('*')

@@ -1,18 +1,18 @@
 import { Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { mqModel } from '@wharf/aws-protocol';
-import { MqEngine, type BrokerBackend } from '@wharf/mq-engine';
+import { MqContext, mqOperations, resumeBrokers, type BrokerBackend } from '@wharf/mq-engine';
 import { RabbitMqBackend } from '@wharf/mq-backend-rabbitmq';
 import { RedisMqStore } from '@wharf/mq-store-redis';
-import { AwsApiHandler, ServiceKitModule, commonConfig, createLogger, type HealthCheck } from '@wharf/service-kit';
+import { AwsApiModule, commonConfig, createLogger, type HealthCheck } from '@wharf/service-kit';
 import { Redis } from 'ioredis';
 import { activeMqBackend } from './activemq';
-import { MQ_HANDLER, MqController } from './mq.controller';
+import { MqController } from './mq.controller';
 import { MQ_CONFIG, type MqConfig, mqConfig } from './mq.config';
-import { MqProvider } from './mq.provider';
 
 const logger = createLogger('mq', commonConfig().logLevel);
 const BACKENDS = Symbol('MQ_BACKENDS');
 
+/** Redis, the broker backends and the engine's context; resumes brokers at start, stops supervising at shutdown. */
 @Module({
   providers: [
     { provide: MQ_CONFIG, useFactory: mqConfig },
@@ -29,45 +29,47 @@ const BACKENDS = Symbol('MQ_BACKENDS');
       inject: [MQ_CONFIG],
     },
     {
-      provide: MqEngine,
+      provide: MqContext,
       useFactory: (redis: Redis, c: MqConfig, backends: BrokerBackend[]) => {
         const common = commonConfig();
-        return new MqEngine({
+        return new MqContext({
           store: new RedisMqStore(redis, c.keyPrefix),
           backends,
-          scope: { region: common.region, accountId: common.accountId },
+          defaults: { region: common.region, accountId: common.accountId },
           logger,
         });
       },
       inject: [Redis, MQ_CONFIG, BACKENDS],
     },
   ],
-  exports: [MqEngine, Redis, MQ_CONFIG, BACKENDS],
+  exports: [MqContext, Redis, MQ_CONFIG, BACKENDS],
 })
 export class MqCoreModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    private readonly engine: MqEngine,
+    private readonly ctx: MqContext,
     private readonly redis: Redis,
   ) {}
 
   async onModuleInit(): Promise<void> {
     // Learn broker versions early; a backend that is down now is asked again when first needed.
-    await Promise.all(this.engine.backends().map((b) => b.ready?.().catch((err: unknown) => logger.warn({ err, engine: b.engineType }, 'backend not ready yet'))));
-    await this.engine.start();
+    await Promise.all(this.ctx.backends().map((b) => b.ready?.().catch((err: unknown) => logger.warn({ err, engine: b.engineType }, 'backend not ready yet'))));
+    await resumeBrokers(this.ctx);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.engine.close();
+    await this.ctx.close();
     this.redis.disconnect();
   }
 }
 
 @Module({
   imports: [
-    MqCoreModule,
-    ServiceKitModule.forService({
+    AwsApiModule.forService({
       service: 'mq',
+      model: mqModel(),
+      operations: mqOperations,
       imports: [MqCoreModule],
+      deps: { useFactory: (ctx: MqContext) => ctx, inject: [MqContext] },
       healthChecks: {
         useFactory: (redis: Redis, backends: BrokerBackend[]): HealthCheck[] => [
           { name: 'redis', check: async () => void (await redis.ping()) },
@@ -81,22 +83,8 @@ export class MqCoreModule implements OnModuleInit, OnApplicationShutdown {
         ],
         inject: [Redis, BACKENDS],
       },
+      controllers: [MqController],
     }),
-  ],
-  controllers: [MqController],
-  providers: [
-    MqProvider,
-    {
-      provide: MQ_HANDLER,
-      useFactory: (provider: MqProvider) => {
-        const common = commonConfig();
-        const handler = new AwsApiHandler(mqModel(), provider, { region: common.region, accountId: common.accountId, logger });
-        const missing = handler.unimplemented();
-        if (missing.length) throw new Error(`MqProvider lacks operations: ${missing.join(', ')}`);
-        return handler;
-      },
-      inject: [MqProvider],
-    },
   ],
 })
 export class MqModule {}

@@ -3,11 +3,6 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
-/** One ActiveMQ instance directory: broker.xml, broker.pid, broker.log, data/. */
-export interface InstanceDir {
-  dir: string;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The pid of the instance started from `dir`, if that process is alive (guards against a recycled pid). */

@@ -6,9 +6,9 @@ import {
   internalError,
   type BrokerBackend,
   type BrokerRecord,
-  type EngineLogger,
   type InstanceView,
 } from '@wharf/mq-engine';
+import type { EngineLogger } from '@wharf/engine-kit';
 import { brokerXml, heapFor, schemes, PORT_NAMES, type Ports, type TlsOptions } from './broker-xml';
 import { instancePid, isAlive, launch, logTail, portOpen, prepareLauncher, saysStandby, stopProcess } from './instance-process';
 import { PortAllocator } from './ports';

@@ -6,9 +6,9 @@ import {
   badRequest,
   type BrokerBackend,
   type BrokerRecord,
-  type EngineLogger,
   type InstanceView,
 } from '@wharf/mq-engine';
+import type { EngineLogger } from '@wharf/engine-kit';
 import { PORT_NAMES, schemes, type Ports } from './broker-xml';
 import { portOpen } from './instance-process';
 

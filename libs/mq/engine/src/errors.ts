@@ -14,8 +14,6 @@ export const notFound = (attribute: string | undefined, message: string): AwsErr
   mqError('NotFoundException', message, attribute);
 export const conflict = (attribute: string | undefined, message: string): AwsError =>
   mqError('ConflictException', message, attribute);
-export const forbidden = (attribute: string | undefined, message: string): AwsError =>
-  mqError('ForbiddenException', message, attribute);
 export const internalError = (message: string): AwsError => mqError('InternalServerErrorException', message);
 
 /** The member the error names, for tests and logs. */

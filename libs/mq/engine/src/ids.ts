@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { Caller } from '@wharf/engine-kit';
 
 export const newBrokerId = (): string => `b-${randomUUID()}`;
 export const newConfigurationId = (): string => `c-${randomUUID()}`;
 
-export interface Scope {
-  region: string;
-  accountId: string;
-}
-
-export const brokerArn = (s: Scope, name: string, id: string): string => `arn:aws:mq:${s.region}:${s.accountId}:broker:${name}:${id}`;
-export const configurationArn = (s: Scope, id: string): string => `arn:aws:mq:${s.region}:${s.accountId}:configuration:${id}`;
-
-export const BROKER_ID = /^b-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const CONFIGURATION_ID = /^c-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** ARNs name the caller's account and region (its signing scope, or the service's defaults). */
+export const brokerArn = (c: Caller, name: string, id: string): string => `arn:aws:mq:${c.region}:${c.accountId}:broker:${name}:${id}`;
+export const configurationArn = (c: Caller, id: string): string => `arn:aws:mq:${c.region}:${c.accountId}:configuration:${id}`;
 
 /** `arn:aws:mq:<region>:<account>:broker:<name>:<id>` or `…:configuration:<id>` → its kind and id. */
 export function parseMqArn(arn: string): { kind: 'broker' | 'configuration'; id: string } | undefined {

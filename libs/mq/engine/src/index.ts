@@ -1,15 +1,12 @@
-export * from './clock';
+// Public surface of @wharf/mq-engine: the operation table and its context, the ports backends implement,
+// the lifecycle the app starts, and the pure helpers backends share. Test support: '@wharf/mq-engine/testing'.
+export * from './operations';
+export * from './context';
+export * from './ports';
+export * from './broker-lifecycle';
 export * from './errors';
 export * from './ids';
 export * from './model';
-export * from './backend';
-export * from './store';
 export * from './catalog';
 export * from './validation';
 export * from './activemq-config';
-export * from './engine';
-export * from './broker-ops';
-export * from './user-ops';
-export * from './configuration-ops';
-export * from './tag-ops';
-export * from './catalog-ops';

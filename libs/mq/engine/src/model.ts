@@ -11,6 +11,7 @@ import type {
   EngineType,
   LdapServerMetadataOutput,
   Logs,
+  UserSummary,
   WeeklyStartTime,
 } from '@aws-sdk/client-mq';
 
@@ -97,4 +98,11 @@ export interface ConfigurationRecord {
 /** The users the running broker enforces (applied state). */
 export function appliedUsers(broker: BrokerRecord): Array<UserProps & { username: string }> {
   return broker.users.filter((u) => u.current).map((u) => ({ username: u.username, ...(u.current as UserProps) }));
+}
+
+/** The broker's users as DescribeBroker and ListUsers show them: by name, with their pending change. */
+export function userSummaries(b: BrokerRecord): UserSummary[] {
+  return [...b.users]
+    .sort((x, y) => x.username.localeCompare(y.username))
+    .map((u) => ({ Username: u.username, PendingChange: u.pending?.change }));
 }

@@ -1,5 +1,5 @@
 import type { ConfigurationId, DeploymentMode, EngineType } from '@aws-sdk/client-mq';
-import type { BrokerRecord } from './model';
+import type { BrokerRecord, ConfigurationRecord } from './model';
 
 /** One broker instance as DescribeBroker shows it, plus its role in an active/standby pair. */
 export interface InstanceView {
@@ -49,4 +49,14 @@ export interface BrokerBackend {
   instances(broker: BrokerRecord): Promise<InstanceView[]>;
   /** Stop supervising (processes keep running so a restarted `mq` re-attaches). */
   close?(): Promise<void>;
+}
+
+/** Where definitions live (Redis in the app, memory in unit tests). The engine is its only writer. */
+export interface MqStore {
+  loadBrokers(): Promise<BrokerRecord[]>;
+  saveBroker(broker: BrokerRecord): Promise<void>;
+  deleteBroker(brokerId: string): Promise<void>;
+  loadConfigurations(): Promise<ConfigurationRecord[]>;
+  saveConfiguration(configuration: ConfigurationRecord): Promise<void>;
+  deleteConfiguration(id: string): Promise<void>;
 }

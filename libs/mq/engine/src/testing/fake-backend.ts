@@ -1,5 +1,5 @@
 import type { DeploymentMode, EngineType } from '@aws-sdk/client-mq';
-import type { BrokerBackend, InstanceView } from '../backend';
+import type { BrokerBackend, InstanceView } from '../ports';
 import { appliedUsers, type BrokerRecord } from '../model';
 
 /** A backend that records calls and can be made to wait or fail: for engine unit tests. */

@@ -1,15 +1,7 @@
-import type { BrokerRecord, ConfigurationRecord } from './model';
+import type { BrokerRecord, ConfigurationRecord } from '../model';
+import type { MqStore } from '../ports';
 
-/** Where definitions live (Redis in the app, memory in unit tests). The engine is its only writer. */
-export interface MqStore {
-  loadBrokers(): Promise<BrokerRecord[]>;
-  saveBroker(broker: BrokerRecord): Promise<void>;
-  deleteBroker(brokerId: string): Promise<void>;
-  loadConfigurations(): Promise<ConfigurationRecord[]>;
-  saveConfiguration(configuration: ConfigurationRecord): Promise<void>;
-  deleteConfiguration(id: string): Promise<void>;
-}
-
+/** The store in memory, copying on the way in and out as Redis would: for engine unit tests. */
 export class InMemoryStore implements MqStore {
   readonly brokers = new Map<string, BrokerRecord>();
   readonly configurations = new Map<string, ConfigurationRecord>();

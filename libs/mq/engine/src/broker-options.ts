@@ -1,0 +1,50 @@
+import type { AuthenticationStrategy, ConfigurationId, EngineType } from '@aws-sdk/client-mq';
+import type { MqContext } from './context';
+import { badRequest } from './errors';
+import { checkEnum, required } from './validation';
+
+/*
+ * Checks of broker and configuration options that depend on what this Wharf runs (its backends' versions,
+ * its stored configurations); the context-free checks are in validation.ts.
+ */
+
+const AUTH_STRATEGIES: readonly AuthenticationStrategy[] = ['SIMPLE', 'LDAP', 'CONFIG_MANAGED'];
+
+/** The engine versions a backend runs, accepting `major.minor` for the newest matching patch. */
+export function resolveEngineVersion(ctx: MqContext, engineType: EngineType, requested: string | undefined, attribute = 'engineVersion'): string {
+  const versions = ctx.backend(engineType).engineVersions();
+  if (requested === undefined || requested === '') return versions[0];
+  const exact = versions.find((v) => v === requested);
+  if (exact) return exact;
+  const prefix = versions.find((v) => v.startsWith(`${requested}.`));
+  if (prefix) return prefix;
+  throw badRequest(attribute, `Broker engine version ${requested} is not supported for ${engineType}. Supported versions here: ${versions.join(', ')}.`);
+}
+
+export function checkAuthentication(engineType: EngineType, value: string | undefined, attribute = 'authenticationStrategy'): AuthenticationStrategy {
+  const strategy = value === undefined ? 'SIMPLE' : checkEnum(value, AUTH_STRATEGIES, attribute);
+  if (strategy !== 'SIMPLE') {
+    throw badRequest(attribute, `Authentication strategy ${strategy} is not supported by Wharf for ${engineType}; use SIMPLE (users defined on the broker).`);
+  }
+  return strategy;
+}
+
+/** A stored configuration of the broker's engine type, with its revision (the latest when none is given). */
+export function checkConfigurationRef(ctx: MqContext, engineType: EngineType, ref: ConfigurationId | undefined): ConfigurationId | undefined {
+  if (!ref) return undefined;
+  const id = required(ref.Id, 'configuration');
+  const c = ctx.configurations.get(id);
+  if (!c) throw badRequest('configuration', `Configuration ${id} does not exist.`);
+  if (c.engineType !== engineType) throw badRequest('configuration', `Configuration ${id} is for ${c.engineType}, not ${engineType}.`);
+  const revision = ref.Revision ?? c.revisions[c.revisions.length - 1].revision;
+  if (!c.revisions.some((r) => r.revision === revision)) throw badRequest('configuration', `Configuration ${id} has no revision ${revision}.`);
+  return { Id: id, Revision: revision };
+}
+
+/** LDAP and CRDR, refused alike by CreateBroker and UpdateBroker. */
+export function refuseUnsupported(input: { LdapServerMetadata?: unknown; DataReplicationMode?: string }): void {
+  if (input.LdapServerMetadata) throw badRequest('ldapServerMetadata', 'LDAP authentication is not supported by Wharf.');
+  if (input.DataReplicationMode && input.DataReplicationMode !== 'NONE') {
+    throw badRequest('dataReplicationMode', 'Cross-region data replication (CRDR) is not supported by Wharf.');
+  }
+}

@@ -1,0 +1,130 @@
+import type { EngineType } from '@aws-sdk/client-mq';
+import { type Caller, type Clock, type EngineLogger, silentLogger, systemClock } from '@wharf/engine-kit';
+import { badRequest, notFound } from './errors';
+import type { BrokerRecord, ConfigurationRecord } from './model';
+import type { BrokerBackend, MqStore } from './ports';
+
+export interface MqContextOptions {
+  store: MqStore;
+  backends: BrokerBackend[];
+  /** The service's account and region, for answers that do not depend on the caller's. */
+  defaults: Pick<Caller, 'accountId' | 'region'>;
+  clock?: Clock;
+  logger?: EngineLogger;
+}
+
+const nothing = (): void => undefined;
+
+/**
+ * What every MQ operation receives: broker definitions and configurations (in memory, written through to
+ * the store), the backend of each engine type, and one chain per broker on which its state transitions
+ * (broker-lifecycle.ts) run one after another in the background.
+ */
+export class MqContext {
+  readonly brokers = new Map<string, BrokerRecord>();
+  readonly configurations = new Map<string, ConfigurationRecord>();
+  readonly store: MqStore;
+  readonly defaults: Pick<Caller, 'accountId' | 'region'>;
+  readonly clock: Clock;
+  readonly logger: EngineLogger;
+  private readonly backendsByType = new Map<EngineType, BrokerBackend>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private isClosed = false;
+
+  constructor(options: MqContextOptions) {
+    this.store = options.store;
+    this.defaults = options.defaults;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    for (const b of options.backends) {
+      this.backendsByType.set(b.engineType, b);
+      b.useConfigurations?.((ref) => this.configurations.get(ref.Id ?? '')?.revisions.find((r) => r.revision === ref.Revision)?.data);
+    }
+  }
+
+  /** True once close() began: transitions stop retrying and queued ones no longer start. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Waits for queued transitions, then lets the backends stop supervising. */
+  async close(): Promise<void> {
+    this.isClosed = true;
+    await Promise.allSettled([...this.chains.values()]);
+    for (const b of this.backendsByType.values()) await b.close?.();
+  }
+
+  hasBackend(engineType: EngineType): boolean {
+    return this.backendsByType.has(engineType);
+  }
+
+  backend(engineType: EngineType): BrokerBackend {
+    const b = this.backendsByType.get(engineType);
+    if (!b) throw badRequest('engineType', `This Wharf has no ${engineType} backend configured.`);
+    return b;
+  }
+
+  backends(): BrokerBackend[] {
+    return [...this.backendsByType.values()];
+  }
+
+  /** The broker, or NotFoundException (as Amazon MQ answers an unknown or malformed id). */
+  broker(brokerId: string | undefined): BrokerRecord {
+    const b = brokerId ? this.brokers.get(brokerId) : undefined;
+    if (!b) {
+      throw notFound('broker-id', `Can't find requested broker [${brokerId ?? ''}]. Make sure your broker exists.`);
+    }
+    return b;
+  }
+
+  configuration(id: string | undefined, attribute = 'configuration-id'): ConfigurationRecord {
+    const c = id ? this.configurations.get(id) : undefined;
+    if (!c) throw notFound(attribute, `Can't find requested configuration [${id ?? ''}]. Make sure your configuration exists.`);
+    return c;
+  }
+
+  async saveBroker(b: BrokerRecord): Promise<void> {
+    this.brokers.set(b.brokerId, b);
+    await this.store.saveBroker(b);
+  }
+
+  async forgetBroker(brokerId: string): Promise<void> {
+    this.brokers.delete(brokerId);
+    await this.store.deleteBroker(brokerId);
+  }
+
+  async saveConfiguration(c: ConfigurationRecord): Promise<void> {
+    this.configurations.set(c.id, c);
+    await this.store.saveConfiguration(c);
+  }
+
+  async forgetConfiguration(id: string): Promise<void> {
+    this.configurations.delete(id);
+    await this.store.deleteConfiguration(id);
+  }
+
+  /** The clock's time as the records keep it (ISO-8601). */
+  now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  /** Runs `task` after everything queued for this broker; the returned promise carries its outcome. */
+  enqueue(brokerId: string, task: () => Promise<void>): Promise<void> {
+    const prev = this.chains.get(brokerId) ?? Promise.resolve();
+    const run = prev.then(() => (this.isClosed ? undefined : task()));
+    const tail = run.catch(nothing);
+    this.chains.set(brokerId, tail);
+    void tail.then(() => { if (this.chains.get(brokerId) === tail) this.chains.delete(brokerId); });
+    return run;
+  }
+
+  /** Queues a transition nobody waits for; its failure is logged (transitions record their own outcome). */
+  background(brokerId: string, task: () => Promise<void>): void {
+    this.enqueue(brokerId, task).catch((err: unknown) => this.logger.error({ brokerId, err }, 'background task failed'));
+  }
+
+  /** Resolves when the broker's queued transitions are done (tests, shutdown). */
+  async settled(brokerId: string): Promise<void> {
+    await (this.chains.get(brokerId) ?? Promise.resolve());
+  }
+}
