@@ -1,4 +1,4 @@
-import { envInt, envString } from '@wharf/service-kit';
+import { brokerConfig, envInt, envString } from '@wharf/service-kit';
 
 export const SQS_CONFIG = Symbol('SQS_CONFIG');
 
@@ -21,7 +21,7 @@ export function sqsConfig(): SqsConfig {
   return {
     port: envInt('SQS_PORT', 9324),
     publicUrl: publicUrl ? publicUrl.replace(/\/+$/, '') : undefined,
-    redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisUrl: brokerConfig().redisUrl,
     keyPrefix: envString('SQS_REDIS_PREFIX', 'wharf:sqs:'),
     deleteRecreateMs: envInt('SQS_DELETE_RECREATE_MS', 60_000),
     metaCacheMs: envInt('SQS_META_CACHE_MS', 1_000),

@@ -1,12 +1,8 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
-import { type AwsApiHandler, requestSignal, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
-import { SQS_CONFIG, type SqsConfig } from './sqs.config';
-import { requestOrigin } from './sqs.provider';
+import { AWS_API_HANDLER, type AwsApiHandler, requestSignal, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
-
-export const SQS_HANDLER = Symbol('SQS_HANDLER');
 
 const QUEUE_PATH = /^\/(\d{12})\/([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)\/?$/;
 const WITHOUT_QUEUE_URL = new Set(['CreateQueue', 'GetQueueUrl', 'ListQueues', 'StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask']);
@@ -14,22 +10,15 @@ const WITHOUT_QUEUE_URL = new Set(['CreateQueue', 'GetQueueUrl', 'ListQueues', '
 /** Every path but /health and /metrics is the SQS API. */
 @Controller()
 export class SqsController {
-  constructor(
-    @Inject(SQS_HANDLER) private readonly handler: AwsApiHandler,
-    @Inject(SQS_CONFIG) private readonly config: SqsConfig,
-  ) {}
+  constructor(@Inject(AWS_API_HANDLER) private readonly handler: AwsApiHandler) {}
 
   @All('*')
   async api(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const host = req.headers.host;
     const origin = host ? `${req.protocol}://${host}` : '';
     const request = withQueueUrlFromPath(toHttpRequestLike(req), origin);
-    // The request's origin only matters for queue URLs when no public URL is configured; carrying it in
-    // AsyncLocalStorage costs every promise a hook, so it is skipped when SQS_PUBLIC_URL is set.
-    const signal = requestSignal(reply);
-    const response = this.config.publicUrl
-      ? await this.handler.handle(request, signal)
-      : await requestOrigin.run(origin, () => this.handler.handle(request, signal));
+    // The origin becomes Caller.origin: the base of queue URLs unless SQS_PUBLIC_URL is set.
+    const response = await this.handler.handle(request, { signal: requestSignal(reply), origin });
     await sendHttpResponse(reply, response);
   }
 }

@@ -1,4 +1,4 @@
--- Shared helpers, prepended to every script by the loader (scripts.ts).
+-- Shared helpers, prepended to every script by the loader (@wharf/redis-lua; the set is in src/scripts.ts).
 -- A queue's keys all start with its base "<prefix>{<account>/<name>}:" so they share one cluster slot.
 --   meta   hash   attributes (AWS names) + _created/_modified (ms) + _gen
 --   m      hash   id -> payload (opaque to Redis)

@@ -1,8 +1,10 @@
 -- Message move task state. KEYS[1] source queue base, KEYS[2] the set of sources with an active task.
--- ARGV[1] = 'start' | 'update' | 'lease'.
---   start: task id, source key ("account/name"), then field/value pairs → 'ok' | 'active'
+-- ARGV[1] = 'start' | 'update' | 'lease', then:
+--   start: task id, source key ("account/name"), then field/value pairs
 --   update: task id ('' = none), source key, then field/value pairs; a terminal status ends the task
---   lease: owner, ttl ms, source key → 1 when this owner holds the lease
+--   lease: owner, ttl ms
+-- Returns: start 'ok' | 'active' (a task is running); update 'ok'; lease 1 when this owner holds the
+-- lease, else 0.
 local b = KEYS[1]
 local active = KEYS[2]
 local op = ARGV[1]

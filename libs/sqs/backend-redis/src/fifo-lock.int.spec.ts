@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteRedisKeys } from '@wharf/testing';
 import { RedisStore } from './redis-store';
-import { REDIS_URL } from './test-harness';
+import { REDIS_URL } from './testing';
 
 // The FIFO group lock lives in Redis: two stores (as two sqs processes would hold) share one queue,
 // and the receive/delete/change_visibility scripts hand a group to one of them at a time.

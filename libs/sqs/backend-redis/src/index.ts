@@ -1,3 +1,2 @@
 export * from './redis-store';
-export * from './scripts';
 export * from './subscriber';

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import Redis, { type RedisOptions } from 'ioredis';
 import type {
   DeleteOutcome,
@@ -16,7 +16,9 @@ import type {
   Subscription,
   VisibilityOutcome,
 } from '@wharf/sqs-engine';
-import { type ScriptRunner, defineScripts } from './scripts';
+import type { LuaRunner } from '@wharf/redis-lua';
+import { parseTask, taskFields } from './move-task-hash';
+import { sqsScripts } from './scripts';
 import { Subscriber } from './subscriber';
 
 export interface RedisStoreOptions {
@@ -27,20 +29,18 @@ export interface RedisStoreOptions {
   keyPrefix?: string;
 }
 
-const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
-
 /** SqsStore on Redis: one Lua script per multi-step change; a queue's keys share one hash slot. */
 export class RedisStore implements SqsStore {
   readonly redis: Redis;
   readonly prefix: string;
-  private readonly run: ScriptRunner;
+  private readonly run: LuaRunner<keyof typeof sqsScripts.sources>;
   private readonly subscriber: Subscriber;
 
   constructor(options: RedisStoreOptions = {}) {
     this.prefix = options.keyPrefix ?? 'wharf:sqs:';
     const redisOptions: RedisOptions = { enableAutoPipelining: true, ...options.redis };
     this.redis = options.url ? new Redis(options.url, redisOptions) : new Redis(redisOptions);
-    this.run = defineScripts(this.redis);
+    this.run = sqsScripts.define(this.redis);
     this.subscriber = new Subscriber(() => this.redis.duplicate());
   }
 
@@ -280,37 +280,3 @@ export class RedisStore implements SqsStore {
     return this.subscriber.subscribe(`${this.base(ref)}notify`);
   }
 }
-
-function taskFields(t: Partial<MoveTaskRecord>): string[] {
-  const out: string[] = [];
-  const put = (k: string, v: unknown) => {
-    if (v !== undefined && v !== null) out.push(k, String(v));
-  };
-  put('taskId', t.taskId);
-  put('sourceArn', t.sourceArn);
-  put('destinationArn', t.destinationArn);
-  put('maxPerSecond', t.maxPerSecond);
-  put('status', t.status);
-  put('moved', t.moved);
-  put('toMove', t.toMove);
-  put('startedMs', t.startedMs);
-  put('failureReason', t.failureReason);
-  return out;
-}
-
-function parseTask(h: Record<string, string>, source: QueueRef): MoveTaskRecord {
-  return {
-    taskId: h.taskId,
-    source,
-    sourceArn: h.sourceArn,
-    destinationArn: h.destinationArn || undefined,
-    maxPerSecond: h.maxPerSecond ? Number(h.maxPerSecond) : undefined,
-    status: h.status as MoveTaskRecord['status'],
-    moved: Number(h.moved ?? 0),
-    toMove: Number(h.toMove ?? 0),
-    startedMs: Number(h.startedMs ?? 0),
-    failureReason: h.failureReason || undefined,
-  };
-}
-
-export { TERMINAL as TERMINAL_MOVE_STATUSES, randomUUID as newTaskId };

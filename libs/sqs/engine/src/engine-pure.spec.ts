@@ -1,29 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { SqsError } from './errors';
+import { AwsError } from '@wharf/aws-protocol';
+import { ManualClock } from '@wharf/engine-kit/testing';
 import { hasOnlyValidChars, validateBatchEntries, validateMessageAttributes } from './message-validation';
 import { md5OfAttributes } from './md5';
 import { parseQueueArn, parseQueueUrl, validateQueueName } from './names';
 import { parseRedrivePolicy, validateQueueAttributes } from './queue-attributes';
 import { decodeReceiptHandle, encodeReceiptHandle } from './receipt';
-import { FakeClock } from './clock';
 
-const ctx = { accountId: '000000000000', region: 'us-east-1', baseUrl: 'http://h:1' };
+const caller = { accountId: '000000000000', region: 'us-east-1', requestId: 'r', origin: 'http://h:1' };
 const code = (f: () => unknown) => {
   try {
     f();
   } catch (e) {
-    return (e as SqsError).code;
+    return (e as AwsError).code;
   }
   return 'none';
 };
 
 describe('names and URLs', () => {
   it('parses queue URLs and ARNs', () => {
-    expect(parseQueueUrl('http://x:9324/123456789012/q-1', ctx)).toEqual({ account: '123456789012', name: 'q-1' });
-    expect(parseQueueUrl('https://sqs.us-east-1.amazonaws.com/000000000000/a.fifo', ctx)).toEqual({ account: '000000000000', name: 'a.fifo' });
-    expect(code(() => parseQueueUrl(undefined, ctx))).toBe('MissingParameter');
-    expect(code(() => parseQueueUrl('http://x/not an account/q', ctx))).toBe('InvalidAddress');
-    expect(code(() => parseQueueUrl('http://x/1/2/3', ctx))).toBe('InvalidAddress');
+    expect(parseQueueUrl('http://x:9324/123456789012/q-1', caller)).toEqual({ account: '123456789012', name: 'q-1' });
+    expect(parseQueueUrl('https://sqs.us-east-1.amazonaws.com/000000000000/a.fifo', caller)).toEqual({ account: '000000000000', name: 'a.fifo' });
+    expect(code(() => parseQueueUrl(undefined, caller))).toBe('MissingParameter');
+    expect(code(() => parseQueueUrl('http://x/not an account/q', caller))).toBe('InvalidAddress');
+    expect(code(() => parseQueueUrl('http://x/1/2/3', caller))).toBe('InvalidAddress');
     expect(parseQueueArn('arn:aws:sqs:eu-west-1:111122223333:d')).toEqual({ region: 'eu-west-1', account: '111122223333', name: 'd' });
     expect(parseQueueArn('arn:aws:sns:eu-west-1:111122223333:d')).toBeUndefined();
   });
@@ -99,7 +99,7 @@ describe('queue attributes', () => {
   });
 });
 
-describe('receipt handles and the fake clock', () => {
+describe('receipt handles and the manual clock', () => {
   it('round-trips and rejects foreign handles', () => {
     const q = { account: '000000000000', name: 'q' };
     const h = encodeReceiptHandle(q, 'id-1', 'tok');
@@ -108,11 +108,11 @@ describe('receipt handles and the fake clock', () => {
     expect(code(() => decodeReceiptHandle('garbage!', q))).toBe('ReceiptHandleIsInvalid');
   });
   it('fires timers as time passes them', () => {
-    const c = new FakeClock(0);
+    const c = new ManualClock(0);
     const fired: number[] = [];
-    c.setTimer(() => fired.push(c.now()), 20);
-    const cancel = c.setTimer(() => fired.push(-1), 10);
-    cancel();
+    c.setTimeout(() => fired.push(c.now()), 20);
+    const timer = c.setTimeout(() => fired.push(-1), 10);
+    timer.cancel();
     c.advance(50);
     expect(fired).toEqual([20]);
   });

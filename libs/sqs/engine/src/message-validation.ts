@@ -1,4 +1,4 @@
-import { Errors, SqsError } from './errors';
+import { Errors } from './errors';
 import { Limits } from './limits';
 import type { AttributeValue } from './md5';
 
@@ -25,6 +25,14 @@ const ATTR_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const DATA_TYPE = /^(String|Number|Binary)(\..+)?$/;
 // Alphanumerics and punctuation, 1-128 (MessageGroupId, MessageDeduplicationId, ReceiveRequestAttemptId).
 const TOKEN_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** An integer parameter (the Query protocol may hand it over as a string); undefined when absent. */
+export function intParam(name: string, v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'string' ? Number(v) : (v as number);
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw Errors.invalidValue(name, v, `${name} must be an integer.`);
+  return n;
+}
 
 export function validateTokenId(param: string, value: unknown): void {
   if (typeof value !== 'string' || !TOKEN_ID.test(value)) {
@@ -76,7 +84,7 @@ export function validateMessageAttributes(attrs: Record<string, AttributeValue> 
       );
     }
     if (v.StringListValues?.length || v.BinaryListValues?.length) {
-      throw new SqsError('UnsupportedOperation', 'Message attribute list values in SendMessage operation are not supported.');
+      throw Errors.unsupported('Message attribute list values in SendMessage operation are not supported.');
     }
     size += byteLength(name) + byteLength(type);
     if (type.startsWith('Binary')) {

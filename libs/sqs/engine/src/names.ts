@@ -1,17 +1,10 @@
+import type { Caller } from '@wharf/engine-kit';
 import { Errors } from './errors';
 
 /** A queue's identity: its owner account and name. */
 export interface QueueRef {
   account: string;
   name: string;
-}
-
-/** Who is calling and how queue URLs are written back. */
-export interface CallContext {
-  accountId: string;
-  region: string;
-  /** Origin written into queue URLs, e.g. http://localhost:9324 (no trailing slash). */
-  baseUrl: string;
 }
 
 const STANDARD_NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -31,10 +24,14 @@ export function validateQueueName(name: string, fifo: boolean): void {
 }
 
 export const queueArn = (region: string, q: QueueRef) => `arn:aws:sqs:${region}:${q.account}:${q.name}`;
-export const queueUrl = (ctx: CallContext, q: QueueRef) => `${ctx.baseUrl.replace(/\/+$/, '')}/${q.account}/${q.name}`;
+/** `<origin>/<account>/<name>`; `origin` is SQS_PUBLIC_URL or the one the request came to. */
+export const queueUrl = (origin: string, q: QueueRef) => `${origin.replace(/\/+$/, '')}/${q.account}/${q.name}`;
 
-/** Resolves a QueueUrl parameter: `<origin>/<account>/<name>` (account = second-to-last path segment). */
-export function parseQueueUrl(url: string | undefined, ctx: CallContext): QueueRef {
+/**
+ * Resolves a QueueUrl parameter: `<origin>/<account>/<name>` (account = second-to-last path segment; a bare
+ * name is the caller's own queue).
+ */
+export function parseQueueUrl(url: string | undefined, caller: Pick<Caller, 'accountId'>): QueueRef {
   if (url === undefined || url === null || url === '') throw Errors.missingParameter('QueueUrl');
   if (typeof url !== 'string') throw Errors.invalidAddress(String(url));
   let path: string;
@@ -49,7 +46,7 @@ export function parseQueueUrl(url: string | undefined, ctx: CallContext): QueueR
   }
   const parts = path.split('/').filter((p) => p !== '');
   const name = parts[parts.length - 1];
-  const account = parts.length >= 2 ? parts[parts.length - 2] : ctx.accountId;
+  const account = parts.length >= 2 ? parts[parts.length - 2] : caller.accountId;
   if (!name || parts.length > 2 || !ACCOUNT.test(account) || !(STANDARD_NAME.test(name) || FIFO_NAME.test(name))) {
     throw Errors.invalidAddress(url);
   }
