@@ -1,4 +1,4 @@
-import { commonConfig, envInt, envString } from '@wharf/service-kit';
+import { brokerConfig, commonConfig, envInt, envString, type BrokerConfig } from '@wharf/service-kit';
 import type { ServiceName } from './routing';
 
 export const EDGE_CONFIG = Symbol('EDGE_CONFIG');
@@ -21,10 +21,8 @@ export interface EdgeConfig {
   responseTimeoutMs: number;
   /** Idle keep-alive connections to each service are kept this long. */
   upstreamKeepAliveMs: number;
-  brokers: {
-    redisUrl: string;
-    rabbitmqUrl: string;
-    kafkaBrokers: string[];
+  /** The brokers the health report checks: service-kit's shared settings plus the ActiveMQ pair. */
+  brokers: BrokerConfig & {
     /** The ActiveMQ pair's OpenWire addresses, host:port each. */
     activemq: { a: string; b: string };
   };
@@ -49,12 +47,7 @@ export function edgeConfig(): EdgeConfig {
     responseTimeoutMs: envInt('WHARF_EDGE_RESPONSE_TIMEOUT_MS', 65_000),
     upstreamKeepAliveMs: envInt('WHARF_EDGE_UPSTREAM_KEEPALIVE_MS', 30_000),
     brokers: {
-      redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
-      rabbitmqUrl: envString('WHARF_RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672'),
-      kafkaBrokers: envString('WHARF_KAFKA_BROKERS', '127.0.0.1:9092')
-        .split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
+      ...brokerConfig(),
       activemq: { a: envString('WHARF_ACTIVEMQ_A', '127.0.0.1:61616'), b: envString('WHARF_ACTIVEMQ_B', '127.0.0.1:61626') },
     },
   };

@@ -42,7 +42,7 @@ import { catalogFromModels, type ServiceName } from './routing';
       provide: BROKER_CHECKS,
       useFactory: (c: EdgeConfig): BrokerCheck[] => [
         redisCheck(c.brokers.redisUrl),
-        rabbitmqCheck(c.brokers.rabbitmqUrl),
+        rabbitmqCheck(c.brokers.amqpUrl),
         kafkaCheck(c.brokers.kafkaBrokers),
         activemqPairCheck([
           { name: 'a', ...hostPort(c.brokers.activemq.a) },

@@ -70,7 +70,7 @@ export interface UpstreamResponse {
 }
 
 /** Headers for the upstream: end-to-end ones as sent (Host kept for SigV4 and queue URLs), plus x-forwarded-* and Via. */
-export function upstreamHeaders(req: ClientRequestInfo): Record<string, string | string[]> {
+function upstreamHeaders(req: ClientRequestInfo): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const dropped = new Set(HOP_BY_HOP);
   // Connection: foo → foo is hop-by-hop too.
@@ -94,7 +94,7 @@ export function upstreamHeaders(req: ClientRequestInfo): Record<string, string |
 }
 
 /** Response headers for the client: hop-by-hop ones dropped (HTTP/2 forbids them, and they describe the upstream hop). */
-export function clientHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+function clientHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const dropped = new Set(HOP_BY_HOP);
   for (const token of String(headers.connection ?? '').split(',')) if (token.trim()) dropped.add(token.trim().toLowerCase());

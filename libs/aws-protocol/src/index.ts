@@ -4,7 +4,8 @@ export { newRequestId } from './request-id';
 export { detectProtocol } from './detect';
 export { CONTENT_TYPE } from './content-types';
 
-export type { ServiceModel, ServiceName, ServiceDescriptor, OperationModel, ErrorModel, HttpTrait } from './model/service-model';
+export type { ServiceModel, ServiceName, ServiceDescriptor, OperationModel, ErrorModel } from './model/service-model';
+export type { HttpTrait } from './rest-json/router';
 export { buildServiceModel, findError } from './model/service-model';
 export { sqsModel, snsModel, kinesisModel, mqModel, SQS, SNS, KINESIS, MQ } from './model/services';
 export type { Shape, StructShape, ListShape, MapShape, ScalarShape, TimestampShape, Member, TimestampFormat } from './model/shapes';

@@ -21,7 +21,7 @@ describe('broker checks on the real brokers', () => {
   });
 
   it('rabbitmq: passive declare of amq.direct, with product and version', async () => {
-    const check = keep(rabbitmqCheck(env('WHARF_RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672')));
+    const check = keep(rabbitmqCheck(env('WHARF_AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672')));
     expect(await check.check()).toMatchObject({ product: 'RabbitMQ', version: expect.stringMatching(/^\d+\.\d+/), url: expect.stringContaining('***') });
     expect(await check.check()).toMatchObject({ product: 'RabbitMQ' });
   });

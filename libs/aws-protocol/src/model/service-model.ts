@@ -2,16 +2,9 @@ import type { WireProtocol } from '../types';
 import { compileShape, translateTraits } from './compile';
 import type { Shape, StructShape } from './shapes';
 import { buildRestBindings, type RestBindings } from '../rest-json/bindings';
-import { RestRouter } from '../rest-json/router';
+import { RestRouter, type HttpTrait } from '../rest-json/router';
 
 export type ServiceName = 'sqs' | 'sns' | 'kinesis' | 'mq';
-
-/** `http` trait of a restJson1 operation: method, URI pattern (may carry a static query), success code. */
-export interface HttpTrait {
-  readonly method: string;
-  readonly uri: string;
-  readonly code: number;
-}
 
 export interface OperationModel {
   readonly name: string;
@@ -55,7 +48,7 @@ export interface ServiceModel {
   readonly errors: ReadonlyMap<string, ErrorModel>;
   readonly errorsByQueryCode: ReadonlyMap<string, ErrorModel>;
   /** restJson1 routing table (MQ). */
-  readonly router?: RestRouter;
+  readonly router?: RestRouter<OperationModel>;
 }
 
 export interface ServiceDescriptor {

@@ -1,4 +1,14 @@
-import type { OperationModel } from '../model/service-model';
+/** `http` trait of a restJson1 operation: method, URI pattern (may carry a static query), success code. */
+export interface HttpTrait {
+  readonly method: string;
+  readonly uri: string;
+  readonly code: number;
+}
+
+/** What the router needs of an operation (generic, so that routing does not depend on the service model). */
+export interface Routable {
+  readonly http?: HttpTrait;
+}
 
 interface Segment {
   /** Literal text, or the label's member name. */
@@ -8,16 +18,16 @@ interface Segment {
   readonly greedy: boolean;
 }
 
-interface Route {
-  readonly op: OperationModel;
+interface Route<Op> {
+  readonly op: Op;
   readonly segments: Segment[];
   /** Static query pairs from a URI like `/x?type=foo`; the request must carry them. */
   readonly staticQuery: [string, string][];
   readonly literalCount: number;
 }
 
-export interface RouteMatch {
-  readonly op: OperationModel;
+export interface RouteMatch<Op> {
+  readonly op: Op;
   /** Label member name → percent-decoded value. */
   readonly labels: Record<string, string>;
 }
@@ -25,10 +35,10 @@ export interface RouteMatch {
 const splitPath = (path: string) => path.split('/').filter((s, i, all) => s !== '' || (i > 0 && i < all.length - 1));
 
 /** Routes restJson1 requests by the operations' `http` trait (method + URI pattern). */
-export class RestRouter {
-  private readonly byMethod = new Map<string, Route[]>();
+export class RestRouter<Op extends Routable> {
+  private readonly byMethod = new Map<string, Route<Op>[]>();
 
-  constructor(operations: OperationModel[]) {
+  constructor(operations: Op[]) {
     for (const op of operations) {
       if (!op.http) continue;
       const [pathPart, queryPart] = op.http.uri.split('?');
@@ -36,7 +46,7 @@ export class RestRouter {
         const m = /^\{([^{}+]+)(\+)?\}$/.exec(s);
         return m ? { text: m[1], label: true, greedy: !!m[2] } : { text: s, label: false, greedy: false };
       });
-      const route: Route = {
+      const route: Route<Op> = {
         op,
         segments,
         staticQuery: queryPart ? [...new URLSearchParams(queryPart)] : [],
@@ -54,7 +64,7 @@ export class RestRouter {
   }
 
   /** `path` is the raw request path (no query); `query` the parsed query string. */
-  match(method: string, path: string, query: Map<string, string[]>): RouteMatch | undefined {
+  match(method: string, path: string, query: Map<string, string[]>): RouteMatch<Op> | undefined {
     const routes = this.byMethod.get(method.toUpperCase());
     if (!routes) return undefined;
     const parts = splitPath(path);
