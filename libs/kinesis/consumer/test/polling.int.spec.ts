@@ -1,0 +1,18 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { killAndJoin, reshard, threeWorkers, type Setup } from './scenarios';
+import { startKinesis } from './support';
+
+/** The consumer in polling mode: worker processes on real Wharf Kinesis (Kafka) with leases in real Redis. */
+describe('KinesisConsumer, polling (GetRecords), worker processes', () => {
+  let k: Awaited<ReturnType<typeof startKinesis>>;
+  const setup = {} as Setup;
+  beforeAll(async () => {
+    k = await startKinesis();
+    Object.assign(setup, { client: k.client, url: k.app.url, leasePrefix: k.leasePrefix, mode: 'polling', streams: [] });
+  });
+  afterAll(async () => k?.stop(setup.streams));
+
+  it('100 trucks × 200 positions, three workers: routes in order, nothing lost, never two owners', () => threeWorkers(setup), 120_000);
+  it('kill -9 a worker mid-stream, then a fourth joins', () => killAndJoin(setup), 120_000);
+  it('SplitShard and MergeShards while consuming', () => reshard(setup), 120_000);
+});
