@@ -1,5 +1,5 @@
 import { LOCAL_AND_PRIVATE_CIDRS } from '@wharf/sns-engine';
-import { commonConfig, credentialsFromEnv, envBool, envInt, envString } from '@wharf/service-kit';
+import { brokerConfig, commonConfig, credentialsFromEnv, envBool, envInt, envString } from '@wharf/service-kit';
 
 export const SNS_CONFIG = Symbol('SNS_CONFIG');
 
@@ -35,6 +35,7 @@ export interface SnsConfig {
 
 export function snsConfig(): SnsConfig {
   const common = commonConfig();
+  const brokers = brokerConfig();
   const port = envInt('SNS_PORT', 9911);
   const [accessKeyId, secretAccessKey] = [...credentialsFromEnv().entries()][0] ?? ['test', 'test'];
   // SNS_HTTP_RETRY_DELAY_MS sets the default HTTP retry delay (AWS: 20 s) and scales every schedule with it.
@@ -42,9 +43,9 @@ export function snsConfig(): SnsConfig {
   return {
     port,
     publicUrl: envString('SNS_PUBLIC_URL', `http://${common.host}:${port}`).replace(/\/+$/, ''),
-    redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisUrl: brokers.redisUrl,
     redisPrefix: envString('SNS_REDIS_PREFIX', 'wharf:sns:'),
-    amqpUrl: envString('WHARF_AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
+    amqpUrl: brokers.amqpUrl,
     sqsUrl: envString('WHARF_SQS_URL', 'http://127.0.0.1:9324').replace(/\/+$/, ''),
     sqsCredentials: { accessKeyId, secretAccessKey },
     httpAllowedCidrs: envString('SNS_HTTP_ALLOWED_CIDRS', LOCAL_AND_PRIVATE_CIDRS),

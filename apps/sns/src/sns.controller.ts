@@ -1,12 +1,10 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
-import { type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 import { SIGNING, type SigningInfo } from './signing';
 import { SnsReports } from './sns.reports';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
-
-export const SNS_HANDLER = Symbol('SNS_HANDLER');
 
 /**
  * Every path but /health and /metrics: the SNS Query API (POST, or GET for the SubscribeURL and
@@ -15,7 +13,7 @@ export const SNS_HANDLER = Symbol('SNS_HANDLER');
 @Controller()
 export class SnsController {
   constructor(
-    @Inject(SNS_HANDLER) private readonly handler: AwsApiHandler,
+    @Inject(AWS_API_HANDLER) private readonly handler: AwsApiHandler,
     @Inject(SIGNING) private readonly signing: SigningInfo,
     private readonly reports: SnsReports,
   ) {}

@@ -3,10 +3,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { snsModel } from '@wharf/aws-protocol';
+import { systemClock } from '@wharf/engine-kit';
 import { RabbitConnection, RabbitSnsBus } from '@wharf/sns-backend-rabbitmq';
 import { RedisFifoStore, RedisSnsStore } from '@wharf/sns-backend-redis';
-import { EnvelopeBuilder, MessageSigner, parseCidrList, SnsEngine } from '@wharf/sns-engine';
-import { AwsApiHandler, ServiceKitModule, commonConfig, createLogger } from '@wharf/service-kit';
+import { EnvelopeBuilder, MessageSigner, parseCidrList, snsOperations, type SnsContext } from '@wharf/sns-engine';
+import { AwsApiModule, commonConfig, createLogger } from '@wharf/service-kit';
 import type { Logger } from 'pino';
 import { CachedSnsStore } from './cached-store';
 import { Deliverer } from './delivery/deliverer';
@@ -15,8 +16,7 @@ import { HttpTransport } from './delivery/http-transport';
 import { SqsTransport } from './delivery/sqs-transport';
 import { loadSigning, SIGNING, type SigningInfo } from './signing';
 import { SNS_CONFIG, snsConfig, type SnsConfig } from './sns.config';
-import { SNS_HANDLER, SnsController } from './sns.controller';
-import { SnsProvider } from './sns.provider';
+import { SnsController } from './sns.controller';
 import { SnsReports } from './sns.reports';
 
 const REDIS = Symbol('REDIS');
@@ -62,26 +62,6 @@ const LOGGER = Symbol('LOGGER');
       inject: [CachedSnsStore, EnvelopeBuilder, SqsTransport, HttpTransport, SNS_CONFIG, LOGGER],
     },
     {
-      provide: SnsEngine,
-      useFactory: (store: CachedSnsStore, bus: RabbitSnsBus, fifo: RedisFifoStore, deliverer: Deliverer, c: SnsConfig) =>
-        new SnsEngine({
-          store,
-          bus,
-          fifo,
-          clock: { now: () => Date.now() },
-          endpoints: {
-            allowedCidrs: parseCidrList(c.httpAllowedCidrs),
-            resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
-          },
-          newId: () => randomUUID(),
-          newToken: () => randomBytes(64).toString('hex'),
-          instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
-          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-          onUnsubscribed: (sub, topic) => deliverer.sendUnsubscribeConfirmation(sub, topic),
-        }),
-      inject: [CachedSnsStore, RabbitSnsBus, RedisFifoStore, Deliverer, SNS_CONFIG],
-    },
-    {
       provide: DeliveryService,
       useFactory: (
         connection: RabbitConnection,
@@ -99,7 +79,6 @@ const LOGGER = Symbol('LOGGER');
           redisStore,
           cache,
           subscriber,
-          keys: redisStore.keys,
           deliverer,
           prefetch: c.prefetch,
           fifoPrefetch: c.fifoPrefetch,
@@ -112,7 +91,7 @@ const LOGGER = Symbol('LOGGER');
     },
     SnsReports,
   ],
-  exports: [SnsEngine, SIGNING, SnsReports, REDIS, RabbitConnection, LOGGER],
+  exports: [CachedSnsStore, RabbitSnsBus, RedisFifoStore, Deliverer, SNS_CONFIG, SIGNING, SnsReports, REDIS, RabbitConnection],
 })
 export class SnsCoreModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -138,12 +117,32 @@ export class SnsCoreModule implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
+/** What every SNS operation receives in this process: Redis metadata (cached), RabbitMQ, Redis FIFO state. */
+function snsContext(store: CachedSnsStore, bus: RabbitSnsBus, fifo: RedisFifoStore, deliverer: Deliverer, c: SnsConfig): SnsContext {
+  return {
+    store,
+    bus,
+    fifo,
+    clock: systemClock,
+    endpoints: {
+      allowedCidrs: parseCidrList(c.httpAllowedCidrs),
+      resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    },
+    newId: () => randomUUID(),
+    newToken: () => randomBytes(64).toString('hex'),
+    instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
+    onUnsubscribed: (sub, topic) => deliverer.sendUnsubscribeConfirmation(sub, topic),
+  };
+}
+
 @Module({
   imports: [
-    SnsCoreModule,
-    ServiceKitModule.forService({
+    AwsApiModule.forService({
       service: 'sns',
+      model: snsModel(),
+      operations: snsOperations,
       imports: [SnsCoreModule],
+      deps: { useFactory: snsContext, inject: [CachedSnsStore, RabbitSnsBus, RedisFifoStore, Deliverer, SNS_CONFIG] },
       healthChecks: {
         useFactory: (redis: Redis, connection: RabbitConnection) => [
           { name: 'redis', check: async () => void (await redis.ping()) },
@@ -156,22 +155,8 @@ export class SnsCoreModule implements OnApplicationBootstrap, OnApplicationShutd
         ],
         inject: [REDIS, RabbitConnection],
       },
+      controllers: [SnsController],
     }),
-  ],
-  controllers: [SnsController],
-  providers: [
-    SnsProvider,
-    {
-      provide: SNS_HANDLER,
-      useFactory: (provider: SnsProvider, log: Logger) => {
-        const common = commonConfig();
-        const handler = new AwsApiHandler(snsModel(), provider, { region: common.region, accountId: common.accountId, logger: log });
-        const missing = handler.unimplemented();
-        if (missing.length) throw new Error(`SnsProvider lacks operations: ${missing.join(', ')}`);
-        return handler;
-      },
-      inject: [SnsProvider, LOGGER],
-    },
   ],
 })
 export class SnsModule {}

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { DeliveryWorker, type RabbitConnection, type RabbitSnsBus } from '@wharf/sns-backend-rabbitmq';
-import { followSnsEvents, type RedisSnsStore, type SnsKeys } from '@wharf/sns-backend-redis';
+import { followSnsEvents, type RedisSnsStore } from '@wharf/sns-backend-redis';
 import type { SnsEvent, SubscriptionRecord } from '@wharf/sns-engine';
 import type { Logger } from 'pino';
 import type { CachedSnsStore } from '../cached-store';
@@ -12,7 +12,6 @@ export interface DeliveryServiceOptions {
   redisStore: RedisSnsStore;
   cache: CachedSnsStore;
   subscriber: Redis;
-  keys: SnsKeys;
   deliverer: Deliverer;
   prefetch: number;
   fifoPrefetch: number;
@@ -36,7 +35,7 @@ export class DeliveryService {
 
   async start(): Promise<void> {
     // Change notices keep every process' cache fresh, delivering or not.
-    this.stopEvents = await followSnsEvents(this.o.subscriber, this.o.keys, (event) => void this.onEvent(event));
+    this.stopEvents = await followSnsEvents(this.o.subscriber, this.o.redisStore.keys, (event) => void this.onEvent(event));
     if (!this.o.enabled) return;
     this.worker = new DeliveryWorker({
       connection: this.o.connection,
@@ -50,10 +49,6 @@ export class DeliveryService {
     await this.resync();
     this.timer = setInterval(() => void this.resync(), this.o.resyncMs);
     this.timer.unref();
-  }
-
-  get followed(): number {
-    return this.worker?.followed ?? 0;
   }
 
   private async follow(sub: SubscriptionRecord): Promise<void> {
