@@ -6,6 +6,9 @@ import { validateBatchEntries } from '../message-validation';
 import { parseQueueUrl } from '../names';
 import { decodeReceiptHandle } from '../receipt';
 
+// A handle from an older receive (a newer one holds the message) deletes nothing and still succeeds, as
+// AWS documents; the store tells it apart ('stale') by the token each receive writes into the handle.
+
 export async function DeleteMessage(ctx: SqsContext, input: DeleteMessageRequest, caller: Caller): Promise<Record<string, never>> {
   const ref = parseQueueUrl(input.QueueUrl, caller);
   const h = decodeReceiptHandle(input.ReceiptHandle, ref);
