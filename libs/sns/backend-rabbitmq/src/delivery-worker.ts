@@ -51,10 +51,6 @@ export class DeliveryWorker {
     });
   }
 
-  get followed(): number {
-    return this.consumers.size;
-  }
-
   get busy(): number {
     return this.inFlight;
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AwsError } from '@wharf/aws-protocol';
 import type { Caller } from '@wharf/engine-kit';
 import { ManualClock } from '@wharf/engine-kit/testing';
 import type { SnsContext } from '../context';
@@ -39,4 +40,18 @@ export function memorySns() {
   };
   const caller: Caller = { accountId: '000000000000', region: 'us-east-1', requestId: 'test-request', accessKeyId: 'test' };
   return { ctx, caller, clock, store, bus, fifo };
+}
+
+/** `Code: message` of the AwsError a call fails with, `ok` when it succeeds (one line per expectation). */
+export async function errorOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (e) {
+    return e instanceof AwsError ? `${e.code}: ${e.message}` : String(e);
+  }
+  return 'ok';
+}
+
+export function attrsOf(r: { Attributes?: Record<string, string> }): Record<string, string> {
+  return r.Attributes ?? {};
 }
