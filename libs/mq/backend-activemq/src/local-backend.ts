@@ -12,6 +12,7 @@ import type { EngineLogger } from '@wharf/engine-kit';
 import { brokerXml, heapFor, schemes, PORT_NAMES, type Ports, type TlsOptions } from './broker-xml';
 import { instancePid, isAlive, launch, logTail, portOpen, prepareLauncher, saysStandby, stopProcess } from './instance-process';
 import { PortAllocator } from './ports';
+import { InstanceSupervisor, type Supervised } from './supervisor';
 import { activeMqVersion } from './version';
 
 export interface LocalInstance {
@@ -47,29 +48,22 @@ export interface LocalActiveMqOptions {
   startTimeoutMs?: number;
 }
 
-interface Supervised {
-  broker: BrokerRecord;
-  paused: boolean;
-  instances: Array<{ pid?: number; restartAt?: number; failures: number; startedAt: number }>;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * ACTIVEMQ brokers as local ActiveMQ Classic processes that `mq` starts and supervises: SINGLE_INSTANCE is
  * one process; ACTIVE_STANDBY_MULTI_AZ two on one shared KahaDB directory, where the holder of the lock
  * is active and the other waits. A dead instance is started again (a dead active's partner has taken over
- * by then, so it comes back as the standby). Processes run in their own session: they outlive `mq`, and a
- * restarted `mq` adopts them through their pid files.
+ * by then, so it comes back as the standby: supervisor.ts). Processes run in their own session: they outlive
+ * `mq`, and a restarted `mq` adopts them through their pid files.
  */
 export class LocalActiveMqBackend implements BrokerBackend {
   readonly engineType = 'ACTIVEMQ' as const;
   readonly userChanges = 'reboot' as const;
   private readonly allocator: PortAllocator;
-  private readonly supervised = new Map<string, Supervised>();
+  private readonly supervisor: InstanceSupervisor;
   private readonly publicHost: string;
   private readonly probeHost: string;
-  private timer?: NodeJS.Timeout;
   private versions: string[] = [];
   private prepared?: Promise<void>;
   private configurationData: (ref: ConfigurationId) => string | undefined = () => undefined;
@@ -78,6 +72,12 @@ export class LocalActiveMqBackend implements BrokerBackend {
     this.allocator = new PortAllocator(options.bindHost, options.ports[0], options.ports[1]);
     this.probeHost = options.bindHost === '0.0.0.0' || options.bindHost === '::' ? '127.0.0.1' : options.bindHost;
     this.publicHost = options.publicHost ?? this.probeHost;
+    this.supervisor = new InstanceSupervisor({
+      everyMs: options.superviseEveryMs ?? 500,
+      logger: options.logger,
+      instanceDirs: (b) => runtimeOf(b)?.instances.map((i) => i.dir),
+      start: (b, i) => this.start(b, i),
+    });
   }
 
   /** The launcher's jars (a Maven fetch on the first run ever), started once, awaited before any launch. */
@@ -168,10 +168,10 @@ export class LocalActiveMqBackend implements BrokerBackend {
   /** Starts what is not running (instance 1 first, so a fresh pair's active is instance 1) and waits for an active instance and a standby. */
   private async bringUp(b: BrokerRecord, rt: LocalRuntime): Promise<Supervised> {
     await this.prepare();
-    const sup: Supervised = this.supervised.get(b.brokerId) ?? { broker: b, paused: true, instances: [] };
+    const sup: Supervised = this.supervisor.get(b.brokerId) ?? { broker: b, paused: true, instances: [] };
     sup.broker = b;
     sup.paused = true;
-    this.supervised.set(b.brokerId, sup);
+    this.supervisor.track(sup);
     const logOffsets = rt.instances.map((i) => sizeOf(join(i.dir, 'broker.log')));
     const timeout = this.options.startTimeoutMs ?? 90_000;
     for (let i = 0; i < rt.instances.length; i++) {
@@ -190,7 +190,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
       });
     }
     sup.paused = false;
-    this.ensureTimer();
+    this.supervisor.run();
     return sup;
   }
 
@@ -247,14 +247,14 @@ export class LocalActiveMqBackend implements BrokerBackend {
       sup.instances[i] = pid ? { pid, failures: 0, startedAt: Date.now() } : { failures: 0, startedAt: 0, restartAt: Date.now() };
       this.options.logger.info({ brokerId: b.brokerId, instance: i + 1, pid }, pid ? 'adopted running activemq instance' : 'activemq instance down; starting it');
     });
-    this.supervised.set(b.brokerId, sup);
-    this.ensureTimer();
+    this.supervisor.track(sup);
+    this.supervisor.run();
   }
 
   async reboot(b: BrokerRecord): Promise<void> {
     const rt = runtimeOf(b);
     if (!rt) throw new Error(`broker ${b.brokerId} has no placement to reboot`);
-    const sup = this.supervised.get(b.brokerId);
+    const sup = this.supervisor.get(b.brokerId);
     if (sup) sup.paused = true;
     await this.stopAll(rt, true);
     this.writeConfig(b, rt);
@@ -262,9 +262,9 @@ export class LocalActiveMqBackend implements BrokerBackend {
   }
 
   async destroy(b: BrokerRecord): Promise<void> {
-    const sup = this.supervised.get(b.brokerId);
+    const sup = this.supervisor.get(b.brokerId);
     if (sup) sup.paused = true;
-    this.supervised.delete(b.brokerId);
+    this.supervisor.forget(b.brokerId);
     const rt = runtimeOf(b);
     if (!rt) return;
     await this.stopAll(rt, false);
@@ -297,49 +297,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.supervised.clear();
-  }
-
-  // ---- supervision ----
-
-  private ensureTimer(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => this.superviseOnce(), this.options.superviseEveryMs ?? 500);
-    this.timer.unref();
-  }
-
-  private superviseOnce(): void {
-    const now = Date.now();
-    for (const sup of this.supervised.values()) {
-      if (sup.paused) continue;
-      const rt = runtimeOf(sup.broker);
-      if (!rt) continue;
-      rt.instances.forEach((inst, i) => {
-        const s = sup.instances[i] ?? (sup.instances[i] = { failures: 0, startedAt: 0 });
-        if (s.pid !== undefined && isAlive(s.pid, inst.dir)) {
-          if (now - s.startedAt > 60_000) s.failures = 0;
-          return;
-        }
-        if (s.restartAt === undefined) {
-          // a pair member waits a little longer: its partner takes the lock first
-          const base = rt.instances.length > 1 ? 2_000 : 500;
-          s.restartAt = now + Math.min(30_000, base * 2 ** s.failures);
-          this.options.logger.warn({ brokerId: sup.broker.brokerId, instance: i + 1, pid: s.pid, restartInMs: s.restartAt - now }, 'activemq instance is down');
-          return;
-        }
-        if (now < s.restartAt) return;
-        s.restartAt = undefined;
-        s.failures++;
-        s.startedAt = now;
-        try {
-          s.pid = this.start(sup.broker, i);
-        } catch (err) {
-          this.options.logger.error({ brokerId: sup.broker.brokerId, instance: i + 1, err }, 'restarting activemq instance failed');
-        }
-      });
-    }
+    this.supervisor.stop();
   }
 }
 

@@ -54,10 +54,6 @@ export class MqContext {
     for (const b of this.backendsByType.values()) await b.close?.();
   }
 
-  hasBackend(engineType: EngineType): boolean {
-    return this.backendsByType.has(engineType);
-  }
-
   backend(engineType: EngineType): BrokerBackend {
     const b = this.backendsByType.get(engineType);
     if (!b) throw badRequest('engineType', `This Wharf has no ${engineType} backend configured.`);
