@@ -55,7 +55,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * one process; ACTIVE_STANDBY_MULTI_AZ two on one shared KahaDB directory, where the holder of the lock
  * is active and the other waits. A dead instance is started again (a dead active's partner has taken over
  * by then, so it comes back as the standby: supervisor.ts). Processes run in their own session: they outlive
- * `mq`, and a restarted `mq` adopts them through their pid files.
+ * `mq`, and a restarted `mq` adopts them through their pid files. (A little over 300 lines: every step of a
+ * broker's life — place, write, start, wait, stop, free — shares the placement and the port allocator.)
  */
 export class LocalActiveMqBackend implements BrokerBackend {
   readonly engineType = 'ACTIVEMQ' as const;
