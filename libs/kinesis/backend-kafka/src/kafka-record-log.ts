@@ -33,6 +33,9 @@ const EARLIEST = -2;
  * the previous one is in flight (natural batching: kafkajs sends each send() as its own request).
  * Reads: a Fetch straight to the partition leader at an offset on kafkajs's Cluster (no consumer group, no
  * join, nothing cached per reader), and ListOffsets for watermarks and timestamps.
+ *
+ * Over 300 lines on purpose: one RecordLog on one set of kafkajs clients, whose produce queue, read path and
+ * known-topics cache (pruned together when a topic is deleted) share that state.
  */
 export class KafkaRecordLog implements RecordLog {
   private readonly kafka: Kafka;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type Redis from 'ioredis';
 import type {
   AccountSettings,
@@ -9,14 +10,16 @@ import type {
   StreamMeta,
   ThroughputGate,
 } from '@wharf/kinesis-engine';
-import { ADMIT_GET, ADMIT_PUT, CAS_STREAM, LEASE } from './lua';
+import { LuaScriptSet, type LuaRunner } from '@wharf/redis-lua';
 
-type Scripts = Redis & {
-  kinesisCas(keys: string[], ...args: string[]): Promise<number>;
-  kinesisAdmitPut(key: string, ...args: (string | number)[]): Promise<number[]>;
-  kinesisAdmitGet(...args: (string | number)[]): Promise<number>;
-  kinesisLease(key: string, owner: string, ttl: number): Promise<number>;
-};
+type Script = 'cas_stream' | 'admit_put' | 'admit_get' | 'lease';
+
+/** The scripts of ../lua (each one atomic step; keys are passed in, so the scripts know no naming rules), by their KEYS count. */
+const scripts = new LuaScriptSet<Script>({
+  dir: join(__dirname, '..', 'lua'),
+  prefix: 'wharf_kinesis_',
+  scripts: { cas_stream: 4, admit_put: 1, admit_get: 0, lease: 1 },
+});
 
 /**
  * Stream metadata and the per-shard counters in Redis, shared by every kinesis process:
@@ -30,14 +33,13 @@ type Scripts = Redis & {
  *   <p>:sub:<consumer arn>:<shard>           the 5-second window of a new subscription; :owner its token
  */
 export class RedisKinesisMetadata implements MetadataStore, ThroughputGate {
-  private readonly redis: Scripts;
+  private readonly run: LuaRunner<Script>;
 
-  constructor(redis: Redis, private readonly prefix = 'wharf:kinesis') {
-    redis.defineCommand('kinesisCas', { numberOfKeys: 4, lua: CAS_STREAM });
-    redis.defineCommand('kinesisAdmitPut', { numberOfKeys: 1, lua: ADMIT_PUT });
-    redis.defineCommand('kinesisAdmitGet', { numberOfKeys: 0, lua: ADMIT_GET });
-    redis.defineCommand('kinesisLease', { numberOfKeys: 1, lua: LEASE });
-    this.redis = redis as Scripts;
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'wharf:kinesis',
+  ) {
+    this.run = scripts.define(redis);
   }
 
   private base(account: string, region: string): string {
@@ -74,7 +76,7 @@ export class RedisKinesisMetadata implements MetadataStore, ThroughputGate {
   }
 
   async create(meta: StreamMeta): Promise<boolean> {
-    const ok = await this.redis.kinesisCas(this.casKeys(meta), '', JSON.stringify(meta), String(meta.version), meta.name, this.watchFlag(meta), this.watchedMember(meta));
+    const ok = await this.run('cas_stream', this.casKeys(meta), ['', JSON.stringify(meta), meta.version, meta.name, this.watchFlag(meta), this.watchedMember(meta)]);
     return ok === 1;
   }
 
@@ -85,15 +87,14 @@ export class RedisKinesisMetadata implements MetadataStore, ThroughputGate {
       const expected = meta.version;
       const result = mutate(meta);
       meta.version = expected + 1;
-      const ok = await this.redis.kinesisCas(
-        this.casKeys(key),
-        String(expected),
+      const ok = await this.run('cas_stream', this.casKeys(key), [
+        expected,
         JSON.stringify(meta),
-        String(meta.version),
+        meta.version,
         key.name,
         this.watchFlag(meta),
         this.watchedMember(key),
-      );
+      ]);
       if (ok === 1) return { result, meta };
       await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 10)));
     }
@@ -149,14 +150,14 @@ export class RedisKinesisMetadata implements MetadataStore, ThroughputGate {
       entries.length,
     ];
     for (const e of entries) args.push(e.shard, e.bytes);
-    const out = await this.redis.kinesisAdmitPut(`${this.docKey(key)}:v`, ...args);
+    const out = (await this.run('admit_put', [`${this.docKey(key)}:v`], args)) as number[];
     if (out[0] === -1) return { kind: 'missing' };
     if (out[0] === -2) return { kind: 'stale' };
     return { kind: 'admitted', accepted: out.map((x) => x === 1) };
   }
 
   async admitGet(key: StreamKey, shard: number, now: number, limits: ShardLimits): Promise<boolean> {
-    const ok = await this.redis.kinesisAdmitGet(`${this.counterPrefix('r', key)}${shard}:`, Math.floor(now / 1000), limits.readCallsPerSecond, limits.readBytesPerSecond);
+    const ok = await this.run('admit_get', [], [`${this.counterPrefix('r', key)}${shard}:`, Math.floor(now / 1000), limits.readCallsPerSecond, limits.readBytesPerSecond]);
     return ok === 1;
   }
 
@@ -195,6 +196,6 @@ export class RedisKinesisMetadata implements MetadataStore, ThroughputGate {
   }
 
   async tryLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.kinesisLease(`${this.prefix}:lease:${name}`, owner, ttlMs)) === 1;
+    return (await this.run('lease', [`${this.prefix}:lease:${name}`], [owner, ttlMs])) === 1;
   }
 }
