@@ -1,4 +1,4 @@
-import { envBool, envInt, envString } from '@wharf/service-kit';
+import { brokerConfig, envBool, envInt, envString } from '@wharf/service-kit';
 
 export const KINESIS_CONFIG = Symbol('KINESIS_CONFIG');
 
@@ -23,11 +23,12 @@ export interface KinesisConfig {
 }
 
 export function kinesisConfig(): KinesisConfig {
+  const brokers = brokerConfig();
   return {
     port: envInt('KINESIS_PORT', 4567),
-    redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisUrl: brokers.redisUrl,
     redisPrefix: envString('KINESIS_REDIS_PREFIX', 'wharf:kinesis'),
-    kafkaBrokers: envString('WHARF_KAFKA_BROKERS', '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: brokers.kafkaBrokers,
     topicPrefix: envString('KINESIS_TOPIC_PREFIX', 'wharf.kinesis'),
     kafkaReplicationFactor: envInt('KINESIS_KAFKA_REPLICATION', 1),
     enforceLimits: envBool('KINESIS_ENFORCE_LIMITS', true),

@@ -15,13 +15,12 @@ import {
   type HttpRequestLike,
 } from '@wharf/aws-protocol';
 import type { SubscribeToShardInput } from '@aws-sdk/client-kinesis';
-import { type AwsApiHandler, commonConfig, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
-import { KinesisProvider } from './kinesis.provider';
+import { type KinesisContext, kinesisOperations } from '@wharf/kinesis-engine';
+import { AWS_API_HANDLER, type AwsApiHandler, commonConfig, ENGINE_DEPS, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
 
-export const KINESIS_HANDLER = Symbol('KINESIS_HANDLER');
 const SUBSCRIBE_TARGET = 'Kinesis_20131202.SubscribeToShard';
 const MODELLED_STREAM_ERRORS = new Set(['ResourceNotFoundException', 'ResourceInUseException', 'InternalFailureException']);
 
@@ -37,8 +36,8 @@ export class KinesisController implements BeforeApplicationShutdown {
   })();
 
   constructor(
-    @Inject(KINESIS_HANDLER) private readonly handler: AwsApiHandler,
-    private readonly provider: KinesisProvider,
+    @Inject(AWS_API_HANDLER) private readonly handler: AwsApiHandler,
+    @Inject(ENGINE_DEPS) private readonly ctx: KinesisContext,
   ) {}
 
   @All('*')
@@ -69,7 +68,7 @@ export class KinesisController implements BeforeApplicationShutdown {
     }
     let subscription;
     try {
-      subscription = await this.provider.SubscribeToShard(decoded.input as unknown as SubscribeToShardInput);
+      subscription = await kinesisOperations.SubscribeToShard(this.ctx, decoded.input as unknown as SubscribeToShardInput);
     } catch (error) {
       return void (await sendHttpResponse(reply, encodeError(model, error, decoded.context)));
     }

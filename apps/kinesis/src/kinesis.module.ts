@@ -1,15 +1,16 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { kinesisModel } from '@wharf/aws-protocol';
+import { systemClock, type Timer } from '@wharf/engine-kit';
 import { KafkaRecordLog, RedisKinesisMetadata } from '@wharf/kinesis-backend-kafka';
-import { defaultEngineConfig, KinesisEngine, systemClock } from '@wharf/kinesis-engine';
-import { AwsApiHandler, ServiceKitModule, commonConfig, createLogger } from '@wharf/service-kit';
+import { backgroundTick, defaultEngineConfig, KinesisContext, kinesisOperations } from '@wharf/kinesis-engine';
+import { AwsApiModule, commonConfig, createLogger } from '@wharf/service-kit';
 import Redis from 'ioredis';
 import { KINESIS_CONFIG, type KinesisConfig, kinesisConfig } from './kinesis.config';
-import { KINESIS_HANDLER, KinesisController } from './kinesis.controller';
-import { KinesisProvider } from './kinesis.provider';
+import { KinesisController } from './kinesis.controller';
 
 const logger = createLogger('kinesis', commonConfig().logLevel);
 
+/** Brokers → backends (Kafka records, Redis metadata) → the engine's context; runs the background tick. */
 @Module({
   providers: [
     { provide: KINESIS_CONFIG, useFactory: kinesisConfig },
@@ -37,9 +38,9 @@ const logger = createLogger('kinesis', commonConfig().logLevel);
       inject: [Redis, KINESIS_CONFIG],
     },
     {
-      provide: KinesisEngine,
+      provide: KinesisContext,
       useFactory: (log: KafkaRecordLog, meta: RedisKinesisMetadata, c: KinesisConfig) =>
-        new KinesisEngine({
+        new KinesisContext({
           config: defaultEngineConfig({
             enforceLimits: c.enforceLimits,
             shardLimit: c.shardLimit,
@@ -58,33 +59,34 @@ const logger = createLogger('kinesis', commonConfig().logLevel);
       inject: [KafkaRecordLog, RedisKinesisMetadata, KINESIS_CONFIG],
     },
   ],
-  exports: [KinesisEngine, KafkaRecordLog, Redis, KINESIS_CONFIG],
+  exports: [KinesisContext, KafkaRecordLog, Redis],
 })
 export class KinesisCoreModule implements OnModuleInit, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+  private timer?: Timer;
   private ticking = false;
 
   constructor(
-    private readonly engine: KinesisEngine,
+    private readonly ctx: KinesisContext,
     private readonly log: KafkaRecordLog,
     private readonly redis: Redis,
     @Inject(KINESIS_CONFIG) private readonly config: KinesisConfig,
   ) {}
 
+  /** Every KINESIS_TICK_MS, one run at a time: resume stalled reshards, scale ON_DEMAND streams. */
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      if (this.ticking) return;
-      this.ticking = true;
-      this.engine
-        .tick()
-        .catch((err) => logger.warn({ err }, 'kinesis background tick failed'))
-        .finally(() => (this.ticking = false));
-    }, this.config.tickMs);
-    this.timer.unref();
+    this.timer = this.ctx.clock
+      .setInterval(() => {
+        if (this.ticking) return;
+        this.ticking = true;
+        backgroundTick(this.ctx)
+          .catch((err) => logger.warn({ err }, 'kinesis background tick failed'))
+          .finally(() => (this.ticking = false));
+      }, this.config.tickMs)
+      .unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.timer?.cancel();
     await this.log.disconnect();
     this.redis.disconnect();
   }
@@ -92,10 +94,12 @@ export class KinesisCoreModule implements OnModuleInit, OnApplicationShutdown {
 
 @Module({
   imports: [
-    KinesisCoreModule,
-    ServiceKitModule.forService({
+    AwsApiModule.forService({
       service: 'kinesis',
+      model: kinesisModel(),
+      operations: kinesisOperations,
       imports: [KinesisCoreModule],
+      deps: { useFactory: (ctx: KinesisContext) => ctx, inject: [KinesisContext] },
       healthChecks: {
         useFactory: (redis: Redis, log: KafkaRecordLog) => [
           { name: 'redis', check: async () => void (await redis.ping()) },
@@ -103,22 +107,8 @@ export class KinesisCoreModule implements OnModuleInit, OnApplicationShutdown {
         ],
         inject: [Redis, KafkaRecordLog],
       },
+      controllers: [KinesisController],
     }),
-  ],
-  controllers: [KinesisController],
-  providers: [
-    KinesisProvider,
-    {
-      provide: KINESIS_HANDLER,
-      useFactory: (provider: KinesisProvider) => {
-        const common = commonConfig();
-        const handler = new AwsApiHandler(kinesisModel(), provider, { region: common.region, accountId: common.accountId, logger });
-        const missing = handler.unimplemented();
-        if (missing.length) throw new Error(`KinesisProvider lacks operations: ${missing.join(', ')}`);
-        return handler;
-      },
-      inject: [KinesisProvider],
-    },
   ],
 })
 export class KinesisModule {}

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Redis from 'ioredis';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import { defaultEngineConfig, KinesisEngine, partitionKeyHash, systemClock, type Caller } from '@wharf/kinesis-engine';
+import { type Caller, silentLogger, systemClock } from '@wharf/engine-kit';
+import { backgroundTick, defaultEngineConfig, kinesisOperations as K, KinesisContext, partitionKeyHash } from '@wharf/kinesis-engine';
 import { deleteRedisKeys, uniqueId } from '@wharf/testing';
 import { KafkaRecordLog } from './kafka-record-log';
 import { RedisKinesisMetadata } from './redis-metadata';
@@ -10,18 +11,18 @@ import { RedisKinesisMetadata } from './redis-metadata';
 /** The engine on its real backends (Kafka + Redis), without HTTP: semantics and broker I/O. */
 describe('kinesis engine on Kafka + Redis', () => {
   const id = uniqueId('kb');
-  const caller: Caller = { account: '000000000000', region: 'us-east-1' };
+  const caller: Caller = { accountId: '000000000000', region: 'us-east-1', requestId: 'test' };
   let redis: Redis;
   let log: KafkaRecordLog;
-  let engine: KinesisEngine;
-  const quiet = { warn: () => undefined, error: (o: object, m: string) => console.error(m, o) };
+  let ctx: KinesisContext;
+  const quiet = { ...silentLogger, error: (o: object, m: string) => console.error(m, o) };
 
   beforeAll(async () => {
     redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379');
     log = new KafkaRecordLog({ brokers: [process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092'] });
     await log.connect();
     const meta = new RedisKinesisMetadata(redis, `wharf:test:${id}`);
-    engine = new KinesisEngine({
+    ctx = new KinesisContext({
       config: defaultEngineConfig({ topicPrefix: `wharf.test.${id}`, reshardGraceMs: 300, onDemandWindowSeconds: 2 }),
       clock: systemClock,
       store: meta,
@@ -32,17 +33,17 @@ describe('kinesis engine on Kafka + Redis', () => {
   });
 
   afterAll(async () => {
-    for (const name of (await engine.ListStreams({}, caller)).StreamNames ?? []) await engine.DeleteStream({ StreamName: name, EnforceConsumerDeletion: true }, caller);
+    for (const name of (await K.ListStreams(ctx, {}, caller)).StreamNames ?? []) await K.DeleteStream(ctx, { StreamName: name, EnforceConsumerDeletion: true }, caller);
     await deleteRedisKeys(`wharf:test:${id}`);
     await log.disconnect();
     redis.disconnect();
   });
 
   async function readAll(stream: string, shard: string, type: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON') {
-    let it = (await engine.GetShardIterator({ StreamName: stream, ShardId: shard, ShardIteratorType: type }, caller)).ShardIterator;
+    let it = (await K.GetShardIterator(ctx, { StreamName: stream, ShardId: shard, ShardIteratorType: type }, caller)).ShardIterator;
     const out = [];
     for (let i = 0; it && i < 100; i++) {
-      const r = await engine.GetRecords({ ShardIterator: it, Limit: 1000 }, caller);
+      const r = await K.GetRecords(ctx, { ShardIterator: it, Limit: 1000 }, caller);
       out.push(...(r.Records ?? []));
       if ((r.Records ?? []).length === 0 && r.NextShardIterator) break;
       it = r.NextShardIterator;
@@ -51,10 +52,11 @@ describe('kinesis engine on Kafka + Redis', () => {
   }
 
   it('routes by MD5, keeps per-shard order and seeks by sequence number', async () => {
-    await engine.CreateStream({ StreamName: 'orders', ShardCount: 3 }, caller);
-    const desc = (await engine.DescribeStream({ StreamName: 'orders' }, caller)).StreamDescription!;
+    await K.CreateStream(ctx, { StreamName: 'orders', ShardCount: 3 }, caller);
+    const desc = (await K.DescribeStream(ctx, { StreamName: 'orders' }, caller)).StreamDescription!;
     expect(desc.StreamStatus).toBe('ACTIVE');
-    const put = await engine.PutRecords(
+    const put = await K.PutRecords(
+      ctx,
       { StreamName: 'orders', Records: Array.from({ length: 30 }, (_, i) => ({ PartitionKey: `k${i % 7}`, Data: Buffer.from(`r${i}`) })) },
       caller,
     );
@@ -70,49 +72,49 @@ describe('kinesis engine on Kafka + Redis', () => {
     expect(got.map((r) => Buffer.from(r.Data!).toString())).toEqual(expected.map((e) => e.data));
     expect(got.map((r) => r.SequenceNumber)).toEqual(expected.map((e) => e.SequenceNumber));
     const mid = expected[2].SequenceNumber!;
-    const at = await engine.GetShardIterator({ StreamName: 'orders', ShardId: shard0, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: mid }, caller);
-    expect((await engine.GetRecords({ ShardIterator: at.ShardIterator!, Limit: 1 }, caller)).Records![0].SequenceNumber).toBe(mid);
-    const after = await engine.GetShardIterator({ StreamName: 'orders', ShardId: shard0, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: mid }, caller);
-    expect((await engine.GetRecords({ ShardIterator: after.ShardIterator!, Limit: 1 }, caller)).Records![0].SequenceNumber).toBe(expected[3].SequenceNumber);
+    const at = await K.GetShardIterator(ctx, { StreamName: 'orders', ShardId: shard0, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: mid }, caller);
+    expect((await K.GetRecords(ctx, { ShardIterator: at.ShardIterator!, Limit: 1 }, caller)).Records![0].SequenceNumber).toBe(mid);
+    const after = await K.GetShardIterator(ctx, { StreamName: 'orders', ShardId: shard0, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: mid }, caller);
+    expect((await K.GetRecords(ctx, { ShardIterator: after.ShardIterator!, Limit: 1 }, caller)).Records![0].SequenceNumber).toBe(expected[3].SequenceNumber);
   });
 
   it('splits and merges: parents end with ChildShards, children take the writes', async () => {
-    await engine.CreateStream({ StreamName: 'resh', ShardCount: 2 }, caller);
-    await engine.PutRecord({ StreamName: 'resh', PartitionKey: 'a', Data: Buffer.from('before') }, caller);
-    const shards = (await engine.ListShards({ StreamName: 'resh' }, caller)).Shards!;
+    await K.CreateStream(ctx, { StreamName: 'resh', ShardCount: 2 }, caller);
+    await K.PutRecord(ctx, { StreamName: 'resh', PartitionKey: 'a', Data: Buffer.from('before') }, caller);
+    const shards = (await K.ListShards(ctx, { StreamName: 'resh' }, caller)).Shards!;
     const s0 = shards[0];
     const middle = (BigInt(s0.HashKeyRange!.StartingHashKey!) + BigInt(s0.HashKeyRange!.EndingHashKey!)) / 2n;
-    await engine.SplitShard({ StreamName: 'resh', ShardToSplit: s0.ShardId!, NewStartingHashKey: String(middle) }, caller);
-    for (let i = 0; i < 50 && (await engine.DescribeStreamSummary({ StreamName: 'resh' }, caller)).StreamDescriptionSummary!.StreamStatus !== 'ACTIVE'; i++) {
+    await K.SplitShard(ctx, { StreamName: 'resh', ShardToSplit: s0.ShardId!, NewStartingHashKey: String(middle) }, caller);
+    for (let i = 0; i < 50 && (await K.DescribeStreamSummary(ctx, { StreamName: 'resh' }, caller)).StreamDescriptionSummary!.StreamStatus !== 'ACTIVE'; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    const after = (await engine.DescribeStream({ StreamName: 'resh' }, caller)).StreamDescription!.Shards!;
+    const after = (await K.DescribeStream(ctx, { StreamName: 'resh' }, caller)).StreamDescription!.Shards!;
     expect(after.map((s) => s.ShardId)).toEqual(['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003']);
     expect(after[0].SequenceNumberRange!.EndingSequenceNumber).toBeDefined();
     expect(after[2].ParentShardId).toBe('shardId-000000000000');
-    let it = (await engine.GetShardIterator({ StreamName: 'resh', ShardId: s0.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }, caller)).ShardIterator;
-    const r = await engine.GetRecords({ ShardIterator: it!, Limit: 100 }, caller);
+    let it = (await K.GetShardIterator(ctx, { StreamName: 'resh', ShardId: s0.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }, caller)).ShardIterator;
+    const r = await K.GetRecords(ctx, { ShardIterator: it!, Limit: 100 }, caller);
     it = r.NextShardIterator;
-    const end = it ? await engine.GetRecords({ ShardIterator: it, Limit: 100 }, caller) : r;
+    const end = it ? await K.GetRecords(ctx, { ShardIterator: it, Limit: 100 }, caller) : r;
     expect(end.NextShardIterator).toBeUndefined();
     expect(end.ChildShards!.map((c) => c.ShardId)).toEqual(['shardId-000000000002', 'shardId-000000000003']);
 
-    await engine.MergeShards({ StreamName: 'resh', ShardToMerge: 'shardId-000000000002', AdjacentShardToMerge: 'shardId-000000000003' }, caller);
-    for (let i = 0; i < 50 && (await engine.DescribeStreamSummary({ StreamName: 'resh' }, caller)).StreamDescriptionSummary!.StreamStatus !== 'ACTIVE'; i++) {
+    await K.MergeShards(ctx, { StreamName: 'resh', ShardToMerge: 'shardId-000000000002', AdjacentShardToMerge: 'shardId-000000000003' }, caller);
+    for (let i = 0; i < 50 && (await K.DescribeStreamSummary(ctx, { StreamName: 'resh' }, caller)).StreamDescriptionSummary!.StreamStatus !== 'ACTIVE'; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    const open = (await engine.ListShards({ StreamName: 'resh', ShardFilter: { Type: 'AT_LATEST' } }, caller)).Shards!;
+    const open = (await K.ListShards(ctx, { StreamName: 'resh', ShardFilter: { Type: 'AT_LATEST' } }, caller)).Shards!;
     expect(open.map((s) => s.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000004']);
     expect(open[1].HashKeyRange).toEqual(s0.HashKeyRange);
-    const p = await engine.PutRecord({ StreamName: 'resh', PartitionKey: 'x', ExplicitHashKey: '0', Data: Buffer.from('y') }, caller);
+    const p = await K.PutRecord(ctx, { StreamName: 'resh', PartitionKey: 'x', ExplicitHashKey: '0', Data: Buffer.from('y') }, caller);
     expect(p.ShardId).toBe('shardId-000000000004');
   });
 
   it('throttles a PROVISIONED shard past 1000 records/s with per-entry errors', async () => {
-    await engine.CreateStream({ StreamName: 'hot', ShardCount: 1 }, caller);
+    await K.CreateStream(ctx, { StreamName: 'hot', ShardCount: 1 }, caller);
     const batch = () => ({ StreamName: 'hot', Records: Array.from({ length: 500 }, (_, i) => ({ PartitionKey: `p${i}`, Data: Buffer.from('x') })) });
     // 2500 records: even split over two seconds, at most 2000 get through.
-    const results = await Promise.all([1, 2, 3, 4, 5].map(() => engine.PutRecords(batch(), caller)));
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => K.PutRecords(ctx, batch(), caller)));
     const failed = results.reduce((n, r) => n + (r.FailedRecordCount ?? 0), 0);
     expect(failed).toBeGreaterThan(0);
     const codes = new Set(results.flatMap((r) => r.Records!.filter((e) => e.ErrorCode).map((e) => e.ErrorCode)));
@@ -120,12 +122,12 @@ describe('kinesis engine on Kafka + Redis', () => {
   });
 
   it('maps retention onto the topic and ON_DEMAND scaling onto the Redis write counters', async () => {
-    await engine.CreateStream({ StreamName: 'od', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }, caller);
-    await engine.IncreaseStreamRetentionPeriod({ StreamName: 'od', RetentionPeriodHours: 168 }, caller);
+    await K.CreateStream(ctx, { StreamName: 'od', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }, caller);
+    await K.IncreaseStreamRetentionPeriod(ctx, { StreamName: 'od', RetentionPeriodHours: 168 }, caller);
     const kafka = new Kafka({ brokers: [process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092'], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    const topic = (await new RedisKinesisMetadata(redis, `wharf:test:${id}`).get({ ...caller, name: 'od' }))!.topic;
+    const topic = (await new RedisKinesisMetadata(redis, `wharf:test:${id}`).get({ account: caller.accountId, region: caller.region, name: 'od' }))!.topic;
     const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
     await admin.disconnect();
     expect(configs.resources[0].configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe(String(168 * 3_600_000));
@@ -133,15 +135,15 @@ describe('kinesis engine on Kafka + Redis', () => {
     // 1200 records in one second at shard 0: over half its capacity averaged over the 2-second window.
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
     for (let i = 0; i < 3; i++) {
-      const r = await engine.PutRecords({ StreamName: 'od', Records: Array.from({ length: 400 }, () => ({ PartitionKey: 'k', ExplicitHashKey: '0', Data: Buffer.from('x') })) }, caller);
+      const r = await K.PutRecords(ctx, { StreamName: 'od', Records: Array.from({ length: 400 }, () => ({ PartitionKey: 'k', ExplicitHashKey: '0', Data: Buffer.from('x') })) }, caller);
       expect(r.FailedRecordCount).toBe(0); // ON_DEMAND: no per-shard throttling
     }
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10));
-    await engine.tick();
-    for (let i = 0; i < 50 && (await engine.DescribeStreamSummary({ StreamName: 'od' }, caller)).StreamDescriptionSummary!.StreamStatus !== 'ACTIVE'; i++) {
+    await backgroundTick(ctx);
+    for (let i = 0; i < 50 && (await K.DescribeStreamSummary(ctx, { StreamName: 'od' }, caller)).StreamDescriptionSummary!.StreamStatus !== 'ACTIVE'; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    const open = (await engine.ListShards({ StreamName: 'od', ShardFilter: { Type: 'AT_LATEST' } }, caller)).Shards!;
+    const open = (await K.ListShards(ctx, { StreamName: 'od', ShardFilter: { Type: 'AT_LATEST' } }, caller)).Shards!;
     expect(open.map((s) => s.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003', 'shardId-000000000004', 'shardId-000000000005']);
   });
 });

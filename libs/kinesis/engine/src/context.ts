@@ -1,14 +1,20 @@
+import type { Caller, Clock, EngineLogger } from '@wharf/engine-kit';
 import type { KinesisEngineConfig } from './config';
 import { KinesisErrors } from './errors';
 import { parseKinesisArn, type StreamMeta } from './model';
-import type { Caller, Clock, MetadataStore, RecordLog, StreamKey, ThroughputGate } from './ports';
+import type { MetadataStore, RecordLog, StreamKey, ThroughputGate } from './ports';
 import { ShardRouter } from './router';
 import { ShardIteratorCodec } from './shard-iterators';
 import { Constraints } from './validation';
 
-export interface EngineLogger {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
+/** What a Kinesis context is built from: the app wires the Kafka log and the Redis store; unit tests the in-memory ports. */
+export interface KinesisDeps {
+  config: KinesisEngineConfig;
+  clock: Clock;
+  store: MetadataStore;
+  log: RecordLog;
+  gate: ThroughputGate;
+  logger: EngineLogger;
 }
 
 interface CacheEntry {
@@ -17,24 +23,28 @@ interface CacheEntry {
   router?: ShardRouter;
 }
 
-/** What every operation works with: configuration, clock, the three ports and a per-process metadata cache. */
-export class EngineContext {
+/**
+ * What every Kinesis operation receives: configuration, clock, logger, the three ports and a per-process
+ * metadata cache (with each cached stream's router).
+ */
+export class KinesisContext {
+  readonly config: KinesisEngineConfig;
+  readonly clock: Clock;
+  readonly store: MetadataStore;
+  readonly log: RecordLog;
+  readonly gate: ThroughputGate;
+  readonly logger: EngineLogger;
   readonly iterators: ShardIteratorCodec;
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(
-    readonly config: KinesisEngineConfig,
-    readonly clock: Clock,
-    readonly store: MetadataStore,
-    readonly log: RecordLog,
-    readonly gate: ThroughputGate,
-    readonly logger: EngineLogger,
-  ) {
-    this.iterators = new ShardIteratorCodec(config.iteratorSecret);
-  }
-
-  now(): number {
-    return this.clock.now();
+  constructor(deps: KinesisDeps) {
+    this.config = deps.config;
+    this.clock = deps.clock;
+    this.store = deps.store;
+    this.log = deps.log;
+    this.gate = deps.gate;
+    this.logger = deps.logger;
+    this.iterators = new ShardIteratorCodec(deps.config.iteratorSecret);
   }
 
   /**
@@ -53,7 +63,7 @@ export class EngineContext {
       return { account: arn.account, region: arn.region, name: arn.stream };
     }
     if (input.StreamName === undefined) throw KinesisErrors.invalidArgument('Either StreamName or StreamARN must be provided.');
-    return { account: caller.account, region: caller.region, name: input.StreamName };
+    return { account: caller.accountId, region: caller.region, name: input.StreamName };
   }
 
   private cacheKey(key: StreamKey): string {

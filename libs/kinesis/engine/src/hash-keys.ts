@@ -37,7 +37,3 @@ export function evenHashRanges(count: number): HashRange[] {
   }
   return ranges;
 }
-
-export function rangeContains(range: HashRange, key: bigint): boolean {
-  return key >= range.start && key <= range.end;
-}

@@ -1,27 +1,10 @@
 import type { StreamMeta } from './model';
 
-/** Time source; tests inject their own. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
-
-/** The account and region a call acts in (from its signing scope or the defaults). */
-export interface Caller {
-  account: string;
-  region: string;
-}
-
 /** Identifies a stream's metadata in the store. */
 export interface StreamKey {
   account: string;
   region: string;
   name: string;
-}
-
-export function keyOf(meta: Pick<StreamMeta, 'account' | 'region' | 'name'>): StreamKey {
-  return { account: meta.account, region: meta.region, name: meta.name };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -56,8 +56,3 @@ export function compareSequenceNumbers(a: string, b: string): number {
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
-
-/** The `0|[1-9]\d{0,128}` pattern the model gives sequence-number members. */
-export function isSequenceNumberSyntax(value: string): boolean {
-  return /^(0|[1-9]\d{0,128})$/.test(value);
-}

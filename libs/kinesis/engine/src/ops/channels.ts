@@ -1,5 +1,6 @@
 import type {
   CreateChannelInput,
+  CreateChannelOutput,
   DeleteChannelInput,
   DescribeChannelInput,
   DescribeChannelOutput,
@@ -8,13 +9,14 @@ import type {
   UpdateChannelInput,
 } from '@aws-sdk/client-kinesis';
 import { AwsError } from '@wharf/aws-protocol';
+import type { KinesisContext } from '../context';
 import { KinesisErrors } from '../errors';
 
 /**
  * Channels deliver a stream to S3 / S3 Tables: Wharf has no S3 to deliver to, so none can be created. The
  * read-only calls answer truthfully (there are none); creating one fails with a clear error.
  */
-export function CreateChannel(_input: CreateChannelInput): never {
+export async function CreateChannel(_ctx: KinesisContext, _input: CreateChannelInput): Promise<CreateChannelOutput> {
   throw KinesisErrors.unsupported('CreateChannel (delivery to Amazon S3)');
 }
 
@@ -22,18 +24,18 @@ function channelNotFound(arn: string | undefined): AwsError {
   return new AwsError('ResourceNotFoundException', `Channel ${arn ?? ''} not found.`);
 }
 
-export async function DescribeChannel(input: DescribeChannelInput): Promise<DescribeChannelOutput> {
+export async function DescribeChannel(_ctx: KinesisContext, input: DescribeChannelInput): Promise<DescribeChannelOutput> {
   throw channelNotFound(input.ChannelARN);
 }
 
-export async function UpdateChannel(input: UpdateChannelInput): Promise<never> {
+export async function UpdateChannel(_ctx: KinesisContext, input: UpdateChannelInput): Promise<never> {
   throw channelNotFound(input.ChannelARN);
 }
 
-export async function DeleteChannel(input: DeleteChannelInput): Promise<never> {
+export async function DeleteChannel(_ctx: KinesisContext, input: DeleteChannelInput): Promise<never> {
   throw channelNotFound(input.ChannelARN);
 }
 
-export async function ListChannels(_input: ListChannelsInput): Promise<ListChannelsOutput> {
+export async function ListChannels(_ctx: KinesisContext, _input: ListChannelsInput): Promise<ListChannelsOutput> {
   return { ChannelSummaries: [] };
 }

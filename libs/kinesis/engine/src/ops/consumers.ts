@@ -11,14 +11,15 @@ import type {
   SubscribeToShardEvent,
   SubscribeToShardInput,
 } from '@aws-sdk/client-kinesis';
+import type { Caller } from '@wharf/engine-kit';
 import { MiB } from '../config';
-import type { EngineContext } from '../context';
+import type { KinesisContext } from '../context';
 import { KinesisErrors } from '../errors';
 import { consumerArn, parseKinesisArn, shardId, type ConsumerMeta, type StreamMeta } from '../model';
-import type { Caller, StreamKey } from '../ports';
+import type { StreamKey } from '../ports';
+import { findShard, millisBehind, readShard, resolveStart, toSdkRecord } from '../shard-reads';
 import { childShards, decodePageToken, encodePageToken, sequenceNumber } from '../shapes';
 import { Constraints } from '../validation';
-import { findShard, millisBehind, readShard, resolveStart, toSdkRecord } from './records';
 import { checkTags } from './streams';
 
 export const MAX_CONSUMERS_PER_STREAM = 20;
@@ -29,7 +30,7 @@ function toConsumer(c: ConsumerMeta): Consumer {
 }
 
 /** The consumer a call names: ConsumerARN, or StreamARN + ConsumerName. */
-async function findConsumer(ctx: EngineContext, input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string }) {
+async function findConsumer(ctx: KinesisContext, input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string }) {
   const c = new Constraints().streamArn('streamARN', input.StreamARN);
   c.length('consumerName', input.ConsumerName, 1, 128).pattern('consumerName', input.ConsumerName, '[a-zA-Z0-9_.-]+');
   c.length('consumerARN', input.ConsumerARN, 1, 2048).pattern('consumerARN', input.ConsumerARN, CONSUMER_ARN_PATTERN.slice(1) + '.*');
@@ -56,12 +57,12 @@ async function findConsumer(ctx: EngineContext, input: { StreamARN?: string; Con
   return { key, meta, consumer, match };
 }
 
-export async function RegisterStreamConsumer(ctx: EngineContext, input: RegisterStreamConsumerInput, caller: Caller): Promise<RegisterStreamConsumerOutput> {
+export async function RegisterStreamConsumer(ctx: KinesisContext, input: RegisterStreamConsumerInput, caller: Caller): Promise<RegisterStreamConsumerOutput> {
   const c = new Constraints().required('streamARN', input.StreamARN).required('consumerName', input.ConsumerName);
   c.length('consumerName', input.ConsumerName, 1, 128).pattern('consumerName', input.ConsumerName, '[a-zA-Z0-9_.-]+');
   checkTags(c, 'tags', input.Tags);
   const key = ctx.streamKey({ StreamARN: input.StreamARN }, caller, c);
-  const createdAt = Math.floor(ctx.now() / 1000);
+  const createdAt = Math.floor(ctx.clock.now() / 1000);
   const { result } = await ctx.update(key, (m) => {
     if (m.status !== 'ACTIVE' && m.status !== 'UPDATING') throw KinesisErrors.notActive(m.name, m.account, m.status);
     if (m.consumers.some((x) => x.name === input.ConsumerName)) {
@@ -84,7 +85,7 @@ export async function RegisterStreamConsumer(ctx: EngineContext, input: Register
   return { Consumer: { ...toConsumer(result), ConsumerStatus: 'CREATING' } };
 }
 
-export async function DeregisterStreamConsumer(ctx: EngineContext, input: DeregisterStreamConsumerInput) {
+export async function DeregisterStreamConsumer(ctx: KinesisContext, input: DeregisterStreamConsumerInput) {
   const found = await findConsumer(ctx, input);
   await ctx.update(found.key, (m) => {
     const before = m.consumers.length;
@@ -95,12 +96,12 @@ export async function DeregisterStreamConsumer(ctx: EngineContext, input: Deregi
   return {};
 }
 
-export async function DescribeStreamConsumer(ctx: EngineContext, input: DescribeStreamConsumerInput): Promise<DescribeStreamConsumerOutput> {
+export async function DescribeStreamConsumer(ctx: KinesisContext, input: DescribeStreamConsumerInput): Promise<DescribeStreamConsumerOutput> {
   const { meta, consumer } = await findConsumer(ctx, input);
   return { ConsumerDescription: { ...toConsumer(consumer), StreamARN: meta.arn } };
 }
 
-export async function ListStreamConsumers(ctx: EngineContext, input: ListStreamConsumersInput, caller: Caller): Promise<ListStreamConsumersOutput> {
+export async function ListStreamConsumers(ctx: KinesisContext, input: ListStreamConsumersInput, caller: Caller): Promise<ListStreamConsumersOutput> {
   const c = new Constraints().required('streamARN', input.StreamARN).range('maxResults', input.MaxResults, 1, 10000);
   c.length('nextToken', input.NextToken, 1, 1048576);
   const key = ctx.streamKey({ StreamARN: input.StreamARN }, caller, c);
@@ -109,7 +110,7 @@ export async function ListStreamConsumers(ctx: EngineContext, input: ListStreamC
   if (input.NextToken !== undefined) {
     const token = decodePageToken(input.NextToken);
     if (!token || token.scope !== `consumers/${meta.arn}`) throw KinesisErrors.invalidNextToken();
-    if (ctx.now() - token.issuedAt > 300_000) throw KinesisErrors.expiredNextToken();
+    if (ctx.clock.now() - token.issuedAt > 300_000) throw KinesisErrors.expiredNextToken();
     after = token.after;
   }
   const limit = input.MaxResults ?? 100;
@@ -117,7 +118,7 @@ export async function ListStreamConsumers(ctx: EngineContext, input: ListStreamC
   const page = all.slice(0, limit);
   return {
     Consumers: page.map(toConsumer),
-    ...(all.length > limit ? { NextToken: encodePageToken({ scope: `consumers/${meta.arn}`, after: page[page.length - 1].name, issuedAt: ctx.now() }) } : {}),
+    ...(all.length > limit ? { NextToken: encodePageToken({ scope: `consumers/${meta.arn}`, after: page[page.length - 1].name, issuedAt: ctx.clock.now() }) } : {}),
   };
 }
 
@@ -136,7 +137,7 @@ export interface Subscription {
  * claims consumer × shard, then streams events: records as they arrive (≤ 2 MiB/s), an empty event at least
  * every heartbeat, ChildShards in the last event of a closed shard.
  */
-export async function SubscribeToShard(ctx: EngineContext, input: SubscribeToShardInput): Promise<Subscription> {
+export async function SubscribeToShard(ctx: KinesisContext, input: SubscribeToShardInput): Promise<Subscription> {
   const c = new Constraints().required('consumerARN', input.ConsumerARN).required('shardId', input.ShardId).required('startingPosition', input.StartingPosition);
   c.length('shardId', input.ShardId, 1, 128).pattern('shardId', input.ShardId, '[a-zA-Z0-9_.-]+');
   c.required('startingPosition.type', input.StartingPosition?.Type);
@@ -168,7 +169,7 @@ export async function SubscribeToShard(ctx: EngineContext, input: SubscribeToSha
 }
 
 async function* streamEvents(
-  ctx: EngineContext,
+  ctx: KinesisContext,
   key: StreamKey,
   meta: StreamMeta,
   shardIndex: number,
@@ -178,34 +179,34 @@ async function* streamEvents(
   cancelled: () => boolean,
   onWake: (fn: () => void) => void,
 ): AsyncGenerator<SubscribeToShardEvent> {
-  const started = ctx.now();
+  const started = ctx.clock.now();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = ctx.clock.setTimeout(resolve, ms);
       onWake(() => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve();
       });
     });
   let offset = startOffset;
   let lastEmit = 0;
-  let windowStart = ctx.now();
+  let windowStart = ctx.clock.now();
   let windowBytes = 0;
   const perSecond = 2 * MiB;
-  let lastOwnerCheck = ctx.now();
-  while (!cancelled() && ctx.now() - started < ctx.config.subscriptionLifetimeMs) {
-    if (ctx.now() - lastOwnerCheck >= 1000) {
-      lastOwnerCheck = ctx.now();
+  let lastOwnerCheck = ctx.clock.now();
+  while (!cancelled() && ctx.clock.now() - started < ctx.config.subscriptionLifetimeMs) {
+    if (ctx.clock.now() - lastOwnerCheck >= 1000) {
+      lastOwnerCheck = ctx.clock.now();
       if ((await ctx.gate.subscriptionOwner(consumerArnValue, shardIndex)) !== token) return; // taken over
     }
     // 2 MiB/s per consumer per shard.
-    if (ctx.now() - windowStart >= 1000) {
-      windowStart = ctx.now();
+    if (ctx.clock.now() - windowStart >= 1000) {
+      windowStart = ctx.clock.now();
       windowBytes = 0;
     }
     const budget = perSecond - windowBytes;
     if (budget <= 0) {
-      await sleep(Math.max(1, 1000 - (ctx.now() - windowStart)));
+      await sleep(Math.max(1, 1000 - (ctx.clock.now() - windowStart)));
       continue;
     }
     const read = await readShard(ctx, key, meta, shardIndex, offset, {
@@ -216,9 +217,9 @@ async function* streamEvents(
     meta = read.meta;
     offset = read.next;
     windowBytes += read.records.reduce((n, r) => n + r.data.length, 0);
-    const due = ctx.now() - lastEmit >= ctx.config.subscriptionHeartbeatMs;
+    const due = ctx.clock.now() - lastEmit >= ctx.config.subscriptionHeartbeatMs;
     if (read.records.length > 0 || read.finished || due) {
-      lastEmit = ctx.now();
+      lastEmit = ctx.clock.now();
       const last = read.records.length > 0 ? read.records[read.records.length - 1].offset : offset - 1;
       yield {
         Records: read.records.map((r) => toSdkRecord(meta, shardIndex, r)),

@@ -1,8 +1,9 @@
 import type { ListShardsInput, ListShardsOutput } from '@aws-sdk/client-kinesis';
-import type { EngineContext } from '../context';
+import type { Caller } from '@wharf/engine-kit';
+import type { KinesisContext } from '../context';
 import { KinesisErrors } from '../errors';
 import { isOpen, parseShardId, type ShardMeta, type StreamMeta } from '../model';
-import type { Caller, StreamKey } from '../ports';
+import type { StreamKey } from '../ports';
 import { decodePageToken, encodePageToken, toShard, visibleShards } from '../shapes';
 import { Constraints } from '../validation';
 
@@ -45,7 +46,7 @@ function keep(meta: StreamMeta, filter: FilterState, now: number): (s: ShardMeta
   }
 }
 
-export async function ListShards(ctx: EngineContext, input: ListShardsInput, caller: Caller): Promise<ListShardsOutput> {
+export async function ListShards(ctx: KinesisContext, input: ListShardsInput, caller: Caller): Promise<ListShardsOutput> {
   const c = new Constraints().range('maxResults', input.MaxResults, 1, 10000).length('nextToken', input.NextToken, 1, 1048576);
   c.length('exclusiveStartShardId', input.ExclusiveStartShardId, 1, 128).pattern('exclusiveStartShardId', input.ExclusiveStartShardId, '[a-zA-Z0-9_.-]+');
   c.oneOf('shardFilter.type', input.ShardFilter?.Type, FILTERS);
@@ -61,7 +62,7 @@ export async function ListShards(ctx: EngineContext, input: ListShardsInput, cal
     if (input.ExclusiveStartShardId !== undefined) throw KinesisErrors.invalidArgument('NextToken and ExclusiveStartShardId cannot be provided together.');
     const token = decodePageToken(input.NextToken);
     if (!token || token.scope !== 'shards') throw KinesisErrors.invalidNextToken();
-    if (ctx.now() - token.issuedAt > TOKEN_LIFETIME_MS) throw KinesisErrors.expiredNextToken();
+    if (ctx.clock.now() - token.issuedAt > TOKEN_LIFETIME_MS) throw KinesisErrors.expiredNextToken();
     ({ key, filter } = token.extra as TokenState);
     after = Number(token.after);
   } else {
@@ -78,7 +79,7 @@ export async function ListShards(ctx: EngineContext, input: ListShardsInput, cal
   if (input.StreamCreationTimestamp && Math.floor(input.StreamCreationTimestamp.getTime() / 1000) !== Math.floor(meta.createdAt / 1000)) {
     throw KinesisErrors.streamNotFound(meta.name, meta.account);
   }
-  const now = ctx.now();
+  const now = ctx.clock.now();
   const shards = visibleShards(meta, now).filter(keep(meta, filter, now)).filter((s) => s.index > after);
   const limit = input.MaxResults ?? 1000;
   const page = shards.slice(0, limit);

@@ -1,5 +1,4 @@
 import type {
-  _Record,
   GetRecordsInput,
   GetRecordsOutput,
   GetShardIteratorInput,
@@ -11,15 +10,17 @@ import type {
   PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
 import { AwsError } from '@wharf/aws-protocol';
+import type { Caller } from '@wharf/engine-kit';
 import { MiB } from '../config';
-import type { EngineContext } from '../context';
+import type { KinesisContext } from '../context';
 import { KinesisErrors } from '../errors';
 import { parseHashKey, partitionKeyHash } from '../hash-keys';
-import { parseShardId, shardId, type ShardMeta, type StreamMeta } from '../model';
-import type { Caller, StoredRecord, StreamKey } from '../ports';
+import { parseShardId, shardId, type StreamMeta } from '../model';
+import type { StreamKey } from '../ports';
 import { decodeSequenceNumber, streamEpochOf } from '../sequence-numbers';
 import { ITERATOR_LIFETIME_MS } from '../shard-iterators';
-import { childShards, sequenceNumber, visibleShards } from '../shapes';
+import { childShards, sequenceNumber } from '../shapes';
+import { findShard, millisBehind, readShard, resolveStart, toSdkRecord } from '../shard-reads';
 import { Constraints } from '../validation';
 
 const MAX_PUT_RECORDS_BYTES = 10 * MiB;
@@ -73,7 +74,7 @@ function writable(meta: StreamMeta | undefined, key: StreamKey): StreamMeta {
  * Routes, admits (routing version + per-shard limits, shared by all processes) and appends. A stale routing
  * version means a reshard moved writes since this process cached the stream: reload and route again.
  */
-async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries: PutEntry[]): Promise<{ outcomes: PutOutcome[]; meta: StreamMeta }> {
+async function put(ctx: KinesisContext, key: StreamKey, meta: StreamMeta, entries: PutEntry[]): Promise<{ outcomes: PutOutcome[]; meta: StreamMeta }> {
   for (let attempt = 0; ; attempt++) {
     const router = ctx.router(meta);
     const shards = entries.map((e) =>
@@ -81,7 +82,7 @@ async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries
         ? router.nextShard()
         : router.shardForHashKey(e.explicitHashKey ?? partitionKeyHash(e.partitionKey)),
     );
-    const now = ctx.now();
+    const now = ctx.clock.now();
     const enforce = ctx.config.enforceLimits && meta.mode === 'PROVISIONED';
     const admission = await ctx.gate.admitPut(
       key,
@@ -117,19 +118,19 @@ async function put(ctx: EngineContext, key: StreamKey, meta: StreamMeta, entries
     });
     // An append that took longer than half the reshard grace period may have landed after a parent's end was
     // fixed (past its EndingSequenceNumber, where no reader looks): those records are put again, to the children.
-    if (ctx.now() - now > ctx.config.reshardGraceMs / 2) return { outcomes: await reputStragglers(ctx, key, entries, outcomes), meta };
+    if (ctx.clock.now() - now > ctx.config.reshardGraceMs / 2) return { outcomes: await reputStragglers(ctx, key, entries, outcomes), meta };
     return { outcomes, meta };
   }
 }
 
-async function reputStragglers(ctx: EngineContext, key: StreamKey, entries: PutEntry[], outcomes: PutOutcome[]): Promise<PutOutcome[]> {
+async function reputStragglers(ctx: KinesisContext, key: StreamKey, entries: PutEntry[], outcomes: PutOutcome[]): Promise<PutOutcome[]> {
   let meta = await ctx.load(key);
   if (!meta) return outcomes;
   const landed = outcomes.flatMap((o, i) => ('shard' in o ? [{ i, shard: o.shard, offset: o.offset }] : []));
   // A closed shard's end is fixed a grace period after it closed: wait for it, then compare.
   const unsettled = (m: StreamMeta) => landed.some((l) => m.shards[l.shard]?.closedAt !== undefined && m.shards[l.shard].endOffset === undefined);
   for (let i = 0; i < 50 && unsettled(meta); i++) {
-    await new Promise((r) => setTimeout(r, Math.max(10, ctx.config.reshardGraceMs / 10)));
+    await ctx.clock.sleep(Math.max(10, ctx.config.reshardGraceMs / 10));
     meta = (await ctx.load(key)) ?? meta;
   }
   const shards = meta.shards;
@@ -142,7 +143,7 @@ async function reputStragglers(ctx: EngineContext, key: StreamKey, entries: PutE
   return out;
 }
 
-export async function PutRecord(ctx: EngineContext, input: PutRecordInput, caller: Caller): Promise<PutRecordOutput> {
+export async function PutRecord(ctx: KinesisContext, input: PutRecordInput, caller: Caller): Promise<PutRecordOutput> {
   const c = new Constraints();
   checkEntry(c, '', input);
   c.pattern('sequenceNumberForOrdering', input.SequenceNumberForOrdering, '0|([1-9]\\d{0,128})');
@@ -171,7 +172,7 @@ export async function PutRecord(ctx: EngineContext, input: PutRecordInput, calle
   };
 }
 
-export async function PutRecords(ctx: EngineContext, input: PutRecordsInput, caller: Caller): Promise<PutRecordsOutput> {
+export async function PutRecords(ctx: KinesisContext, input: PutRecordsInput, caller: Caller): Promise<PutRecordsOutput> {
   const c = new Constraints().required('records', input.Records).length('records', input.Records, 1, 500);
   const records = input.Records ?? [];
   if (records.length <= 500) records.forEach((r, i) => checkEntry(c, `records.${i + 1}.member.`, r));
@@ -203,81 +204,9 @@ export async function PutRecords(ctx: EngineContext, input: PutRecordsInput, cal
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Positions
+// Reading (pull)
 
-export interface StartingPositionSpec {
-  type: string | undefined;
-  sequenceNumber?: string;
-  timestamp?: Date;
-}
-
-/** The shard a call names, if it exists and is still within retention. */
-export function findShard(ctx: EngineContext, meta: StreamMeta, id: string): ShardMeta {
-  const index = parseShardId(id);
-  const shard = index === undefined ? undefined : visibleShards(meta, ctx.now()).find((s) => s.index === index);
-  if (!shard) {
-    throw new AwsError('ResourceNotFoundException', `Shard ${id} in stream ${meta.name} under account ${meta.account} does not exist`);
-  }
-  return shard;
-}
-
-/** Resolves a starting position (iterator type + number or time) to the Kafka offset to read next. */
-export async function resolveStart(ctx: EngineContext, meta: StreamMeta, shard: ShardMeta, spec: StartingPositionSpec, op: string): Promise<number> {
-  const id = shardId(shard.index);
-  const bySequence = spec.type === 'AT_SEQUENCE_NUMBER' || spec.type === 'AFTER_SEQUENCE_NUMBER';
-  if (bySequence && spec.sequenceNumber === undefined) {
-    throw KinesisErrors.invalidArgument(
-      'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. ' +
-        `Request specified ${spec.type} and no StartingSequenceNumber.`,
-    );
-  }
-  if (!bySequence && spec.type !== 'AT_TIMESTAMP' && spec.sequenceNumber !== undefined) {
-    throw KinesisErrors.invalidArgument(
-      'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. ' +
-        `Request specified ${spec.type} and also a StartingSequenceNumber.`,
-    );
-  }
-  switch (spec.type) {
-    case 'AT_SEQUENCE_NUMBER':
-    case 'AFTER_SEQUENCE_NUMBER': {
-      const seq = spec.sequenceNumber as string;
-      const position = decodeSequenceNumber(seq);
-      if (!position) {
-        throw KinesisErrors.invalidArgument(`StartingSequenceNumber ${seq} used in ${op} on shard ${id} in stream ${meta.name} under account ${meta.account} is invalid.`);
-      }
-      if (position.streamEpoch !== streamEpochOf(meta.createdAt)) {
-        throw KinesisErrors.invalidArgument(
-          `StartingSequenceNumber ${seq} used in ${op} on shard ${id} in stream ${meta.name} under account ${meta.account} is invalid because it did not come from this stream.`,
-        );
-      }
-      if (position.shardIndex !== shard.index) {
-        throw KinesisErrors.invalidArgument(`Invalid StartingSequenceNumber. It encodes ${shardId(position.shardIndex)}, while it was used in a call to a shard with ${id}`);
-      }
-      return Math.max(0, spec.type === 'AT_SEQUENCE_NUMBER' ? position.offset : position.offset + 1);
-    }
-    case 'TRIM_HORIZON':
-      return (await ctx.log.watermarks(meta.topic, shard.index)).low;
-    case 'LATEST':
-      return shard.endOffset ?? (await ctx.log.watermarks(meta.topic, shard.index)).high;
-    case 'AT_TIMESTAMP': {
-      if (spec.timestamp === undefined) {
-        throw KinesisErrors.invalidArgument('Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.');
-      }
-      const ms = spec.timestamp.getTime();
-      const now = ctx.now();
-      if (ms > now) {
-        throw KinesisErrors.invalidArgument(
-          `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${ms}, currentTimestampInMillis: ${now}`,
-        );
-      }
-      return ctx.log.offsetForTimestamp(meta.topic, shard.index, ms);
-    }
-    default:
-      throw KinesisErrors.invalidArgument(`Invalid ShardIteratorType ${spec.type}.`);
-  }
-}
-
-export async function GetShardIterator(ctx: EngineContext, input: GetShardIteratorInput, caller: Caller): Promise<GetShardIteratorOutput> {
+export async function GetShardIterator(ctx: KinesisContext, input: GetShardIteratorInput, caller: Caller): Promise<GetShardIteratorOutput> {
   const c = new Constraints().required('shardId', input.ShardId).length('shardId', input.ShardId, 1, 128).pattern('shardId', input.ShardId, '[a-zA-Z0-9_.-]+');
   c.required('shardIteratorType', input.ShardIteratorType).oneOf('shardIteratorType', input.ShardIteratorType, ITERATOR_TYPES);
   c.pattern('startingSequenceNumber', input.StartingSequenceNumber, '0|([1-9]\\d{0,128})');
@@ -297,7 +226,7 @@ export async function GetShardIterator(ctx: EngineContext, input: GetShardIterat
   return { ShardIterator: issueIterator(ctx, meta, shard.index, offset) };
 }
 
-export function issueIterator(ctx: EngineContext, meta: StreamMeta, shard: number, offset: number): string {
+export function issueIterator(ctx: KinesisContext, meta: StreamMeta, shard: number, offset: number): string {
   return ctx.iterators.encode({
     account: meta.account,
     region: meta.region,
@@ -305,77 +234,11 @@ export function issueIterator(ctx: EngineContext, meta: StreamMeta, shard: numbe
     streamEpoch: streamEpochOf(meta.createdAt),
     shardIndex: shard,
     offset,
-    issuedAt: ctx.now(),
+    issuedAt: ctx.clock.now(),
   });
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Reading
-
-export interface ShardRead {
-  records: StoredRecord[];
-  /** Offset to read next. */
-  next: number;
-  highWatermark: number;
-  /** The shard is closed and `next` is at its end: no more records will come; follow the children. */
-  finished: boolean;
-  meta: StreamMeta;
-}
-
-/**
- * Reads one shard from `offset`, never past a closed shard's end. When caught up on a shard this process
- * still sees open (or closing), the metadata is reloaded so a final close is noticed at once.
- */
-export async function readShard(
-  ctx: EngineContext,
-  key: StreamKey,
-  meta: StreamMeta,
-  shardIndex: number,
-  offset: number,
-  options: { maxRecords: number; maxBytes: number; maxWaitMs: number },
-): Promise<ShardRead> {
-  let shard = meta.shards[shardIndex];
-  let result;
-  try {
-    result = await ctx.log.read(meta.topic, shardIndex, offset, options);
-  } catch (error) {
-    // Deleted (or deleted and re-created) meanwhile: say so, rather than an internal failure.
-    const now = await ctx.store.get(key);
-    if (!now || now.createdAt !== meta.createdAt) {
-      ctx.forget(key);
-      throw KinesisErrors.shardDoesNotExist(shardIndex, key.name, key.account);
-    }
-    throw error;
-  }
-  if (shard.endOffset === undefined && (result.records.length === 0 || result.records[result.records.length - 1].offset + 1 >= result.highWatermark)) {
-    const fresh = await ctx.refresh(key, meta);
-    if (fresh && fresh !== meta && fresh.createdAt === meta.createdAt && fresh.shards[shardIndex]) {
-      meta = fresh;
-      shard = fresh.shards[shardIndex];
-    }
-  }
-  const end = shard.endOffset;
-  const records = end === undefined ? result.records : result.records.filter((r) => r.offset < end);
-  const next = records.length > 0 ? records[records.length - 1].offset + 1 : Math.max(offset, result.logStartOffset);
-  return { records, next, highWatermark: result.highWatermark, finished: end !== undefined && next >= end, meta };
-}
-
-export function toSdkRecord(meta: StreamMeta, shard: number, r: StoredRecord): _Record {
-  return {
-    SequenceNumber: sequenceNumber(meta, shard, r.offset),
-    ApproximateArrivalTimestamp: new Date(r.timestamp),
-    Data: r.data,
-    PartitionKey: r.partitionKey,
-    ...(meta.encryptionType === 'KMS' ? { EncryptionType: 'KMS' as const } : {}),
-  };
-}
-
-export function millisBehind(ctx: EngineContext, read: ShardRead): number {
-  if (read.next >= read.highWatermark || read.finished || read.records.length === 0) return 0;
-  return Math.max(0, ctx.now() - read.records[read.records.length - 1].timestamp);
-}
-
-export async function GetRecords(ctx: EngineContext, input: GetRecordsInput, caller: Caller): Promise<GetRecordsOutput> {
+export async function GetRecords(ctx: KinesisContext, input: GetRecordsInput, caller: Caller): Promise<GetRecordsOutput> {
   const c = new Constraints().required('shardIterator', input.ShardIterator).length('shardIterator', input.ShardIterator, 1, 512);
   c.range('limit', input.Limit, 1, 10000);
   c.streamArn('streamARN', input.StreamARN);
@@ -383,7 +246,7 @@ export async function GetRecords(ctx: EngineContext, input: GetRecordsInput, cal
   const decoded = ctx.iterators.decode(input.ShardIterator as string);
   if (!decoded.ok) throw KinesisErrors.invalidIterator();
   const it = decoded.position;
-  const now = ctx.now();
+  const now = ctx.clock.now();
   if (now - it.issuedAt > ITERATOR_LIFETIME_MS) throw KinesisErrors.expiredIterator(it.issuedAt, now);
   const key: StreamKey = { account: it.account, region: it.region, name: it.stream };
   void caller;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { MergeShardsInput, SplitShardInput, UpdateShardCountInput, UpdateShardCountOutput } from '@aws-sdk/client-kinesis';
-import type { EngineContext } from '../context';
+import type { Caller } from '@wharf/engine-kit';
+import type { KinesisContext } from '../context';
 import { KinesisErrors } from '../errors';
 import { parseHashKey } from '../hash-keys';
 import { isOpen, parseShardId, shardId, type ReshardPlan, type StreamMeta } from '../model';
-import type { Caller, StreamKey } from '../ports';
+import type { StreamKey } from '../ports';
 import { adjacent, planMerge, planSplit, planUniformScaling } from '../resharding';
 import { Constraints } from '../validation';
 import { accountUsage, shardLimitError } from './streams';
@@ -30,12 +31,12 @@ function openShard(m: StreamMeta, id: string) {
 }
 
 /** First phase, in the caller's request: validate, mark UPDATING with the plan, then finish in the background. */
-async function startReshard(ctx: EngineContext, key: StreamKey, kind: 'split' | 'merge' | 'scale', plan: (m: StreamMeta) => ReshardPlan, op: string) {
+async function startReshard(ctx: KinesisContext, key: StreamKey, kind: 'split' | 'merge' | 'scale', plan: (m: StreamMeta) => ReshardPlan, op: string) {
   const { result } = await ctx.update(key, (m) => {
     requireProvisionedActive(m, op);
     const p = plan(m);
     m.status = 'UPDATING';
-    m.pending = { kind, startedAt: ctx.now(), closing: [], plan: p };
+    m.pending = { kind, startedAt: ctx.clock.now(), closing: [], plan: p };
     return p;
   });
   void runReshard(ctx, key).catch((err) => ctx.logger.error({ err, stream: key.name }, 'reshard failed; the background tick will resume it'));
@@ -49,7 +50,7 @@ async function startReshard(ctx: EngineContext, key: StreamKey, kind: 'split' | 
  * 2. after the grace period (puts admitted just before the switch have landed) fix each parent's end at its
  *    high watermark and make the stream ACTIVE again.
  */
-export async function runReshard(ctx: EngineContext, key: StreamKey): Promise<void> {
+export async function runReshard(ctx: KinesisContext, key: StreamKey): Promise<void> {
   let meta = await ctx.load(key);
   if (!meta?.pending) return;
   const plan = meta.pending.plan;
@@ -58,7 +59,7 @@ export async function runReshard(ctx: EngineContext, key: StreamKey): Promise<vo
     ({ meta } = await ctx.update(key, (m) => {
       const p = m.pending?.plan;
       if (!m.pending || !p) return;
-      const now = ctx.now();
+      const now = ctx.clock.now();
       for (const i of p.close) m.shards[i].closedAt ??= now;
       for (const s of p.create) {
         if (m.shards[s.index]) continue;
@@ -78,8 +79,8 @@ export async function runReshard(ctx: EngineContext, key: StreamKey): Promise<vo
     }));
   }
   if (!meta.pending) return;
-  const wait = meta.pending.startedAt + ctx.config.reshardGraceMs - ctx.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const wait = meta.pending.startedAt + ctx.config.reshardGraceMs - ctx.clock.now();
+  if (wait > 0) await ctx.clock.sleep(wait);
   const ends = new Map<number, number>();
   for (const i of meta.pending.closing) ends.set(i, (await ctx.log.watermarks(meta.topic, i)).high);
   await ctx.update(key, (m) => {
@@ -90,7 +91,7 @@ export async function runReshard(ctx: EngineContext, key: StreamKey): Promise<vo
   });
 }
 
-export async function SplitShard(ctx: EngineContext, input: SplitShardInput, caller: Caller) {
+export async function SplitShard(ctx: KinesisContext, input: SplitShardInput, caller: Caller) {
   const c = new Constraints().required('shardToSplit', input.ShardToSplit).required('newStartingHashKey', input.NewStartingHashKey);
   c.length('shardToSplit', input.ShardToSplit, 1, 128).pattern('shardToSplit', input.ShardToSplit, '[a-zA-Z0-9_.-]+');
   c.pattern('newStartingHashKey', input.NewStartingHashKey, '0|([1-9]\\d{0,38})');
@@ -119,7 +120,7 @@ export async function SplitShard(ctx: EngineContext, input: SplitShardInput, cal
   return {};
 }
 
-export async function MergeShards(ctx: EngineContext, input: MergeShardsInput, caller: Caller) {
+export async function MergeShards(ctx: KinesisContext, input: MergeShardsInput, caller: Caller) {
   const c = new Constraints().required('shardToMerge', input.ShardToMerge).required('adjacentShardToMerge', input.AdjacentShardToMerge);
   for (const [path, v] of [['shardToMerge', input.ShardToMerge], ['adjacentShardToMerge', input.AdjacentShardToMerge]] as const) {
     c.length(path, v, 1, 128).pattern(path, v, '[a-zA-Z0-9_.-]+');
@@ -145,7 +146,7 @@ export async function MergeShards(ctx: EngineContext, input: MergeShardsInput, c
   return {};
 }
 
-export async function UpdateShardCount(ctx: EngineContext, input: UpdateShardCountInput, caller: Caller): Promise<UpdateShardCountOutput> {
+export async function UpdateShardCount(ctx: KinesisContext, input: UpdateShardCountInput, caller: Caller): Promise<UpdateShardCountOutput> {
   const c = new Constraints().required('targetShardCount', input.TargetShardCount).range('targetShardCount', input.TargetShardCount, 1);
   c.required('scalingType', input.ScalingType).oneOf('scalingType', input.ScalingType, ['UNIFORM_SCALING']);
   const key = ctx.streamKey(input, caller, c);
@@ -155,7 +156,7 @@ export async function UpdateShardCount(ctx: EngineContext, input: UpdateShardCou
   const { meta } = await ctx.update(key, (m) => {
     requireProvisionedActive(m, 'UpdateShardCount');
     current = m.shards.filter(isOpen).length;
-    const now = ctx.now();
+    const now = ctx.clock.now();
     m.scalingHistory = m.scalingHistory.filter((t) => t > now - DAY_MS);
     if (m.scalingHistory.length >= SCALINGS_PER_DAY) {
       throw KinesisErrors.limitExceeded(`UpdateShardCount can scale stream ${m.name} at most ${SCALINGS_PER_DAY} times in a rolling 24-hour period.`);
@@ -174,8 +175,8 @@ export async function UpdateShardCount(ctx: EngineContext, input: UpdateShardCou
 
 const owner = randomUUID();
 
-export async function tick(ctx: EngineContext): Promise<void> {
-  const now = ctx.now();
+export async function backgroundTick(ctx: KinesisContext): Promise<void> {
+  const now = ctx.clock.now();
   for (const key of await ctx.store.watched()) {
     const meta = await ctx.load(key);
     if (!meta) continue;
@@ -190,10 +191,10 @@ export async function tick(ctx: EngineContext): Promise<void> {
 }
 
 /** ON_DEMAND: split (at the middle of its range) the hottest shard whose write rate passed the configured share of a shard's capacity. */
-async function autoscale(ctx: EngineContext, key: StreamKey, meta: StreamMeta): Promise<void> {
+async function autoscale(ctx: KinesisContext, key: StreamKey, meta: StreamMeta): Promise<void> {
   const open = meta.shards.filter(isOpen);
   const seconds = ctx.config.onDemandWindowSeconds;
-  const totals = await ctx.gate.writeTotals(key, open.map((s) => s.index), ctx.now(), seconds);
+  const totals = await ctx.gate.writeTotals(key, open.map((s) => s.index), ctx.clock.now(), seconds);
   const { writeBytesPerSecond, writeRecordsPerSecond } = ctx.config.limits;
   const share = ctx.config.onDemandSplitShare;
   let hottest = -1;

@@ -21,10 +21,11 @@ import type {
   UpdateStreamWarmThroughputInput,
   UpdateStreamWarmThroughputOutput,
 } from '@aws-sdk/client-kinesis';
-import type { EngineContext } from '../context';
+import type { Caller } from '@wharf/engine-kit';
+import type { KinesisContext } from '../context';
 import { KinesisErrors } from '../errors';
 import { parseKinesisArn, type StreamMeta } from '../model';
-import type { AccountSettings, Caller, StreamKey } from '../ports';
+import type { AccountSettings, StreamKey } from '../ports';
 import { Constraints } from '../validation';
 import { checkTags, MAX_TAGS_PER_STREAM } from './streams';
 
@@ -42,7 +43,7 @@ function requireActive(m: StreamMeta): void {
   if (m.status !== 'ACTIVE') throw KinesisErrors.notActive(m.name, m.account, m.status);
 }
 
-export async function UpdateStreamMode(ctx: EngineContext, input: UpdateStreamModeInput, caller: Caller) {
+export async function UpdateStreamMode(ctx: KinesisContext, input: UpdateStreamModeInput, caller: Caller) {
   const c = new Constraints().required('streamARN', input.StreamARN).required('streamModeDetails', input.StreamModeDetails);
   c.required('streamModeDetails.streamMode', input.StreamModeDetails?.StreamMode);
   c.oneOf('streamModeDetails.streamMode', input.StreamModeDetails?.StreamMode, ['PROVISIONED', 'ON_DEMAND']);
@@ -61,7 +62,7 @@ export async function UpdateStreamMode(ctx: EngineContext, input: UpdateStreamMo
   return {};
 }
 
-export async function StartStreamEncryption(ctx: EngineContext, input: StartStreamEncryptionInput, caller: Caller) {
+export async function StartStreamEncryption(ctx: KinesisContext, input: StartStreamEncryptionInput, caller: Caller) {
   const c = new Constraints().required('encryptionType', input.EncryptionType).oneOf('encryptionType', input.EncryptionType, ['NONE', 'KMS']);
   c.required('keyId', input.KeyId).length('keyId', input.KeyId, 1, 2048);
   const key = ctx.streamKey(input, caller, c);
@@ -74,7 +75,7 @@ export async function StartStreamEncryption(ctx: EngineContext, input: StartStre
   return {};
 }
 
-export async function StopStreamEncryption(ctx: EngineContext, input: StopStreamEncryptionInput, caller: Caller) {
+export async function StopStreamEncryption(ctx: KinesisContext, input: StopStreamEncryptionInput, caller: Caller) {
   const c = new Constraints().required('encryptionType', input.EncryptionType).oneOf('encryptionType', input.EncryptionType, ['NONE', 'KMS']);
   c.required('keyId', input.KeyId).length('keyId', input.KeyId, 1, 2048);
   const key = ctx.streamKey(input, caller, c);
@@ -86,7 +87,7 @@ export async function StopStreamEncryption(ctx: EngineContext, input: StopStream
   return {};
 }
 
-async function monitoring(ctx: EngineContext, input: EnableEnhancedMonitoringInput, caller: Caller, enable: boolean): Promise<EnhancedMonitoringOutput> {
+async function monitoring(ctx: KinesisContext, input: EnableEnhancedMonitoringInput, caller: Caller, enable: boolean): Promise<EnhancedMonitoringOutput> {
   const c = new Constraints().required('shardLevelMetrics', input.ShardLevelMetrics).length('shardLevelMetrics', input.ShardLevelMetrics, 1, 7);
   (input.ShardLevelMetrics ?? []).forEach((name, i) => c.oneOf(`shardLevelMetrics.${i + 1}.member`, name, [...METRICS, 'ALL']));
   const key = ctx.streamKey(input, caller, c);
@@ -102,15 +103,15 @@ async function monitoring(ctx: EngineContext, input: EnableEnhancedMonitoringInp
   return { StreamName: meta.name, StreamARN: meta.arn, CurrentShardLevelMetrics: before as never[], DesiredShardLevelMetrics: [...meta.enhancedMetrics] as never[] };
 }
 
-export function EnableEnhancedMonitoring(ctx: EngineContext, input: EnableEnhancedMonitoringInput, caller: Caller) {
+export function EnableEnhancedMonitoring(ctx: KinesisContext, input: EnableEnhancedMonitoringInput, caller: Caller) {
   return monitoring(ctx, input, caller, true);
 }
 
-export function DisableEnhancedMonitoring(ctx: EngineContext, input: DisableEnhancedMonitoringInput, caller: Caller) {
+export function DisableEnhancedMonitoring(ctx: KinesisContext, input: DisableEnhancedMonitoringInput, caller: Caller) {
   return monitoring(ctx, input, caller, false);
 }
 
-export async function UpdateMaxRecordSize(ctx: EngineContext, input: UpdateMaxRecordSizeInput, caller: Caller) {
+export async function UpdateMaxRecordSize(ctx: KinesisContext, input: UpdateMaxRecordSizeInput, caller: Caller) {
   const c = new Constraints().required('maxRecordSizeInKiB', input.MaxRecordSizeInKiB).range('maxRecordSizeInKiB', input.MaxRecordSizeInKiB, 1024, 10240);
   const key = ctx.streamKey(input, caller, c);
   await ctx.update(key, (m) => {
@@ -120,7 +121,7 @@ export async function UpdateMaxRecordSize(ctx: EngineContext, input: UpdateMaxRe
   return {};
 }
 
-export async function UpdateStreamWarmThroughput(ctx: EngineContext, input: UpdateStreamWarmThroughputInput, caller: Caller): Promise<UpdateStreamWarmThroughputOutput> {
+export async function UpdateStreamWarmThroughput(ctx: KinesisContext, input: UpdateStreamWarmThroughputInput, caller: Caller): Promise<UpdateStreamWarmThroughputOutput> {
   const c = new Constraints().required('warmThroughputMiBps', input.WarmThroughputMiBps).range('warmThroughputMiBps', input.WarmThroughputMiBps, 0);
   const key = ctx.streamKey(input, caller, c);
   const { meta } = await ctx.update(key, (m) => {
@@ -135,7 +136,7 @@ export async function UpdateStreamWarmThroughput(ctx: EngineContext, input: Upda
   };
 }
 
-export async function UpdateStreamRecordDistributionStrategy(ctx: EngineContext, input: UpdateStreamRecordDistributionStrategyInput, caller: Caller) {
+export async function UpdateStreamRecordDistributionStrategy(ctx: KinesisContext, input: UpdateStreamRecordDistributionStrategyInput, caller: Caller) {
   const c = new Constraints().required('streamARN', input.StreamARN).required('recordDistributionStrategy', input.RecordDistributionStrategy);
   c.oneOf('recordDistributionStrategy', input.RecordDistributionStrategy, ['AUTO', 'USER_PARTITION_KEY']);
   const key = ctx.streamKey(input, caller, c);
@@ -164,7 +165,7 @@ function resourceTags(m: StreamMeta, arn: string, consumer: string | undefined):
   return (found.tags ??= {});
 }
 
-export async function TagResource(ctx: EngineContext, input: TagResourceInput) {
+export async function TagResource(ctx: KinesisContext, input: TagResourceInput) {
   const r = resourceKey(input.ResourceARN);
   const c = new Constraints().required('tags', input.Tags);
   checkTags(c, 'tags', input.Tags);
@@ -181,7 +182,7 @@ export async function TagResource(ctx: EngineContext, input: TagResourceInput) {
   return {};
 }
 
-export async function UntagResource(ctx: EngineContext, input: UntagResourceInput) {
+export async function UntagResource(ctx: KinesisContext, input: UntagResourceInput) {
   const r = resourceKey(input.ResourceARN);
   const c = new Constraints().required('tagKeys', input.TagKeys).length('tagKeys', input.TagKeys, 1, 50);
   c.throwIfAny();
@@ -192,7 +193,7 @@ export async function UntagResource(ctx: EngineContext, input: UntagResourceInpu
   return {};
 }
 
-export async function ListTagsForResource(ctx: EngineContext, input: ListTagsForResourceInput): Promise<ListTagsForResourceOutput> {
+export async function ListTagsForResource(ctx: KinesisContext, input: ListTagsForResourceInput): Promise<ListTagsForResourceOutput> {
   const r = resourceKey(input.ResourceARN);
   const meta = await ctx.require(r.key);
   const tags = resourceTags(structuredClone(meta), r.arn, r.consumer);
@@ -203,7 +204,7 @@ function checkResourceExists(m: StreamMeta, arn: string, consumer: string | unde
   if (consumer !== undefined && !m.consumers.some((x) => x.arn === arn)) throw KinesisErrors.consumerNotFound(arn);
 }
 
-export async function PutResourcePolicy(ctx: EngineContext, input: PutResourcePolicyInput) {
+export async function PutResourcePolicy(ctx: KinesisContext, input: PutResourcePolicyInput) {
   const r = resourceKey(input.ResourceARN);
   const c = new Constraints().required('policy', input.Policy).length('policy', input.Policy, 1, 20480);
   c.throwIfAny();
@@ -219,14 +220,14 @@ export async function PutResourcePolicy(ctx: EngineContext, input: PutResourcePo
   return {};
 }
 
-export async function GetResourcePolicy(ctx: EngineContext, input: GetResourcePolicyInput): Promise<GetResourcePolicyOutput> {
+export async function GetResourcePolicy(ctx: KinesisContext, input: GetResourcePolicyInput): Promise<GetResourcePolicyOutput> {
   const r = resourceKey(input.ResourceARN);
   const meta = await ctx.require(r.key);
   checkResourceExists(meta, r.arn, r.consumer);
   return { Policy: meta.policies?.[r.arn] ?? '{}' };
 }
 
-export async function DeleteResourcePolicy(ctx: EngineContext, input: DeleteResourcePolicyInput) {
+export async function DeleteResourcePolicy(ctx: KinesisContext, input: DeleteResourcePolicyInput) {
   const r = resourceKey(input.ResourceARN);
   await ctx.update(r.key, (m) => {
     checkResourceExists(m, r.arn, r.consumer);
@@ -251,16 +252,16 @@ function toOutput(settings: AccountSettings): DescribeAccountSettingsOutput {
   };
 }
 
-export async function DescribeAccountSettings(ctx: EngineContext, _input: object, caller: Caller): Promise<DescribeAccountSettingsOutput> {
-  return toOutput(await ctx.store.getAccountSettings(caller.account, caller.region));
+export async function DescribeAccountSettings(ctx: KinesisContext, _input: object, caller: Caller): Promise<DescribeAccountSettingsOutput> {
+  return toOutput(await ctx.store.getAccountSettings(caller.accountId, caller.region));
 }
 
-export async function UpdateAccountSettings(ctx: EngineContext, input: UpdateAccountSettingsInput, caller: Caller): Promise<UpdateAccountSettingsOutput> {
+export async function UpdateAccountSettings(ctx: KinesisContext, input: UpdateAccountSettingsInput, caller: Caller): Promise<UpdateAccountSettingsOutput> {
   const status = input.MinimumThroughputBillingCommitment?.Status;
   const c = new Constraints().required('minimumThroughputBillingCommitment.status', status).oneOf('minimumThroughputBillingCommitment.status', status, ['ENABLED', 'DISABLED']);
   c.throwIfAny();
-  const now = ctx.now();
-  const settings = await ctx.store.getAccountSettings(caller.account, caller.region);
+  const now = ctx.clock.now();
+  const settings = await ctx.store.getAccountSettings(caller.accountId, caller.region);
   const current = settings.minimumThroughputBillingCommitment;
   if (status === 'ENABLED') {
     if (current?.status !== 'ENABLED') {
@@ -271,6 +272,6 @@ export async function UpdateAccountSettings(ctx: EngineContext, input: UpdateAcc
     current.status = end > now ? 'ENABLED_UNTIL_EARLIEST_ALLOWED_END' : 'DISABLED';
     current.endedAt = end;
   }
-  await ctx.store.putAccountSettings(caller.account, caller.region, settings);
+  await ctx.store.putAccountSettings(caller.accountId, caller.region, settings);
   return toOutput(settings);
 }

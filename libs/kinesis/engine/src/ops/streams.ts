@@ -15,11 +15,12 @@ import type {
   ListTagsForStreamOutput,
   RemoveTagsFromStreamInput,
 } from '@aws-sdk/client-kinesis';
-import type { EngineContext } from '../context';
+import type { Caller } from '@wharf/engine-kit';
+import type { KinesisContext } from '../context';
 import { KinesisErrors } from '../errors';
 import { evenHashRanges } from '../hash-keys';
 import { isOpen, parseShardId, streamArn, type StreamMeta, type StreamMode } from '../model';
-import type { Caller } from '../ports';
+import type { StreamKey } from '../ports';
 import { decodePageToken, encodePageToken, enhancedMonitoring, summary, toShard, visibleShards } from '../shapes';
 import { Constraints } from '../validation';
 
@@ -33,7 +34,7 @@ export function retentionMs(hours: number): number {
 }
 
 /** Open shards and on-demand streams of an account and region (DescribeLimits, the shard limit). */
-export async function accountUsage(ctx: EngineContext, account: string, region: string) {
+export async function accountUsage(ctx: KinesisContext, account: string, region: string) {
   const names = await ctx.store.list(account, region);
   const metas = await ctx.store.getMany(account, region, names);
   return {
@@ -42,9 +43,9 @@ export async function accountUsage(ctx: EngineContext, account: string, region: 
   };
 }
 
-export function shardLimitError(ctx: EngineContext, caller: Caller, current: number, adding: number): Error {
+export function shardLimitError(ctx: KinesisContext, key: StreamKey, current: number, adding: number): Error {
   return KinesisErrors.limitExceeded(
-    `This request would exceed the shard limit for the account ${caller.account} in ${caller.region}. ` +
+    `This request would exceed the shard limit for the account ${key.account} in ${key.region}. ` +
       `Current shard count for the account: ${current}. Limit: ${ctx.config.shardLimit}. ` +
       `Number of additional shards that would have resulted from this request: ${adding}.`,
   );
@@ -59,7 +60,7 @@ export function checkTags(c: Constraints, path: string, tags: Record<string, str
   }
 }
 
-export async function CreateStream(ctx: EngineContext, input: CreateStreamInput, caller: Caller): Promise<Record<string, never>> {
+export async function CreateStream(ctx: KinesisContext, input: CreateStreamInput, caller: Caller): Promise<Record<string, never>> {
   const c = new Constraints();
   c.required('streamName', input.StreamName);
   const mode: StreamMode = input.StreamModeDetails?.StreamMode ?? 'PROVISIONED';
@@ -84,7 +85,7 @@ export async function CreateStream(ctx: EngineContext, input: CreateStreamInput,
       `This request would exceed the on-demand stream limit for the account ${key.account} in ${key.region}. Limit: ${ctx.config.onDemandStreamLimit}.`,
     );
   }
-  const now = ctx.now();
+  const now = ctx.clock.now();
   const meta: StreamMeta = {
     name: key.name,
     account: key.account,
@@ -125,7 +126,7 @@ export async function CreateStream(ctx: EngineContext, input: CreateStreamInput,
   return {};
 }
 
-export async function DeleteStream(ctx: EngineContext, input: DeleteStreamInput, caller: Caller): Promise<Record<string, never>> {
+export async function DeleteStream(ctx: KinesisContext, input: DeleteStreamInput, caller: Caller): Promise<Record<string, never>> {
   const key = ctx.streamKey(input, caller);
   const { meta } = await ctx.update(key, (m) => {
     if (m.consumers.length > 0 && !input.EnforceConsumerDeletion) {
@@ -141,13 +142,13 @@ export async function DeleteStream(ctx: EngineContext, input: DeleteStreamInput,
   return {};
 }
 
-export async function DescribeStream(ctx: EngineContext, input: DescribeStreamInput, caller: Caller): Promise<DescribeStreamOutput> {
+export async function DescribeStream(ctx: KinesisContext, input: DescribeStreamInput, caller: Caller): Promise<DescribeStreamOutput> {
   const c = new Constraints().range('limit', input.Limit, 1, 10000).length('exclusiveStartShardId', input.ExclusiveStartShardId, 1, 128);
   const key = ctx.streamKey(input, caller, c);
   const meta = await ctx.require(key);
   const limit = input.Limit ?? 100;
   const after = input.ExclusiveStartShardId !== undefined ? parseShardId(input.ExclusiveStartShardId) ?? -1 : -1;
-  const shards = visibleShards(meta, ctx.now()).filter((s) => s.index > after);
+  const shards = visibleShards(meta, ctx.clock.now()).filter((s) => s.index > after);
   return {
     StreamDescription: {
       StreamName: meta.name,
@@ -165,27 +166,27 @@ export async function DescribeStream(ctx: EngineContext, input: DescribeStreamIn
   };
 }
 
-export async function DescribeStreamSummary(ctx: EngineContext, input: DescribeStreamSummaryInput, caller: Caller): Promise<DescribeStreamSummaryOutput> {
+export async function DescribeStreamSummary(ctx: KinesisContext, input: DescribeStreamSummaryInput, caller: Caller): Promise<DescribeStreamSummaryOutput> {
   const meta = await ctx.require(ctx.streamKey(input, caller));
   return { StreamDescriptionSummary: summary(meta) };
 }
 
-export async function ListStreams(ctx: EngineContext, input: ListStreamsInput, caller: Caller): Promise<ListStreamsOutput> {
+export async function ListStreams(ctx: KinesisContext, input: ListStreamsInput, caller: Caller): Promise<ListStreamsOutput> {
   const c = new Constraints().range('limit', input.Limit, 1, 10000).streamName('exclusiveStartStreamName', input.ExclusiveStartStreamName);
   c.length('nextToken', input.NextToken, 1, 1048576);
   c.throwIfAny();
-  const scope = `streams/${caller.account}/${caller.region}`;
+  const scope = `streams/${caller.accountId}/${caller.region}`;
   let after = input.ExclusiveStartStreamName;
   if (input.NextToken !== undefined) {
     const token = decodePageToken(input.NextToken);
     if (!token || token.scope !== scope) throw KinesisErrors.invalidNextToken();
-    if (ctx.now() - token.issuedAt > PAGE_TOKEN_LIFETIME_MS) throw KinesisErrors.expiredNextToken();
+    if (ctx.clock.now() - token.issuedAt > PAGE_TOKEN_LIFETIME_MS) throw KinesisErrors.expiredNextToken();
     after = token.after;
   }
   const limit = input.Limit ?? 100;
-  const names = (await ctx.store.list(caller.account, caller.region)).filter((n) => after === undefined || n > after);
+  const names = (await ctx.store.list(caller.accountId, caller.region)).filter((n) => after === undefined || n > after);
   const page = names.slice(0, limit);
-  const metas = await ctx.store.getMany(caller.account, caller.region, page);
+  const metas = await ctx.store.getMany(caller.accountId, caller.region, page);
   const more = names.length > limit;
   return {
     StreamNames: page,
@@ -197,7 +198,7 @@ export async function ListStreams(ctx: EngineContext, input: ListStreamsInput, c
       StreamModeDetails: { StreamMode: m.mode },
       StreamCreationTimestamp: new Date(m.createdAt),
     })),
-    ...(more ? { NextToken: encodePageToken({ scope, after: page[page.length - 1], issuedAt: ctx.now() }) } : {}),
+    ...(more ? { NextToken: encodePageToken({ scope, after: page[page.length - 1], issuedAt: ctx.clock.now() }) } : {}),
   };
 }
 
@@ -214,7 +215,7 @@ function checkRetention(hours: number | undefined): number {
   return h;
 }
 
-async function changeRetention(ctx: EngineContext, input: IncreaseStreamRetentionPeriodInput, caller: Caller, increase: boolean) {
+async function changeRetention(ctx: KinesisContext, input: IncreaseStreamRetentionPeriodInput, caller: Caller, increase: boolean) {
   const key = ctx.streamKey(input, caller);
   const hours = checkRetention(input.RetentionPeriodHours);
   const meta = await ctx.require(key);
@@ -241,15 +242,15 @@ async function changeRetention(ctx: EngineContext, input: IncreaseStreamRetentio
   return {};
 }
 
-export function IncreaseStreamRetentionPeriod(ctx: EngineContext, input: IncreaseStreamRetentionPeriodInput, caller: Caller) {
+export function IncreaseStreamRetentionPeriod(ctx: KinesisContext, input: IncreaseStreamRetentionPeriodInput, caller: Caller) {
   return changeRetention(ctx, input, caller, true);
 }
 
-export function DecreaseStreamRetentionPeriod(ctx: EngineContext, input: DecreaseStreamRetentionPeriodInput, caller: Caller) {
+export function DecreaseStreamRetentionPeriod(ctx: KinesisContext, input: DecreaseStreamRetentionPeriodInput, caller: Caller) {
   return changeRetention(ctx, input, caller, false);
 }
 
-export async function AddTagsToStream(ctx: EngineContext, input: AddTagsToStreamInput, caller: Caller) {
+export async function AddTagsToStream(ctx: KinesisContext, input: AddTagsToStreamInput, caller: Caller) {
   const c = new Constraints().required('tags', input.Tags);
   checkTags(c, 'tags', input.Tags);
   const key = ctx.streamKey(input, caller, c);
@@ -265,7 +266,7 @@ export async function AddTagsToStream(ctx: EngineContext, input: AddTagsToStream
   return {};
 }
 
-export async function RemoveTagsFromStream(ctx: EngineContext, input: RemoveTagsFromStreamInput, caller: Caller) {
+export async function RemoveTagsFromStream(ctx: KinesisContext, input: RemoveTagsFromStreamInput, caller: Caller) {
   const c = new Constraints().required('tagKeys', input.TagKeys).length('tagKeys', input.TagKeys, 1, 50);
   (input.TagKeys ?? []).forEach((k, i) => c.length(`tagKeys.${i + 1}.member`, k, 1, 128));
   const key = ctx.streamKey(input, caller, c);
@@ -275,7 +276,7 @@ export async function RemoveTagsFromStream(ctx: EngineContext, input: RemoveTags
   return {};
 }
 
-export async function ListTagsForStream(ctx: EngineContext, input: ListTagsForStreamInput, caller: Caller): Promise<ListTagsForStreamOutput> {
+export async function ListTagsForStream(ctx: KinesisContext, input: ListTagsForStreamInput, caller: Caller): Promise<ListTagsForStreamOutput> {
   const c = new Constraints().range('limit', input.Limit, 1, 50).length('exclusiveStartTagKey', input.ExclusiveStartTagKey, 1, 128);
   const meta = await ctx.require(ctx.streamKey(input, caller, c));
   const limit = input.Limit ?? 50;
@@ -288,8 +289,8 @@ export async function ListTagsForStream(ctx: EngineContext, input: ListTagsForSt
   };
 }
 
-export async function DescribeLimits(ctx: EngineContext, _input: object, caller: Caller): Promise<DescribeLimitsOutput> {
-  const usage = await accountUsage(ctx, caller.account, caller.region);
+export async function DescribeLimits(ctx: KinesisContext, _input: object, caller: Caller): Promise<DescribeLimitsOutput> {
+  const usage = await accountUsage(ctx, caller.accountId, caller.region);
   return {
     ShardLimit: ctx.config.shardLimit,
     OpenShardCount: usage.openShards,

@@ -1,4 +1,4 @@
-import type { StreamMeta } from './model';
+import type { StreamMeta } from '../model';
 import type {
   AccountSettings,
   AppendEntry,
@@ -12,7 +12,7 @@ import type {
   StoredRecord,
   StreamKey,
   ThroughputGate,
-} from './ports';
+} from '../ports';
 
 /**
  * In-memory ports for the engine: one process, nothing durable. Unit tests drive the engine with them (and an
