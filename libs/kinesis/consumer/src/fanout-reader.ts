@@ -51,7 +51,7 @@ export class FanOutReader implements ShardReader {
     // A resubscription may repeat what an earlier one delivered: keep order strict.
     const records = (event.Records ?? []).filter((r) => !this.last || compareSequence(r.SequenceNumber as string, this.last) > 0);
     if (records.length) this.last = records[records.length - 1].SequenceNumber;
-    const end = !event.ContinuationSequenceNumber && (event.ChildShards?.length ?? 0) > 0;
+    const end = (event.ChildShards?.length ?? 0) > 0; // as the KCL reads it: children mean the shard is read to its end
     if (end) this.close();
     return { records, millisBehindLatest: event.MillisBehindLatest, end, childShards: end ? event.ChildShards : undefined };
   }

@@ -63,10 +63,11 @@ export async function killAndJoin(s: Setup): Promise<void> {
   const extra = { MAX_RECORDS: '100', PROCESS_DELAY_MS: '20' };
   const ws = await workers(s, stream, ['w1', 'w2', 'w3'], log, extra);
   let killedAt = 0;
+  let stoppedAt = Infinity;
   let victim = '';
   try {
     await driveTrucks(s.client, stream, 100, 200, {
-      pauseMs: 20,
+      pauseMs: 40,
       between: async (n) => {
         if (n === 60) {
           victim = ['w1', 'w2', 'w3'].find((w) => heldAt(log, w, Date.now()).length > 0)!;
@@ -78,6 +79,7 @@ export async function killAndJoin(s: Setup): Promise<void> {
     });
     await waitAllProcessed(log, 100 * 200, 90_000);
     await sleep(1000); // w4 settles into its share
+    stoppedAt = Date.now();
   } finally {
     await Promise.all(ws.map((w) => w.stop()));
   }
@@ -100,7 +102,10 @@ export async function killAndJoin(s: Setup): Promise<void> {
     const next = onShard.map((r) => BigInt(r.seq)).filter((q) => q > floor).sort((a, b) => (a < b ? -1 : 1))[0];
     expect(BigInt(after[0].seq)).toBe(next);
   }
-  expect(l.leases.some((e) => e.worker === 'w4' && e.type === 'acquired')).toBe(true);
+  const w4 = l.leases.filter((e) => e.worker === 'w4' && e.type === 'acquired' && e.t < stoppedAt).map((e) => e.shard);
+  expect(w4.length).toBeGreaterThan(0);
+  const takeovers = orphaned.map((shard) => l.leases.find((e) => e.shard === shard && e.type === 'acquired' && e.worker !== victim && e.t >= killedAt)!.t - killedAt);
+  console.log(`${s.mode}: killed ${victim} holding ${orphaned.join(', ')}; taken over after ${takeovers.join(', ')} ms; ${l.records.length - 100 * 200} records delivered twice; w4 took ${w4.join(', ')}`);
 }
 
 /** SplitShard then MergeShards while trucks drive and three workers consume: children after parents, routes in order. */

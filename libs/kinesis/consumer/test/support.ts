@@ -51,20 +51,25 @@ export async function waitActive(client: KinesisClient, name: string): Promise<S
 }
 
 /**
- * Trucks report positions: round r sends position r of every truck in one PutRecords, rounds one after the
- * other (a throttled record is sent again before the next round), so each truck's positions are in send order.
+ * Trucks report positions: round n sends position n of each truck of a group in one PutRecords, a group's
+ * rounds one after the other (a throttled record is sent again before the next round), so each truck's
+ * positions are in send order; the groups drive side by side. `between` runs after each round of group 0.
  */
-export async function driveTrucks(client: KinesisClient, stream: string, trucks: number, positions: number, opts: { pauseMs?: number; between?: (round: number) => Promise<void> } = {}): Promise<void> {
-  for (let n = 0; n < positions; n++) {
-    let pending = Array.from({ length: trucks }, (_, i) => ({ PartitionKey: `truck-${i}`, Data: Buffer.from(JSON.stringify({ truck: `truck-${i}`, n, lat: 52 + i / 1000, lon: 4 + n / 1000 })) }));
-    while (pending.length) {
-      const out = await client.send(new PutRecordsCommand({ StreamName: stream, Records: pending }));
-      pending = pending.filter((_, i) => out.Records![i].ErrorCode);
-      if (pending.length) await sleep(200);
+export async function driveTrucks(client: KinesisClient, stream: string, trucks: number, positions: number, opts: { pauseMs?: number; groups?: number; between?: (round: number) => Promise<void> } = {}): Promise<void> {
+  const groups = opts.groups ?? 4;
+  await Promise.all(Array.from({ length: groups }, async (_, g) => {
+    const mine = Array.from({ length: trucks }, (_, i) => i).filter((i) => i % groups === g);
+    for (let n = 0; n < positions; n++) {
+      let pending = mine.map((i) => ({ PartitionKey: `truck-${i}`, Data: Buffer.from(JSON.stringify({ truck: `truck-${i}`, n, lat: 52 + i / 1000, lon: 4 + n / 1000 })) }));
+      while (pending.length) {
+        const out = await client.send(new PutRecordsCommand({ StreamName: stream, Records: pending }));
+        pending = pending.filter((_, i) => out.Records![i].ErrorCode);
+        if (pending.length) await sleep(200);
+      }
+      if (g === 0) await opts.between?.(n);
+      if (opts.pauseMs) await sleep(opts.pauseMs);
     }
-    await opts.between?.(n);
-    if (opts.pauseMs) await sleep(opts.pauseMs);
-  }
+  }));
 }
 
 export interface Worker {
