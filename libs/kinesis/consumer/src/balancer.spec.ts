@@ -66,6 +66,11 @@ describe('balance', () => {
     expect(decide('a', leases).request?.shardId).toBe('s1');
   });
 
+  it('asks for one lease at a time: the next request waits until the pending one is answered', () => {
+    const leases = [lease('s0', 'b', { requestedBy: 'a' }), lease('s1', 'b'), lease('s2', 'b'), lease('s3', 'b')];
+    expect(decide('a', leases).request).toBeUndefined();
+  });
+
   it('takes first what was handed to it', () => {
     const leases = [lease('s0', 'a'), lease('s1'), lease('s2', 'b')];
     const d = decide('a', leases, { held: [] });

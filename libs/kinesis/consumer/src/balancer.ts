@@ -71,6 +71,8 @@ export function balance(input: BalanceInput): BalanceDecision {
   const take = [...handedToMe, ...shuffle(free)].slice(0, want);
   if (take.length > 0) return { take, target };
 
+  // One request at a time: several in flight would each be granted, and the giver would then ask back.
+  if (input.leases.some((l) => l.requestedBy === me)) return { take: [], target };
   let busiest: string | undefined;
   for (const [worker, n] of counts) if (worker !== me && (!busiest || n > (counts.get(busiest) ?? 0))) busiest = worker;
   const most = busiest ? (counts.get(busiest) ?? 0) : 0;

@@ -39,9 +39,12 @@ const consumer = new KinesisConsumer({
     write([{ kind: 'cp', worker, shard: batch.shardId, seq: batch.records[batch.records.length - 1].SequenceNumber }]);
   },
 });
-const lease = (type) => (e) => write([{ kind: 'lease', t: e.at, worker, shard: e.shardId, type, until: e.until }]);
+const lease = (type) => (e) => write([{ kind: 'lease', t: e.at, worker, shard: e.shardId, type, until: e.until, reason: e.reason }]);
 consumer.on('leaseTaken', lease('acquired')).on('leaseRenewed', lease('renewed')).on('leaseReleased', lease('released')).on('leaseLost', lease('released'));
-consumer.on('error', (err) => process.stderr.write(`${worker} ${err.shardId ?? ''} ${err.name}: ${err.message}\n`));
+consumer.on('error', (err) => {
+  process.stderr.write(`${worker} ${err.shardId ?? ''} ${err.name}: ${err.message}\n`);
+  appendFileSync(`${env.LOG_FILE}.errors`, `${Date.now()} ${worker} ${err.shardId ?? ''} ${err.name}: ${err.message}\n`);
+});
 
 process.on('SIGTERM', async () => {
   await consumer.stop();
