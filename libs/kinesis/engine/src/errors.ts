@@ -11,10 +11,12 @@ export const KinesisErrors = {
     new AwsError('ResourceInUseException', `Stream ${name} under account ${account} not ACTIVE, instead in state ${status}`),
   shardNotFound: (shard: string, name: string, account: string) =>
     new AwsError('ResourceNotFoundException', `Could not find shard ${shard} in stream ${name} under account ${account}.`),
-  shardDoesNotExist: (index: number, name: string, account: string) =>
-    new AwsError('ResourceNotFoundException', `Shard ${shardId(index)} in stream ${name} under account ${account} does not exist`),
+  /** A shard by index, or by the id as the call gave it (AWS also takes the bare number). */
+  shardDoesNotExist: (shard: number | string, name: string, account: string) =>
+    new AwsError('ResourceNotFoundException', `Shard ${typeof shard === 'number' ? shardId(shard) : shard} in stream ${name} under account ${account} does not exist`),
   resourceNotFoundPolicy: (arn: string) => new AwsError('ResourceNotFoundException', `No resource policy found for resource ${arn}.`),
   consumerNotFound: (what: string) => new AwsError('ResourceNotFoundException', `Consumer ${what} not found.`),
+  channelNotFound: (arn: string | undefined) => new AwsError('ResourceNotFoundException', `Channel ${arn ?? ''} not found.`),
   invalidArgument: (message: string) => new AwsError('InvalidArgumentException', message),
   validation: (message: string) => new AwsError('ValidationException', message),
   limitExceeded: (message: string) => new AwsError('LimitExceededException', message),
@@ -30,6 +32,7 @@ export const KinesisErrors = {
   expiredNextToken: () => new AwsError('ExpiredNextTokenException', 'The timestamp in the NextToken has expired.'),
   invalidNextToken: () => new AwsError('InvalidArgumentException', 'Invalid NextToken.'),
   dryRun: () => new AwsError('DryRunOperationException', 'The request would have succeeded, but the DryRun flag is set.'),
+  internalFailure: (message: string) => new AwsError('InternalFailureException', message, { status: 500, sender: false }),
   unsupported: (what: string) =>
     new AwsError('UnsupportedOperation', `${what} is not supported by Wharf.`, { status: 400 }),
 } as const;

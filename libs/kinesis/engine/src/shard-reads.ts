@@ -1,5 +1,4 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
-import { AwsError } from '@wharf/aws-protocol';
 import type { KinesisContext } from './context';
 import { KinesisErrors } from './errors';
 import { parseShardId, shardId, type ShardMeta, type StreamMeta } from './model';
@@ -21,9 +20,7 @@ export interface StartingPositionSpec {
 export function findShard(ctx: KinesisContext, meta: StreamMeta, id: string): ShardMeta {
   const index = parseShardId(id);
   const shard = index === undefined ? undefined : visibleShards(meta, ctx.clock.now()).find((s) => s.index === index);
-  if (!shard) {
-    throw new AwsError('ResourceNotFoundException', `Shard ${id} in stream ${meta.name} under account ${meta.account} does not exist`);
-  }
+  if (!shard) throw KinesisErrors.shardDoesNotExist(id, meta.name, meta.account);
   return shard;
 }
 

@@ -8,7 +8,6 @@ import type {
   ListChannelsOutput,
   UpdateChannelInput,
 } from '@aws-sdk/client-kinesis';
-import { AwsError } from '@wharf/aws-protocol';
 import type { KinesisContext } from '../context';
 import { KinesisErrors } from '../errors';
 
@@ -20,20 +19,16 @@ export async function CreateChannel(_ctx: KinesisContext, _input: CreateChannelI
   throw KinesisErrors.unsupported('CreateChannel (delivery to Amazon S3)');
 }
 
-function channelNotFound(arn: string | undefined): AwsError {
-  return new AwsError('ResourceNotFoundException', `Channel ${arn ?? ''} not found.`);
-}
-
 export async function DescribeChannel(_ctx: KinesisContext, input: DescribeChannelInput): Promise<DescribeChannelOutput> {
-  throw channelNotFound(input.ChannelARN);
+  throw KinesisErrors.channelNotFound(input.ChannelARN);
 }
 
 export async function UpdateChannel(_ctx: KinesisContext, input: UpdateChannelInput): Promise<never> {
-  throw channelNotFound(input.ChannelARN);
+  throw KinesisErrors.channelNotFound(input.ChannelARN);
 }
 
 export async function DeleteChannel(_ctx: KinesisContext, input: DeleteChannelInput): Promise<never> {
-  throw channelNotFound(input.ChannelARN);
+  throw KinesisErrors.channelNotFound(input.ChannelARN);
 }
 
 export async function ListChannels(_ctx: KinesisContext, _input: ListChannelsInput): Promise<ListChannelsOutput> {

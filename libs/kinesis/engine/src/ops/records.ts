@@ -96,7 +96,7 @@ async function put(ctx: KinesisContext, key: StreamKey, meta: StreamMeta, entrie
       throw KinesisErrors.streamNotFound(key.name, key.account);
     }
     if (admission.kind === 'stale') {
-      if (attempt >= 5) throw new AwsError('InternalFailureException', 'The stream kept changing while routing the records.', { status: 500, sender: false });
+      if (attempt >= 5) throw KinesisErrors.internalFailure('The stream kept changing while routing the records.');
       meta = writable(await ctx.load(key), key);
       continue;
     }
@@ -238,7 +238,8 @@ export function issueIterator(ctx: KinesisContext, meta: StreamMeta, shard: numb
   });
 }
 
-export async function GetRecords(ctx: KinesisContext, input: GetRecordsInput, caller: Caller): Promise<GetRecordsOutput> {
+/** The iterator names the stream (and its account), not the caller. */
+export async function GetRecords(ctx: KinesisContext, input: GetRecordsInput): Promise<GetRecordsOutput> {
   const c = new Constraints().required('shardIterator', input.ShardIterator).length('shardIterator', input.ShardIterator, 1, 512);
   c.range('limit', input.Limit, 1, 10000);
   c.streamArn('streamARN', input.StreamARN);
@@ -249,7 +250,6 @@ export async function GetRecords(ctx: KinesisContext, input: GetRecordsInput, ca
   const now = ctx.clock.now();
   if (now - it.issuedAt > ITERATOR_LIFETIME_MS) throw KinesisErrors.expiredIterator(it.issuedAt, now);
   const key: StreamKey = { account: it.account, region: it.region, name: it.stream };
-  void caller;
   let meta = await ctx.load(key, ctx.config.metadataCacheMs);
   if (!meta || streamEpochOf(meta.createdAt) !== it.streamEpoch || !meta.shards[it.shardIndex]) meta = await ctx.load(key);
   if (!meta || streamEpochOf(meta.createdAt) !== it.streamEpoch || !meta.shards[it.shardIndex]) {
