@@ -177,6 +177,29 @@ describe('broker lifecycle', () => {
     await CreateBroker(ctx, activeMq(), caller);
   });
 
+  it('retries a failing delete on the context clock, then records DELETION_FAILED', async () => {
+    const { ctx, clock, activemq } = setup();
+    const { BrokerId } = await CreateBroker(ctx, activeMq(), caller);
+    await ctx.settled(BrokerId as string);
+    activemq.failDestroy = new Error('volume busy');
+    await DeleteBroker(ctx, { BrokerId }, caller);
+    const destroys = () => activemq.calls.filter((c) => c === `destroy ${BrokerId}`).length;
+    // attempt n waits 500·n ms on the clock before attempt n+1; nothing moves while the clock stands still
+    for (let attempt = 1; attempt < 5; attempt++) {
+      for (let i = 0; i < 100 && clock.timerCount === 0; i++) await new Promise((r) => setImmediate(r));
+      expect(destroys()).toBe(attempt);
+      clock.advance(500 * attempt - 1);
+      await new Promise((r) => setImmediate(r));
+      expect(destroys()).toBe(attempt);
+      clock.advance(1);
+    }
+    await ctx.settled(BrokerId as string);
+    expect(destroys()).toBe(5);
+    const d = await DescribeBroker(ctx, { BrokerId }, caller);
+    expect(d.BrokerState).toBe('DELETION_IN_PROGRESS');
+    expect(d.ActionsRequired).toEqual([{ ActionRequiredCode: 'DELETION_FAILED', ActionRequiredInfo: 'volume busy' }]);
+  });
+
   it('answers unknown ids with NotFoundException', async () => {
     const { ctx } = setup();
     await rejects(DescribeBroker(ctx, { BrokerId: 'b-00000000-0000-0000-0000-000000000000' }, caller), 'NotFoundException', 'broker-id');

@@ -8,6 +8,7 @@ export class FakeBackend implements BrokerBackend {
   /** Users the "broker" enforces, per broker id. */
   readonly enforced = new Map<string, string[]>();
   failProvision?: Error;
+  failDestroy?: Error;
   gate?: Promise<void>;
   roles: InstanceView['role'][] = ['active'];
 
@@ -43,6 +44,7 @@ export class FakeBackend implements BrokerBackend {
   }
   async destroy(b: BrokerRecord): Promise<void> {
     this.calls.push(`destroy ${b.brokerId}`);
+    if (this.failDestroy) throw this.failDestroy;
     this.enforced.delete(b.brokerId);
   }
   async syncUsers(b: BrokerRecord): Promise<void> {
