@@ -1,0 +1,36 @@
+// One bench worker process: consumes with @wharf/kinesis-consumer (built), prints JSON lines on stdout:
+// {ev:'ready'}, {ev:'count', n} (records processed so far, every 100 ms) and lease events {ev, shard, t}.
+// Env: KINESIS_URL, STREAM, LEASE_PREFIX, LEASE_MS, WORKER_ID.
+import { createRequire } from 'node:module';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import Redis from 'ioredis';
+
+const require = createRequire(import.meta.url);
+const { KinesisConsumer, RedisLeaseStore } = require('../../libs/kinesis/consumer/dist/index.js');
+const env = process.env;
+const say = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+const client = new KinesisClient({ endpoint: env.KINESIS_URL, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 10 });
+const redis = new Redis(env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379');
+let n = 0;
+const consumer = new KinesisConsumer({
+  client,
+  streamName: env.STREAM,
+  workerId: env.WORKER_ID,
+  leaseStore: new RedisLeaseStore(redis, env.LEASE_PREFIX),
+  leaseDurationMs: Number(env.LEASE_MS ?? 3000),
+  takeIntervalMs: 300,
+  processRecords: (batch) => {
+    n += batch.records.length;
+  },
+});
+for (const ev of ['leaseTaken', 'leaseLost', 'leaseReleased']) consumer.on(ev, (e) => say({ ev, shard: e.shardId, t: e.at }));
+setInterval(() => say({ ev: 'count', n }), 100).unref();
+process.on('SIGTERM', async () => {
+  await consumer.stop();
+  say({ ev: 'count', n });
+  redis.disconnect();
+  client.destroy();
+  process.exit(0);
+});
+await consumer.start();
+say({ ev: 'ready' });
