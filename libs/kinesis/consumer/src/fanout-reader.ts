@@ -18,6 +18,7 @@ export const DEFAULT_FAN_OUT: FanOutOptions = { subscriptionMs: 5 * 60_000, retr
 export class FanOutReader implements ShardReader {
   private events?: AsyncIterator<SubscribeToShardEventStream>;
   private subscription?: AbortController;
+  private detach?: () => void;
   private since = 0;
   /** Where the next subscription starts: the continuation of the last event, else the lease's position. */
   private continuation?: string;
@@ -58,8 +59,8 @@ export class FanOutReader implements ShardReader {
 
   close(): void {
     this.subscription?.abort();
-    this.subscription = undefined;
-    this.events = undefined;
+    this.detach?.();
+    this.subscription = this.detach = this.events = undefined;
   }
 
   private async subscribe(signal: AbortSignal): Promise<boolean> {
@@ -68,17 +69,19 @@ export class FanOutReader implements ShardReader {
     const subscription = new AbortController();
     const onAbort = () => subscription.abort();
     signal.addEventListener('abort', onAbort, { once: true });
+    const detach = () => signal.removeEventListener('abort', onAbort);
     try {
       const out = await this.client.send(
         new SubscribeToShardCommand({ ConsumerARN: this.consumerARN, ShardId: this.shardId, StartingPosition: position }),
         { abortSignal: subscription.signal },
       );
       this.subscription = subscription;
+      this.detach = detach;
       this.events = (out.EventStream as AsyncIterable<SubscribeToShardEventStream>)[Symbol.asyncIterator]();
       this.since = this.clock.now();
       return true;
     } catch (err) {
-      signal.removeEventListener('abort', onAbort);
+      detach();
       if ((err as Error).name !== 'ResourceInUseException') throw err;
       await this.clock.sleep(this.options.retryDelayMs, signal);
       return false;

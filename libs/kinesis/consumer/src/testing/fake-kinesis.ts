@@ -15,6 +15,11 @@ interface FakeShard {
 export class FakeKinesis {
   readonly shards = new Map<string, FakeShard>();
   readonly calls: string[] = [];
+  /** GetRecords calls to refuse with ProvisionedThroughputExceeded before answering again. */
+  throttleNext = 0;
+  /** Times (by `now`) of each GetRecords call. */
+  readonly getRecordsAt: number[] = [];
+  now: () => number = () => 0;
   private seq = 1000;
 
   addShard(id: string, parents: string[] = []): void {
@@ -61,6 +66,11 @@ export class FakeKinesis {
       return { ShardIterator: `${s.id}:${index}` };
     }
     if (name === 'GetRecords') {
+      this.getRecordsAt.push(this.now());
+      if (this.throttleNext > 0) {
+        this.throttleNext--;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+      }
       const [id, at] = (input.ShardIterator as string).split(':');
       const s = this.shard(id);
       const records = s.records.slice(Number(at), Number(at) + ((input.Limit as number) ?? 10_000));
