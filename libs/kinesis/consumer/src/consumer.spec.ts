@@ -81,6 +81,25 @@ describe('KinesisConsumer (in-memory leases, manual clock, fake Kinesis)', () =>
     expect(seen).toEqual(['a:r0', 'a:r1', 'a:r2', 'a:r3', 'b:r2', 'b:r3']);
   });
 
+  it('LATEST skips what is there and closed shards; AT_TIMESTAMP is passed through; lag is reported', async () => {
+    const env = setup();
+    env.kinesis.put('s0', 'old');
+    env.kinesis.split('s0', 's1');
+    env.kinesis.put('s1', 'old-too');
+    const seen: string[] = [];
+    const lags: number[] = [];
+    const a = consumer(env, 'a', seen, { initialPosition: { type: 'LATEST' } });
+    a.on('lag', (e) => lags.push(e.millisBehindLatest));
+    await a.start();
+    await env.clock.advance(1000);
+    env.kinesis.put('s1', 'new');
+    await env.clock.advance(1000);
+    expect(seen).toEqual(['a:new']);
+    expect((await env.store.list()).find((l) => l.shardId === 's0')?.checkpoint).toBe(SHARD_END);
+    expect(lags.length).toBeGreaterThan(0);
+    expect(lags.every((l) => l === 0)).toBe(true);
+  });
+
   it('a processor failure retries the same batch: nothing skipped', async () => {
     const env = setup();
     env.kinesis.put('s0', 'r0');
