@@ -71,10 +71,12 @@ describe('balance', () => {
     expect(decide('a', leases).request).toBeUndefined();
   });
 
-  it('takes first what was handed to it', () => {
+  it('takes first what was handed to it, even above its share', () => {
     const leases = [lease('s0', 'a'), lease('s1'), lease('s2', 'b')];
     const d = decide('a', leases, { held: [] });
     expect(d.take[0].shardId).toBe('s0');
+    const full = [lease('s0', 'a'), lease('s1', 'a'), lease('s2', 'b')];
+    expect(ids(decide('a', full, { held: ['s1'] }).take)).toEqual(['s0']);
   });
 });
 

@@ -63,13 +63,12 @@ export function balance(input: BalanceInput): BalanceDecision {
   for (const l of live) counts.set(l.owner as string, (counts.get(l.owner as string) ?? 0) + 1);
   const target = ready.length === 0 ? 0 : Math.ceil(ready.length / counts.size);
   const mine = ready.filter((l) => held.has(l.shardId)).length;
-  const want = target - mine;
-  if (want <= 0) return { take: [], target };
-
+  // Handed over (or owned before a restart of its loop): take it even above the share, or it would sit idle until it expires.
   const handedToMe = ready.filter((l) => l.owner === me && !held.has(l.shardId));
+  const want = target - mine - handedToMe.length;
   const free = ready.filter((l) => l.owner !== me && isExpired(l, observations, now, leaseDurationMs));
-  const take = [...handedToMe, ...shuffle(free)].slice(0, want);
-  if (take.length > 0) return { take, target };
+  const take = [...handedToMe, ...shuffle(free).slice(0, Math.max(0, want))];
+  if (take.length > 0 || want <= 0) return { take, target };
 
   // One request at a time: several in flight would each be granted, and the giver would then ask back.
   if (input.leases.some((l) => l.requestedBy === me)) return { take: [], target };
