@@ -1,5 +1,5 @@
 // One bench worker process: consumes with @wharf/kinesis-consumer (built), prints JSON lines on stdout:
-// {ev:'ready'}, {ev:'count', n} (records processed so far, every 100 ms) and lease events {ev, shard, t}.
+// {ev:'loaded'} (waits for SIGUSR2 to start), {ev:'ready'}, {ev:'count', n} (records processed so far, every 100 ms) and lease events {ev, shard, t}.
 // Env: KINESIS_URL, STREAM, LEASE_PREFIX, LEASE_MS, WORKER_ID.
 import { createRequire } from 'node:module';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -32,5 +32,7 @@ process.on('SIGTERM', async () => {
   client.destroy();
   process.exit(0);
 });
-await consumer.start();
-say({ ev: 'ready' });
+// The bench times from a common start signal, so Node's own start-up (~1-3 s per process here) is not counted.
+say({ ev: 'loaded' });
+process.once('SIGUSR2', () => consumer.start().then(() => say({ ev: 'ready' })));
+setInterval(() => {}, 1 << 30); // stay alive until the signal
