@@ -2,7 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@
 import { sqsModel } from '@wharf/aws-protocol';
 import { RedisStore } from '@wharf/sqs-backend-redis';
 import { SqsContext, sqsOperations } from '@wharf/sqs-engine';
-import { AwsApiModule } from '@wharf/service-kit';
+import { AwsApiModule, commonConfig, createLogger } from '@wharf/service-kit';
 import { SqsController } from './sqs.controller';
 import { SQS_CONFIG, type SqsConfig, sqsConfig } from './sqs.config';
 
@@ -18,7 +18,9 @@ import { SQS_CONFIG, type SqsConfig, sqsConfig } from './sqs.config';
     {
       provide: SqsContext,
       useFactory: (store: RedisStore, c: SqsConfig) =>
-        new SqsContext(store, { publicUrl: c.publicUrl, deleteRecreateMs: c.deleteRecreateMs, metaCacheMs: c.metaCacheMs }),
+        new SqsContext(store, {
+          logger: createLogger('sqs', commonConfig().logLevel),
+          publicUrl: c.publicUrl, deleteRecreateMs: c.deleteRecreateMs, metaCacheMs: c.metaCacheMs }),
       inject: [RedisStore, SQS_CONFIG],
     },
   ],

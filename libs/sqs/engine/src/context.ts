@@ -1,4 +1,4 @@
-import { type Caller, type Clock, systemClock } from '@wharf/engine-kit';
+import { type Caller, type Clock, type EngineLogger, silentLogger, systemClock } from '@wharf/engine-kit';
 import { Errors } from './errors';
 import { Limits } from './limits';
 import { MoveTaskMover } from './move-task-mover';
@@ -7,6 +7,7 @@ import type { QueueRecord, SqsStore } from './ports';
 
 export interface SqsOptions {
   clock?: Clock;
+  logger?: EngineLogger;
   /** Base of queue URLs (SQS_PUBLIC_URL); unset → the origin the request came to (`Caller.origin`). */
   publicUrl?: string;
   /** How long a queue's attributes may be served from memory (AWS: changes take up to 60 s). */
@@ -43,7 +44,7 @@ export class SqsContext {
     this.purgeWindowMs = options.purgeWindowMs ?? Limits.purgeWindowMs;
     this.inflightLimitStandard = options.inflightLimitStandard ?? Limits.inflightStandard;
     this.inflightLimitFifo = options.inflightLimitFifo ?? Limits.inflightFifo;
-    this.mover = new MoveTaskMover(store, this.clock);
+    this.mover = new MoveTaskMover(store, this.clock, options.logger ?? silentLogger);
   }
 
   /** The queue, from the short cache unless `fresh`; throws QueueDoesNotExist. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, Timer } from '@wharf/engine-kit';
+import type { Clock, EngineLogger, Timer } from '@wharf/engine-kit';
 import { parseQueueArn } from './names';
 import type { SqsStore } from './ports';
 
@@ -19,6 +19,7 @@ export class MoveTaskMover {
   constructor(
     private readonly store: SqsStore,
     private readonly clock: Clock,
+    private readonly logger: EngineLogger,
   ) {}
 
   /** Runs a pass `intervalMs` after the previous one ended, until stop(). */
@@ -26,9 +27,12 @@ export class MoveTaskMover {
     this.intervalMs = intervalMs;
     const loop = () => {
       this.timer = this.clock.setTimeout(() => {
-        void this.tick().finally(() => {
-          if (this.timer) loop();
-        });
+        // A failed pass (Redis briefly away) is logged and tried again next interval, never left unhandled.
+        void this.tick()
+          .catch((err: unknown) => this.logger.warn({ err }, 'message move pass failed'))
+          .finally(() => {
+            if (this.timer) loop();
+          });
       }, intervalMs);
     };
     loop();
@@ -41,7 +45,7 @@ export class MoveTaskMover {
 
   /** A task just started: run a pass now rather than at the next interval (when started). */
   kick(): void {
-    if (this.timer) void this.tick();
+    if (this.timer) void this.tick().catch((err: unknown) => this.logger.warn({ err }, 'message move pass failed'));
   }
 
   /** One pass over every active task whose lease this process can take. */
