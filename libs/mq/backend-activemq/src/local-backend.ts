@@ -12,7 +12,7 @@ import type { EngineLogger } from '@wharf/engine-kit';
 import { brokerXml, heapFor, schemes, PORT_NAMES, type Ports, type TlsOptions } from './broker-xml';
 import { instancePid, isAlive, launch, logTail, portOpen, prepareLauncher, saysStandby, stopProcess } from './instance-process';
 import { PortAllocator } from './ports';
-import { InstanceSupervisor, type Supervised } from './supervisor';
+import { InstanceSupervisor, type Supervised } from './failover-supervisor';
 import { activeMqVersion } from './version';
 
 export interface LocalInstance {

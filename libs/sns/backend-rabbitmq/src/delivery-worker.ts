@@ -2,7 +2,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { decodeStoredMessage, type StoredMessage, type SubscriptionRecord } from '@wharf/sns-engine';
 import type { Log, RabbitConnection } from './connection';
 import { HEADER_ATTEMPTS, subscriptionQueue } from './names';
-import type { RabbitSnsBus } from './rabbit-sns-bus';
+import type { RabbitSnsBus } from './fan-out-bus';
 
 /** What to do with a message after one delivery attempt (the app decides, the worker carries it out). */
 export type WorkerDecision = { action: 'ack' } | { action: 'retry'; delayMs: number } | { action: 'hold'; reason: string };
