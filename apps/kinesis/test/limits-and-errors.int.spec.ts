@@ -90,6 +90,23 @@ describe('PROVISIONED limits and bad input (SDK, real Kafka)', () => {
     for (const r of rejected) expect(r.reason).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
   });
 
+  it('an integer member given "NaN", "Infinity" or a fraction (raw JSON 1.1) is a 400 SerializationException, not a 500', async () => {
+    const post = async (op: string, body: string) => {
+      const res = await fetch(k.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Kinesis_20131202.${op}` }, body });
+      return { status: res.status, type: ((await res.json()) as { __type?: string }).__type };
+    };
+    for (const value of ['"NaN"', '"Infinity"', '1.5']) {
+      const calls: [string, string][] = [
+        ['CreateStream', `{"StreamName":"nan-stream","ShardCount":${value}}`],
+        ['UpdateShardCount', `{"StreamName":"errors","TargetShardCount":${value},"ScalingType":"UNIFORM_SCALING"}`],
+        ['IncreaseStreamRetentionPeriod', `{"StreamName":"errors","RetentionPeriodHours":${value}}`],
+        ['DecreaseStreamRetentionPeriod', `{"StreamName":"errors","RetentionPeriodHours":${value}}`],
+      ];
+      for (const [op, body] of calls) expect([op, value, await post(op, body)]).toEqual([op, value, { status: 400, type: 'SerializationException' }]);
+    }
+    expect((await client.send(new DescribeStreamCommand({ StreamName: 'errors' }))).StreamDescription!.RetentionPeriodHours).toBe(24);
+  });
+
   it('answers bad input with AWS’s errors and keeps serving', async () => {
     const err = (p: Promise<unknown>) => p.then(() => ({ name: 'no error', message: '' }), (e: Error) => ({ name: e.name, message: e.message }));
     expect(await err(client.send(new PutRecordCommand({ StreamName: 'nope', PartitionKey: 'a', Data: Buffer.from('x') })))).toEqual({

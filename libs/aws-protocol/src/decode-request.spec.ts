@@ -39,6 +39,43 @@ describe('decodeRequest rejects client mistakes with AwsErrors only', () => {
     expect((err as AwsError & { context?: { protocol: string } }).context?.protocol).toBe('awsJson1_0');
   });
 
+  it.each([
+    ['"NaN"', '"NaN"'],
+    ['"Infinity"', '"Infinity"'],
+    ['"-Infinity"', '"-Infinity"'],
+    ['a fraction', '1.5'],
+    ['a fractional string', '"2.5"'],
+    ['beyond the long range', '1e30'],
+    ['an exponent overflowing to Infinity', '1e400'],
+  ])('an integer member given %s → SerializationException (Kinesis ShardCount, UpdateShardCount, retention)', (_what, value) => {
+    const kinesis = kinesisModel();
+    const bodies: [string, string][] = [
+      ['Kinesis_20131202.CreateStream', `{"StreamName":"s","ShardCount":${value}}`],
+      ['Kinesis_20131202.UpdateShardCount', `{"StreamName":"s","TargetShardCount":${value},"ScalingType":"UNIFORM_SCALING"}`],
+      ['Kinesis_20131202.IncreaseStreamRetentionPeriod', `{"StreamName":"s","RetentionPeriodHours":${value}}`],
+      ['Kinesis_20131202.DecreaseStreamRetentionPeriod', `{"StreamName":"s","RetentionPeriodHours":${value}}`],
+    ];
+    for (const [target, body] of bodies) {
+      const req = json10(target, body, { 'content-type': 'application/x-amz-json-1.1' });
+      const err = decodeError(() => decodeRequest(kinesis, req));
+      expect([target, err.code, err.status]).toEqual([target, 'SerializationException', 400]);
+    }
+  });
+
+  it('integer members: JSON integers up to the long range, CBOR integers and bigints; Query and REST strings', () => {
+    const kinesis = kinesisModel();
+    const req = json10('Kinesis_20131202.CreateStream', '{"StreamName":"s","ShardCount":9007199254740991}', { 'content-type': 'application/x-amz-json-1.1' });
+    expect(decodeRequest(kinesis, req).input).toEqual({ StreamName: 's', ShardCount: 9007199254740991 });
+    const form = (body: string): HttpRequestLike => ({ method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(body) });
+    expect(decodeRequest(sqs, form('Action=ReceiveMessage&QueueUrl=u&MaxNumberOfMessages=10')).input).toEqual({ QueueUrl: 'u', MaxNumberOfMessages: 10 });
+    for (const bad of ['NaN', 'Infinity', '1.5', '']) {
+      expect(decodeError(() => decodeRequest(sqs, form(`Action=ReceiveMessage&QueueUrl=u&MaxNumberOfMessages=${bad}`))).code).toBe('InvalidParameterValue');
+    }
+    const mq = mqModel();
+    expect(decodeError(() => decodeRequest(mq, { method: 'GET', path: '/v1/brokers?maxResults=NaN', headers: {}, body: Buffer.alloc(0) })).code).toBe('BadRequestException');
+    expect(decodeRequest(mq, { method: 'GET', path: '/v1/brokers?maxResults=5', headers: {}, body: Buffer.alloc(0) }).input).toEqual({ MaxResults: 5 });
+  });
+
   it('unknown target / prefix → UnknownOperationException', () => {
     expect(decodeError(() => decodeRequest(sqs, json10('AmazonSQS.Nope', '{}'))).code).toBe('UnknownOperationException');
     expect(decodeError(() => decodeRequest(sqs, json10('Kinesis_20131202.SendMessage', '{}'))).code).toBe('UnknownOperationException');

@@ -56,6 +56,22 @@ describe('Kinesis CBOR 1.1: requests as the Java SDK builds them → decodeReque
     expect(put.input).toEqual(putRecordsInput);
   });
 
+  it('integer members: a CBOR integer (incl. a 64-bit one) is read; NaN, Infinity, a float or a beyond-long bigint is a SerializationException', () => {
+    const create = (ShardCount: unknown) => decodeRequest(model, javaRequest('CreateStream', cbor.serialize({ StreamName: 's', ShardCount })));
+    expect(create(4).input).toEqual({ StreamName: 's', ShardCount: 4 });
+    expect(create(2n ** 40n).input).toEqual({ StreamName: 's', ShardCount: 2 ** 40 });
+    for (const bad of [NaN, Infinity, -Infinity, 1.5, 2n ** 64n - 1n, 'NaN']) {
+      let err: unknown;
+      try {
+        create(bad);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(AwsError);
+      expect([String(bad), (err as AwsError).code, (err as AwsError).status]).toEqual([String(bad), 'SerializationException', 400]);
+    }
+  });
+
   it('a uint64 millisecond timestamp (what cbor-x’s built-in tag 1 chokes on) and cbor-x encoded bodies', () => {
     const body = encodeCbor({ StreamName: 's', ShardId: 'shardId-000000000000', ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(1700000000789) });
     // c1 = tag 1, 1b = uint64 follows.

@@ -83,14 +83,13 @@ function read(shape: Shape, v: unknown, opts: ReadOptions): unknown {
     case 'string':
       if (typeof v === 'string') return v;
       break;
-    case 'number':
-      if (typeof v === 'number') return v;
-      if (typeof v === 'bigint') return Number(v);
-      if (typeof v === 'string') {
-        const n = parseNumber(v);
-        if (n !== undefined) return n;
-      }
+    case 'number': {
+      // An integer (a decimal string of one still accepted, as before); NaN, Infinity, a fraction or
+      // out of range is the protocol's SerializationException, not a NaN handed to the operation.
+      const n = typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' ? toInteger(v) : undefined;
+      if (n !== undefined) return n;
       break;
+    }
     case 'boolean':
       if (typeof v === 'boolean') return v;
       break;
@@ -171,14 +170,21 @@ export function readTimestamp(v: unknown): Date | undefined {
   return d && !Number.isNaN(d.getTime()) ? d : undefined;
 }
 
-function parseNumber(s: string): number | undefined {
-  if (s === 'NaN') return NaN;
-  if (s === 'Infinity') return Infinity;
-  if (s === '-Infinity') return -Infinity;
-  if (s.trim() === '') return undefined;
-  const n = Number(s);
-  return Number.isNaN(n) ? undefined : n;
+/**
+ * The SDK's schemas give every numeric member the same type (1), so integer and float are not told apart;
+ * the numeric inputs of SQS, SNS, Kinesis and MQ are all integer or long, read as such: an integer within
+ * the long range, or undefined.
+ */
+export function toInteger(v: number | bigint | string): number | undefined {
+  if (typeof v === 'string') {
+    if (!/^[+-]?\d+$/.test(v.trim())) return undefined;
+    v = Number(v);
+  }
+  if (typeof v === 'bigint') return v >= LONG_MIN && v <= LONG_MAX ? Number(v) : undefined;
+  return Number.isInteger(v) && v >= Number(LONG_MIN) && v < -Number(LONG_MIN) ? v : undefined;
 }
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);

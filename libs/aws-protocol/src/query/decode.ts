@@ -1,6 +1,6 @@
 import type { AwsError } from '../errors';
 import { decodeBase64 } from '../document/base64';
-import { readTimestamp, setKey } from '../document/read';
+import { readTimestamp, setKey, toInteger } from '../document/read';
 import type { Member, Shape, StructShape } from '../model/shapes';
 import { indexed, type FormNode } from './form';
 
@@ -62,8 +62,8 @@ function readQueryValue(m: Member, node: FormNode, fail: (m: string) => AwsError
     case 'bigdecimal':
       return v;
     case 'number': {
-      const n = v.trim() === '' ? NaN : Number(v);
-      if (Number.isNaN(n) && v !== 'NaN') throw fail(`Value ${v} for parameter ${path} is invalid. Reason: must be a number.`);
+      const n = toInteger(v);
+      if (n === undefined) throw fail(`Value ${v} for parameter ${path} is invalid. Reason: must be a number.`);
       return n;
     }
     case 'bigint':

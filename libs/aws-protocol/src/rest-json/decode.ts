@@ -1,6 +1,6 @@
 import { malformedInput, unknownOperation } from '../errors';
 import { decodeBase64 } from '../document/base64';
-import { readStruct, readTimestamp, readValue, setKey } from '../document/read';
+import { readStruct, readTimestamp, readValue, setKey, toInteger } from '../document/read';
 import { header, parseQueryString } from '../http/request';
 import { parseJson } from '../json/decode';
 import { REST_JSON_READ } from '../json/options';
@@ -89,8 +89,8 @@ function fromString(shape: Shape, s: string, name: string): unknown {
     case 'string':
       return s;
     case 'number': {
-      const n = Number(s);
-      if (s.trim() === '' || (Number.isNaN(n) && s !== 'NaN')) throw fail(`${name} must be a number.`);
+      const n = toInteger(s);
+      if (n === undefined) throw fail(`${name} must be a number.`);
       return n;
     }
     case 'boolean':
