@@ -41,7 +41,9 @@ export class RedisStore implements SqsStore {
     const redisOptions: RedisOptions = { enableAutoPipelining: true, ...options.redis };
     this.redis = options.url ? new Redis(options.url, redisOptions) : new Redis(redisOptions);
     this.run = sqsScripts.define(this.redis);
-    this.subscriber = new Subscriber(() => this.redis.duplicate());
+    // No ready check on the subscriber: its INFO would follow a SUBSCRIBE sent while connecting and be
+    // refused ("Connection in subscriber mode"), failing the first long polls of the process.
+    this.subscriber = new Subscriber(() => this.redis.duplicate({ enableReadyCheck: false, enableAutoPipelining: false }));
   }
 
   /** `<prefix>{<account>/<name>}:` — the hash tag keeps a queue's keys on one slot. */
