@@ -2,8 +2,8 @@
 // @wharf/kinesis-consumer end to end on Wharf Kinesis (Kafka) with leases in Redis. Usage (after `npm run build`,
 // brokers up):   node bench/kinesis-consumer/bench.mjs [records=20000] [takeovers=5] [leaseMs=3000]
 // 1. Puts `records` truck positions (~120 bytes, 100 trucks) on a 5-shard stream, then times, over that same
-//    stream: a raw GetRecords loop (5 shards in parallel, Limit 10000, ≤ 5 calls/s per shard), and 1, 3 and 5
-//    worker processes consuming it from TRIM_HORIZON (fresh leases each time) until every record is processed.
+//    stream: a raw GetRecords loop (5 shards in parallel, Limit 10000, ≤ 5 calls/s per shard; first and again
+//    last), and 1, 3 and 5 worker processes consuming it from TRIM_HORIZON (fresh leases each time) until every record is processed.
 //    Worker runs are timed from one start signal sent once every process has loaded: taking and balancing the
 //    leases and reading are counted, Node's own start-up is not (it is printed beside).
 // 2. Takeover after kill -9: two workers share 2 shards; one is killed; time until the other holds both
@@ -97,7 +97,7 @@ function startWorker(id, stream, leasePrefix) {
 async function until(check, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out: ${typeof what === 'function' ? what() : what}`);
     await sleep(20);
   }
 }
@@ -109,7 +109,7 @@ async function consumeWith(workers, stream) {
   await until(() => ws.every((w) => w.events.some((e) => e.ev === 'loaded')), 120_000, 'workers loaded');
   const started = performance.now();
   for (const w of ws) w.child.kill('SIGUSR2');
-  await until(() => ws.reduce((n, w) => n + w.count, 0) >= N, 300_000, `${workers} workers`);
+  await until(() => ws.reduce((n, w) => n + w.count, 0) >= N, 300_000, () => `${workers} workers: ${ws.map((w) => `${w.id} processed ${w.count}, ${JSON.stringify(w.events)}`).join('; ')}`);
   const seconds = (performance.now() - started) / 1000;
   const processed = ws.reduce((n, w) => n + w.count, 0);
   if (process.env.BENCH_TIMELINE) {
@@ -155,6 +155,8 @@ try {
     const r = await consumeWith(workers, stream);
     results.push([`kinesis-consumer, ${workers} worker process${workers > 1 ? 'es' : ''}`, r.seconds, r.processed, r.startup]);
   }
+  // Again at the end: the first read of a fresh stream pays for cold caches (Kafka, the app's JIT).
+  results.push(['raw GetRecords loop again, last', await rawLoop(stream, perShard), N]);
   console.log(`\n${fmt(N)} records, 5 shards, leases ${LEASE_MS} ms`);
   console.log(`${''.padEnd(46)} ${'seconds'.padStart(8)} ${'rec/s'.padStart(8)}`);
   for (const [name, s, processed, startup] of results) {

@@ -24,6 +24,7 @@ const consumer = new KinesisConsumer({
   },
 });
 for (const ev of ['leaseTaken', 'leaseLost', 'leaseReleased']) consumer.on(ev, (e) => say({ ev, shard: e.shardId, t: e.at }));
+consumer.on('error', (err) => process.stderr.write(`${env.WORKER_ID} ${err.shardId ?? ''} ${err.name}: ${err.message}\n`));
 setInterval(() => say({ ev: 'count', n }), 100).unref();
 process.on('SIGTERM', async () => {
   await consumer.stop();

@@ -123,6 +123,22 @@ describe('KinesisConsumer (in-memory leases, manual clock, fake Kinesis)', () =>
     expect(seen).toEqual(['r0']);
   });
 
+  it('a read the server never answers is abandoned after requestTimeoutMs and the shard reads on', async () => {
+    const env = setup();
+    env.kinesis.put('s0', 'r0');
+    env.kinesis.hangNext = 1;
+    const seen: string[] = [];
+    const errors: string[] = [];
+    const a = consumer(env, 'a', seen, { polling: { requestTimeoutMs: 2000, idleDelayMs: 200 } });
+    a.on('error', (e) => errors.push(e.name));
+    await a.start();
+    await env.clock.advance(1500);
+    expect(seen).toEqual([]);
+    await env.clock.advance(2000);
+    expect(errors).toEqual(['TimeoutError']);
+    expect(seen).toEqual(['a:r0']);
+  });
+
   it('children start only after their parent is read to its end', async () => {
     const env = setup();
     env.kinesis.put('s0', 'p0');

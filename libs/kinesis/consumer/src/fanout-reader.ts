@@ -7,9 +7,11 @@ export interface FanOutOptions {
   subscriptionMs: number;
   /** Wait before retrying a subscription refused as ResourceInUse (the previous one of this consumer is still open). */
   retryDelayMs: number;
+  /** A subscription silent this long (Kinesis sends an event at least every few seconds) is dropped and renewed. */
+  eventTimeoutMs: number;
 }
 
-export const DEFAULT_FAN_OUT: FanOutOptions = { subscriptionMs: 5 * 60_000, retryDelayMs: 1000 };
+export const DEFAULT_FAN_OUT: FanOutOptions = { subscriptionMs: 5 * 60_000, retryDelayMs: 1000, eventTimeoutMs: 30_000 };
 
 /**
  * Enhanced fan-out: SubscribeToShard events, one at a time (the next event is pulled only when the batch is
@@ -38,10 +40,18 @@ export class FanOutReader implements ShardReader {
     if (!this.events) {
       if (!(await this.subscribe(signal))) return { records: [], end: false };
     }
-    const step = await (this.events as AsyncIterator<SubscribeToShardEventStream>).next().catch((err: Error) => {
-      this.close();
-      throw err;
+    const silence = new AbortController();
+    const subscription = this.subscription;
+    void this.clock.sleep(this.options.eventTimeoutMs, silence.signal).then(() => {
+      if (!silence.signal.aborted) subscription?.abort(); // ends the pending next() with an error
     });
+    const step = await (this.events as AsyncIterator<SubscribeToShardEventStream>)
+      .next()
+      .catch((err: Error) => {
+        this.close();
+        throw err;
+      })
+      .finally(() => silence.abort());
     if (step.done) {
       this.close(); // the server ended the subscription (its 5 minutes): resubscribe on the next call
       return { records: [], end: false };

@@ -1,6 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type StartingPosition } from '@aws-sdk/client-kinesis';
 import type { Clock } from './clock';
-import type { ShardBatch, ShardReader } from './reader';
+import { withTimeout, type ShardBatch, type ShardReader } from './reader';
 
 export interface PollingOptions {
   /** Records per GetRecords call (Kinesis allows up to 10,000). */
@@ -12,9 +12,11 @@ export interface PollingOptions {
   /** First wait after ProvisionedThroughputExceeded; doubles per repeat, up to `maxBackoffMs`. */
   throttleBackoffMs: number;
   maxBackoffMs: number;
+  /** A call not answered within this long is abandoned and retried. */
+  requestTimeoutMs: number;
 }
 
-export const DEFAULT_POLLING: PollingOptions = { maxRecords: 10_000, idleDelayMs: 1000, minCallIntervalMs: 200, throttleBackoffMs: 250, maxBackoffMs: 5000 };
+export const DEFAULT_POLLING: PollingOptions = { maxRecords: 10_000, idleDelayMs: 1000, minCallIntervalMs: 200, throttleBackoffMs: 250, maxBackoffMs: 5000, requestTimeoutMs: 10_000 };
 
 /** GetRecords in a loop, one call at a time, within the shard's call rate. */
 export class PollingReader implements ShardReader {
@@ -41,7 +43,9 @@ export class PollingReader implements ShardReader {
     this.iterator ??= await this.getIterator(signal);
     this.lastCall = this.clock.now();
     try {
-      const out = await this.client.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: this.options.maxRecords }), { abortSignal: signal });
+      const out = await withTimeout(this.clock, this.options.requestTimeoutMs, signal, (abortSignal) =>
+        this.client.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: this.options.maxRecords }), { abortSignal }),
+      );
       this.throttled = 0;
       const records = out.Records ?? [];
       if (records.length) this.last = records[records.length - 1].SequenceNumber;
@@ -69,15 +73,17 @@ export class PollingReader implements ShardReader {
 
   private async getIterator(signal: AbortSignal): Promise<string | undefined> {
     const from: StartingPosition = this.last ? { Type: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: this.last } : this.start;
-    const out = await this.client.send(
-      new GetShardIteratorCommand({
-        StreamName: this.streamName,
-        ShardId: this.shardId,
-        ShardIteratorType: from.Type,
-        StartingSequenceNumber: from.SequenceNumber,
-        Timestamp: from.Timestamp,
-      }),
-      { abortSignal: signal },
+    const out = await withTimeout(this.clock, this.options.requestTimeoutMs, signal, (abortSignal) =>
+      this.client.send(
+        new GetShardIteratorCommand({
+          StreamName: this.streamName,
+          ShardId: this.shardId,
+          ShardIteratorType: from.Type,
+          StartingSequenceNumber: from.SequenceNumber,
+          Timestamp: from.Timestamp,
+        }),
+        { abortSignal },
+      ),
     );
     return out.ShardIterator;
   }

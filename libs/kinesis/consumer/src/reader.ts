@@ -1,4 +1,5 @@
 import type { _Record, ChildShard, StartingPosition } from '@aws-sdk/client-kinesis';
+import type { Clock } from './clock';
 
 /** What one read of a shard gives: records (maybe none), the lag, and at the shard's end its children. */
 export interface ShardBatch {
@@ -28,4 +29,24 @@ export function compareSequence(a: string, b: string): number {
   const x = BigInt(a);
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Runs `call` with a signal that aborts when `outer` does or after `ms`: a request the server never answers
+ * would otherwise hold its shard forever while the lease is still renewed.
+ */
+export async function withTimeout<T>(clock: Clock, ms: number, outer: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const inner = new AbortController();
+  const timer = new AbortController();
+  const onAbort = () => inner.abort();
+  outer.addEventListener('abort', onAbort, { once: true });
+  void clock.sleep(ms, timer.signal).then(() => {
+    if (!timer.signal.aborted) inner.abort(Object.assign(new Error(`no answer within ${ms} ms`), { name: 'TimeoutError' }));
+  });
+  try {
+    return await call(inner.signal);
+  } finally {
+    timer.abort();
+    outer.removeEventListener('abort', onAbort);
+  }
 }

@@ -17,6 +17,8 @@ export class FakeKinesis {
   readonly calls: string[] = [];
   /** GetRecords calls to refuse with ProvisionedThroughputExceeded before answering again. */
   throttleNext = 0;
+  /** GetRecords calls to leave unanswered (until the caller aborts) before answering again. */
+  hangNext = 0;
   /** Times (by `now`) of each GetRecords call. */
   readonly getRecordsAt: number[] = [];
   now: () => number = () => 0;
@@ -40,7 +42,9 @@ export class FakeKinesis {
   }
 
   get client(): KinesisClient {
-    return { send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => this.send(command) } as unknown as KinesisClient;
+    return {
+      send: (command: { constructor: { name: string }; input: Record<string, unknown> }, options?: { abortSignal?: AbortSignal }) => this.send(command, options?.abortSignal),
+    } as unknown as KinesisClient;
   }
 
   private shard(id: string): FakeShard {
@@ -49,7 +53,7 @@ export class FakeKinesis {
     return s;
   }
 
-  private async send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> {
+  private async send(command: { constructor: { name: string }; input: Record<string, unknown> }, signal?: AbortSignal): Promise<unknown> {
     const name = command.constructor.name.replace(/Command$/, '');
     const input = command.input;
     this.calls.push(name);
@@ -67,6 +71,10 @@ export class FakeKinesis {
     }
     if (name === 'GetRecords') {
       this.getRecordsAt.push(this.now());
+      if (this.hangNext > 0) {
+        this.hangNext--;
+        return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      }
       if (this.throttleNext > 0) {
         this.throttleNext--;
         throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
