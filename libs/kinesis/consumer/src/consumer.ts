@@ -8,7 +8,7 @@ import { registerConsumer } from './enhanced-consumer';
 import { DEFAULT_FAN_OUT, FanOutReader, type FanOutOptions } from './fanout-reader';
 import { SHARD_END, type Lease, type LeaseStore } from './lease';
 import { DEFAULT_POLLING, PollingReader, type PollingOptions } from './polling-reader';
-import { startingPosition, type InitialPosition, type ShardReader } from './reader';
+import { startingPosition, withTimeout, type InitialPosition, type ShardReader } from './reader';
 
 /** One batch handed to the record processor, in shard order. */
 export interface RecordBatch {
@@ -226,14 +226,18 @@ export class KinesisConsumer extends EventEmitter<ConsumerEvents> {
   }
 
   private async syncShards(): Promise<void> {
+    this.lastSync = this.o.clock.now(); // a failed sync waits its turn too, rather than calling again every tick
     const shards: Shard[] = [];
     let token: string | undefined;
     do {
-      const out = await this.o.client.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: this.o.streamName }));
+      const input = token ? { NextToken: token } : { StreamName: this.o.streamName };
+      // Bounded: renewals wait behind this call in the same loop.
+      const out = await withTimeout(this.o.clock, this.o.polling.requestTimeoutMs, this.stopping.signal, (abortSignal) =>
+        this.o.client.send(new ListShardsCommand(input), { abortSignal }),
+      );
       shards.push(...(out.Shards ?? []));
       token = out.NextToken;
     } while (token);
-    this.lastSync = this.o.clock.now();
     this.streamShards = new Set(shards.map((s) => s.ShardId as string));
     const known = new Set((await this.o.leaseStore.list()).map((l) => l.shardId));
     for (const s of shards) {
