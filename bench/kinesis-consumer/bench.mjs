@@ -133,7 +133,7 @@ async function takeover(i, stream) {
   const [a, b] = [startWorker('a', stream, prefix), startWorker('b', stream, prefix)];
   await until(() => [a, b].every((w) => w.events.some((e) => e.ev === 'loaded')), 120_000, 'workers loaded');
   for (const w of [a, b]) w.child.kill('SIGUSR2');
-  await until(() => held(a).size === 1 && held(b).size === 1, 60_000, 'two workers with a shard each');
+  await until(() => held(a).size === 1 && held(b).size === 1, 60_000, () => `two workers with a shard each: ${JSON.stringify([a.events, b.events])}`);
   await sleep(500 + Math.random() * 1000); // kill at a random point of the renewal cycle
   const killedAt = Date.now();
   a.child.kill('SIGKILL');

@@ -226,7 +226,8 @@ export class KinesisConsumer extends EventEmitter<ConsumerEvents> {
   }
 
   private async syncShards(): Promise<void> {
-    this.lastSync = this.o.clock.now(); // a failed sync waits its turn too, rather than calling again every tick
+    // A failed sync is tried again after retryDelayMs, not on every 100 ms tick.
+    this.lastSync = this.o.clock.now() - this.o.shardSyncIntervalMs + this.o.retryDelayMs;
     const shards: Shard[] = [];
     let token: string | undefined;
     do {
@@ -238,6 +239,7 @@ export class KinesisConsumer extends EventEmitter<ConsumerEvents> {
       shards.push(...(out.Shards ?? []));
       token = out.NextToken;
     } while (token);
+    this.lastSync = this.o.clock.now();
     this.streamShards = new Set(shards.map((s) => s.ShardId as string));
     const known = new Set((await this.o.leaseStore.list()).map((l) => l.shardId));
     for (const s of shards) {
