@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { Readable } from 'node:stream';
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import {
@@ -79,6 +80,12 @@ export class EdgeController {
 
     const { service } = decision;
     const protocol = decision.protocol ?? NATIVE_PROTOCOL[service];
+    const host = first(headers.host) ?? first(headers[':authority']);
+    if (host !== undefined && !isHostHeader(host)) {
+      // A client's mistake (undici would trip an assertion on it and the caller got a retryable 503).
+      const error = new AwsError('InvalidHostHeader', `The Host header "${host}" is not a valid host[:port].`, { status: 400 });
+      return this.fail(reply, info, service, protocol, error, 'rejected');
+    }
     let body: Buffer | Readable | undefined = buffered;
     if (!hasForm && hasBody(info, declaredLength)) {
       // Piped (not handed over): if the upstream fails, the client's request stays usable for our answer.
@@ -161,6 +168,14 @@ function toAwsError(error: unknown, service: ServiceName | undefined): AwsError 
 }
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** RFC 3986 authority without userinfo: a reg-name or IPv4, or an IPv6 literal in brackets; an optional port. */
+export function isHostHeader(host: string): boolean {
+  const m = /^(?:\[([^\]]*)\]|([A-Za-z0-9\-._~!$&'()*+,;=%]*))(?::(\d{0,5}))?$/.exec(host);
+  if (!m) return false;
+  if (m[1] !== undefined && !isIPv6(m[1])) return false;
+  return m[3] === undefined || m[3] === '' || Number(m[3]) <= 65535;
+}
 
 /** Whether the client sends a body to forward (HTTP/2 may announce none and still send one). */
 function hasBody(info: ClientRequestInfo, declaredLength: number | undefined): boolean {

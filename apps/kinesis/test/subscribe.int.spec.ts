@@ -23,7 +23,8 @@ describe('SubscribeToShard (SDK over HTTP/2, real Kafka)', () => {
   let consumerARN: string;
 
   beforeAll(async () => {
-    k = await startKinesis({ KINESIS_SUBSCRIPTION_MS: '8000', KINESIS_ENFORCE_LIMITS: 'false' });
+    // A 2 s request timeout: an 8 s subscription is an answer being written, which it must not cut.
+    k = await startKinesis({ KINESIS_SUBSCRIPTION_MS: '8000', KINESIS_ENFORCE_LIMITS: 'false', WHARF_REQUEST_TIMEOUT_MS: '2000' });
     client = k.client();
     await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 2 }));
     await waitActive(client, stream);

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import type http from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { WireProtocol } from '@wharf/aws-protocol';
 import type { FastifyServerFactory } from 'fastify';
 import type { Logger } from 'pino';
-import { commonConfig, type CommonConfig } from './config';
+import { commonConfig, type CommonConfig, type ListenerTimeouts } from './config';
+import type { DualProtocolServer } from './dual-listener';
 import { createLogger, PinoNestLogger } from './logger';
 import { AwsExceptionFilter } from './aws-exception.filter';
 import { abortOnShutdownSignals } from './http';
@@ -53,6 +55,7 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   fastify.removeAllContentTypeParsers();
   if (options.streamBodies) fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
   else fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  applyListenerTimeouts(fastify.server, config.timeouts);
   app.useGlobalFilters(new AwsExceptionFilter(config, logger, options.fallbackProtocol));
   // Ours first: open long waits end before Nest closes the listener and waits for requests in flight.
   abortOnShutdownSignals();
@@ -61,4 +64,17 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   const url = `http://${config.host}:${options.port}`;
   logger.info({ url }, `${options.name} listening`);
   return { app, logger, url, close: () => app.close() };
+}
+
+/**
+ * Fastify's own server has no request timeout (a chunked body announcing 2^60 bytes held the connection for
+ * minutes) and a server from a factory gets none of Fastify's settings: the same limits on every listener.
+ * Node checks them on an interval; a 1 s check keeps a short timeout from overrunning by up to 30 s.
+ */
+function applyListenerTimeouts(server: http.Server, t: ListenerTimeouts): void {
+  server.requestTimeout = t.requestMs;
+  server.headersTimeout = t.headersMs;
+  server.keepAliveTimeout = t.idleMs;
+  (server as http.Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, t.requestMs || 1_000);
+  (server as Partial<DualProtocolServer>).setHttp2Timeouts?.({ requestMs: t.requestMs, sessionIdleMs: t.idleMs });
 }

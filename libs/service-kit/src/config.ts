@@ -30,6 +30,27 @@ export interface CommonConfig {
   /** Verify SigV4 signatures (credentials from WHARF_CREDENTIALS="AKID:secret,…"). */
   verifySignatures: boolean;
   logLevel: string;
+  timeouts: ListenerTimeouts;
+}
+
+/**
+ * Every listener's limits, in ms (0 = none). They bound receiving a request, never the answer: a 20 s long
+ * poll or a 5-minute SubscribeToShard stream is a response still being written, which no timeout here cuts.
+ */
+export interface ListenerTimeouts {
+  /** From a request's first byte to its last header (HTTP/1.1). */
+  headersMs: number;
+  /** From a request's first byte to its last body byte (HTTP/1.1 and each h2c stream); then 408 and closed. */
+  requestMs: number;
+  /** An idle keep-alive connection (HTTP/1.1) or an HTTP/2 session without a frame is closed. */
+  idleMs: number;
+}
+
+export function listenerTimeouts(): ListenerTimeouts {
+  const requestMs = envInt('WHARF_REQUEST_TIMEOUT_MS', 60_000);
+  const headersMs = envInt('WHARF_HEADERS_TIMEOUT_MS', 20_000);
+  // Node refuses a headers timeout above the request timeout.
+  return { requestMs, headersMs: requestMs > 0 ? Math.min(headersMs, requestMs) : headersMs, idleMs: envInt('WHARF_IDLE_TIMEOUT_MS', 72_000) };
 }
 
 export function commonConfig(): CommonConfig {
@@ -40,6 +61,7 @@ export function commonConfig(): CommonConfig {
     bodyLimitBytes: envInt('WHARF_BODY_LIMIT_BYTES', 16 * 1024 * 1024),
     verifySignatures: envBool('WHARF_VERIFY_SIGV4', false),
     logLevel: envString('WHARF_LOG_LEVEL', 'info'),
+    timeouts: listenerTimeouts(),
   };
 }
 

@@ -46,6 +46,11 @@ export interface DualListenerOptions {
   /** An HTTP/2 session without any frame for this long is closed gracefully. Default 72 s (Fastify's). */
   http2SessionTimeoutMs?: number;
   /**
+   * An h2c stream whose request (headers and body) is not all in within this long gets 408 and is reset,
+   * like HTTP/1.1's `requestTimeout`; the response is not bounded. Default none.
+   */
+  http2RequestTimeoutMs?: number;
+  /**
    * On `close()`: idle connections close at once, busy ones (a long-lived event stream) get this long to
    * finish before they are destroyed. Default 10 s.
    */
@@ -60,11 +65,14 @@ export interface DualProtocolServer extends http.Server {
   closeHttp2Sessions(): void;
   /** Live HTTP/2 sessions (for tests and metrics). */
   readonly http2Sessions: ReadonlySet<http2.ServerHttp2Session>;
+  /** Sets the h2c request and session idle timeouts (for sessions and streams from now on). */
+  setHttp2Timeouts(timeouts: { requestMs: number; sessionIdleMs: number }): void;
 }
 
 export function createHttp1AndH2cServer(handler: RequestHandler, options: DualListenerOptions = {}): DualProtocolServer {
   const firstByteTimeoutMs = options.firstByteTimeoutMs ?? 30_000;
-  const sessionTimeoutMs = options.http2SessionTimeoutMs ?? 72_000;
+  let sessionTimeoutMs = options.http2SessionTimeoutMs ?? 72_000;
+  let requestTimeoutMs = options.http2RequestTimeoutMs ?? 0;
   const closeGraceMs = options.closeGraceMs ?? 10_000;
 
   const server = http.createServer(options.http1 ?? {}, handler) as DualProtocolServer;
@@ -76,6 +84,18 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
     session.once('close', () => sessions.delete(session));
     session.on('error', () => session.destroy());
     if (sessionTimeoutMs > 0) session.setTimeout(sessionTimeoutMs, () => session.close());
+  });
+  h2.on('stream', (stream: http2.ServerHttp2Stream) => {
+    if (requestTimeoutMs <= 0 || stream.endAfterHeaders) return;
+    const timer = setTimeout(() => {
+      if (!stream.headersSent) stream.respond({ ':status': 408 }, { endStream: true });
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }, requestTimeoutMs);
+    timer.unref();
+    // The request is in once its body ends; a handler that answers without reading it closes the stream.
+    const clear = () => clearTimeout(timer);
+    stream.once('end', clear);
+    stream.once('close', clear);
   });
   // Without a listener a broken client's stream error would be thrown; the compat layer answers for us.
   h2.on('sessionError', () => undefined);
@@ -163,6 +183,12 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
     http2Server: { value: h2 },
     http2Sessions: { value: sessions },
     closeHttp2Sessions: { value: closeHttp2Sessions },
+    setHttp2Timeouts: {
+      value: (t: { requestMs: number; sessionIdleMs: number }) => {
+        requestTimeoutMs = t.requestMs;
+        sessionTimeoutMs = t.sessionIdleMs;
+      },
+    },
   });
   return server;
 }
