@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { killAndJoin, reshard, threeWorkers, type Setup } from './scenarios';
 import { startKinesis } from './support';
 
+// Under a minute each on a quiet machine; with other test runs beside it one took three.
+const TIMEOUT = 180_000;
+
 /** The consumer in polling mode: worker processes on real Wharf Kinesis (Kafka) with leases in real Redis. */
 describe('KinesisConsumer, polling (GetRecords), worker processes', () => {
   let k: Awaited<ReturnType<typeof startKinesis>>;
@@ -12,7 +15,7 @@ describe('KinesisConsumer, polling (GetRecords), worker processes', () => {
   });
   afterAll(async () => k?.stop(setup.streams));
 
-  it('100 trucks × 200 positions, three workers: routes in order, nothing lost, never two owners', () => threeWorkers(setup), 120_000);
-  it('kill -9 a worker mid-stream, then a fourth joins', () => killAndJoin(setup), 120_000);
-  it('SplitShard and MergeShards while consuming', () => reshard(setup), 120_000);
+  it('100 trucks × 200 positions, three workers: routes in order, nothing lost, never two owners', () => threeWorkers(setup), TIMEOUT);
+  it('kill -9 a worker mid-stream, then a fourth joins', () => killAndJoin(setup), TIMEOUT);
+  it('SplitShard and MergeShards while consuming', () => reshard(setup), TIMEOUT);
 });
