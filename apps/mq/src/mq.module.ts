@@ -77,7 +77,9 @@ export class MqCoreModule implements OnModuleInit, OnApplicationShutdown {
             name: b.engineType.toLowerCase(),
             check: async () => {
               await b.ready?.();
-              return { versions: b.engineVersions(), deploymentModes: b.deploymentModes() };
+              // each offered version with the release that really serves it
+              const servedBy = Object.fromEntries(b.engineVersions().map((v) => [v, b.runningVersion?.(v) ?? v]));
+              return { versions: b.engineVersions(), servedBy, deploymentModes: b.deploymentModes() };
             },
           })),
         ],

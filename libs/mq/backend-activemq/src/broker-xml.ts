@@ -6,9 +6,14 @@ export interface Ports {
   stomp: number;
   mqtt: number;
   ws: number;
+  /** The console (Jolokia) port; absent on brokers placed before there was one, and on static slots. */
+  console?: number;
 }
 
-export const PORT_NAMES: Array<keyof Ports> = ['openwire', 'amqp', 'stomp', 'mqtt', 'ws'];
+/** The ports that carry messaging endpoints, in DescribeBroker's order. */
+export const PORT_NAMES: Array<Exclude<keyof Ports, 'console'>> = ['openwire', 'amqp', 'stomp', 'mqtt', 'ws'];
+/** Every port an instance of the local strategy holds. */
+export const INSTANCE_PORTS: Array<keyof Ports> = [...PORT_NAMES, 'console'];
 
 /** Optional TLS for every transport (Amazon MQ's endpoints are all TLS). */
 export interface TlsOptions {
@@ -34,7 +39,7 @@ const attr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 /** Transport schemes (broker URI, endpoint URI) per protocol, plain or TLS. */
-export function schemes(tls: boolean): Record<keyof Ports, { broker: string; endpoint: string }> {
+export function schemes(tls: boolean): Record<(typeof PORT_NAMES)[number], { broker: string; endpoint: string }> {
   return tls
     ? {
         openwire: { broker: 'ssl', endpoint: 'ssl' },
@@ -65,7 +70,7 @@ export function brokerXml(input: BrokerXmlInput): string {
     .join('\n');
   const s = schemes(!!input.tls);
   const opts = 'maximumConnections=1000&amp;wireFormat.maxFrameSize=104857600';
-  const connectors = (Object.keys(s) as Array<keyof Ports>)
+  const connectors = PORT_NAMES
     .map((p) => `      <transportConnector name="${p}" uri="${s[p].broker}://${input.bindHost}:${input.ports[p]}?${opts}"/>`)
     .join('\n');
   const ssl = input.tls
@@ -82,10 +87,14 @@ export function brokerXml(input: BrokerXmlInput): string {
           brokerName="${attr(input.brokerName)}"
           dataDirectory="${attr(input.dataDir)}"
           persistent="true"
-          useJmx="false"
+          useJmx="true"
           schedulerSupport="false"
           advisorySupport="true"${extraAttrs}>
 ${parts.elements.map(indent).join('\n')}
+    <!-- MBeans in the platform server only (no RMI connector): what the Jolokia console reads -->
+    <managementContext>
+      <managementContext createConnector="false"/>
+    </managementContext>
     <persistenceAdapter>
       <kahaDB directory="${attr(input.kahaDbDir)}" lockKeepAlivePeriod="1000">
         <locker>
@@ -117,6 +126,12 @@ ${connectors}
   </broker>
 </beans>
 `;
+}
+
+/** The Jolokia agent's settings (its `config=` file): the console answers the broker's first console user only. */
+export function consoleProperties(bindHost: string, port: number, user: { username: string; password: string }): string {
+  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/^\s/, '\\$&');
+  return [`host=${esc(bindHost)}`, `port=${port}`, `user=${esc(user.username)}`, `password=${esc(user.password)}`, 'discoveryEnabled=false', ''].join('\n');
 }
 
 /** JVM heap per Amazon MQ instance type (kept modest: every broker here shares one machine). */

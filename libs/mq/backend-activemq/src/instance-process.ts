@@ -52,6 +52,8 @@ export interface LaunchOptions {
   /** Folder of the shared jars (tools/brokers/activemq), passed as WHARF_MQ_ACTIVEMQ_HOME. */
   home: string;
   heap: string;
+  /** The ActiveMQ line the launcher runs (ACTIVEMQ_LINE: 5.18, 5.19, 6.1). */
+  line: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export function launch(dir: string, options: LaunchOptions): number {
       cwd: dir,
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, ACTIVEMQ_HEAP: options.heap, WHARF_MQ_ACTIVEMQ_HOME: options.home },
+      env: { ...process.env, ACTIVEMQ_HEAP: options.heap, ACTIVEMQ_LINE: options.line, WHARF_MQ_ACTIVEMQ_HOME: options.home },
     });
     child.on('error', () => undefined);
     child.unref();
@@ -114,7 +116,7 @@ export function saysStandby(dir: string, sinceBytes = 0): boolean {
 }
 
 /** Runs `<launcher> --prepare` (fetches the jars once with Maven); rejects with its output on failure. */
-export function prepareLauncher(options: Omit<LaunchOptions, 'heap'>): Promise<void> {
+export function prepareLauncher(options: Omit<LaunchOptions, 'heap' | 'line'>): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile('bash', [options.launcher, '--prepare'], { env: { ...process.env, WHARF_MQ_ACTIVEMQ_HOME: options.home }, timeout: 15 * 60_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${options.launcher} --prepare failed: ${(stderr || stdout || err.message).trim().slice(-2000)}`));

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ConfigurationId, DeploymentMode } from '@aws-sdk/client-mq';
 import {
   appliedUsers,
@@ -9,11 +10,11 @@ import {
   type InstanceView,
 } from '@wharf/mq-engine';
 import type { EngineLogger } from '@wharf/engine-kit';
-import { brokerXml, heapFor, schemes, PORT_NAMES, type Ports, type TlsOptions } from './broker-xml';
+import { brokerXml, consoleProperties, heapFor, schemes, INSTANCE_PORTS, PORT_NAMES, type Ports, type TlsOptions } from './broker-xml';
 import { instancePid, isAlive, launch, logTail, portOpen, prepareLauncher, saysStandby, stopProcess } from './instance-process';
 import { PortAllocator } from './ports';
 import { InstanceSupervisor, type Supervised } from './failover-supervisor';
-import { activeMqVersion } from './version';
+import { ACTIVEMQ_5_LINES, activeMqVersion, lineVersion } from './version';
 
 export interface LocalInstance {
   dir: string;
@@ -65,7 +66,8 @@ export class LocalActiveMqBackend implements BrokerBackend {
   private readonly supervisor: InstanceSupervisor;
   private readonly publicHost: string;
   private readonly probeHost: string;
-  private versions: string[] = [];
+  /** Offered engine version → the ActiveMQ release that runs it. */
+  private versions = new Map<string, string>();
   private prepared?: Promise<void>;
   private configurationData: (ref: ConfigurationId) => string | undefined = () => undefined;
 
@@ -95,16 +97,26 @@ export class LocalActiveMqBackend implements BrokerBackend {
 
   async ready(): Promise<void> {
     void this.prepare().catch(() => undefined);
-    if (this.versions.length) return;
+    if (this.versions.size) return;
     try {
-      this.versions = [activeMqVersion(this.options.home)];
+      // Amazon MQ's lines, recommended first (the default), then the 6.x Wharf also runs
+      const launcherDir = dirname(this.options.launcher);
+      const versions = new Map<string, string>(ACTIVEMQ_5_LINES.map((line) => [line, lineVersion(launcherDir, line)]));
+      const v6 = activeMqVersion(this.options.home);
+      versions.set(v6, v6);
+      this.versions = versions;
     } catch (err) {
       throw internalError(`The ActiveMQ backend cannot run brokers: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
   engineVersions(): string[] {
-    return this.versions;
+    return [...this.versions.keys()];
+  }
+
+  /** The ActiveMQ release that serves an offered engine version (5.19 → 5.19.1). */
+  runningVersion(engineVersion: string): string | undefined {
+    return this.versions.get(engineVersion);
   }
 
   deploymentModes(): DeploymentMode[] {
@@ -118,7 +130,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
   async restore(brokers: BrokerRecord[]): Promise<void> {
     for (const b of brokers) {
       const rt = runtimeOf(b);
-      if (rt) this.allocator.reserve(rt.instances.flatMap((i) => PORT_NAMES.map((n) => i.ports[n])));
+      if (rt) this.allocator.reserve(instancePorts(rt));
     }
   }
 
@@ -140,9 +152,12 @@ export class LocalActiveMqBackend implements BrokerBackend {
         configuration,
         tls: this.options.tls,
       });
-      // write then rename: a starting JVM never reads half a file
-      writeFileSync(join(inst.dir, 'broker.xml.tmp'), xml, { mode: 0o600 });
-      renameSync(join(inst.dir, 'broker.xml.tmp'), join(inst.dir, 'broker.xml'));
+      writeAtomically(join(inst.dir, 'broker.xml'), xml);
+      if (inst.ports.console !== undefined) {
+        // AWS opens the console to users with ConsoleAccess; with none, nobody gets in
+        const user = appliedUsers(b).find((u) => u.consoleAccess) ?? { username: 'console', password: randomBytes(24).toString('base64url') };
+        writeAtomically(join(inst.dir, 'console.properties'), consoleProperties(this.options.bindHost, inst.ports.console, user));
+      }
     }
   }
 
@@ -151,7 +166,8 @@ export class LocalActiveMqBackend implements BrokerBackend {
   private start(b: BrokerRecord, index: number): number {
     const rt = runtimeOf(b) as LocalRuntime;
     const inst = rt.instances[index];
-    const pid = launch(inst.dir, { launcher: this.options.launcher, home: this.options.home, heap: heapFor(b.hostInstanceType) });
+    const line = b.engineVersion.split('.').slice(0, 2).join('.');
+    const pid = launch(inst.dir, { launcher: this.options.launcher, home: this.options.home, heap: heapFor(b.hostInstanceType), line });
     writeFileSync(join(inst.dir, 'broker.pid'), `${pid}\n`);
     this.options.logger.info({ brokerId: b.brokerId, instance: index + 1, pid }, 'activemq instance started');
     return pid;
@@ -228,7 +244,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
     let rt = runtimeOf(b);
     if (!rt) {
       const count = b.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? 2 : 1;
-      const ports = await this.allocator.allocate(count);
+      const ports = await this.allocator.allocate(count, INSTANCE_PORTS);
       const dir = join(this.options.dataDir, b.brokerId);
       rt = { strategy: 'local', dir, instances: ports.map((p, i) => ({ dir: join(dir, `instance-${i + 1}`), ports: p })) };
       await persist(rt as unknown as Record<string, unknown>);
@@ -270,7 +286,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
     if (!rt) return;
     await this.stopAll(rt, false);
     rmSync(rt.dir, { recursive: true, force: true });
-    const ports = rt.instances.flatMap((i) => PORT_NAMES.map((n) => i.ports[n]));
+    const ports = instancePorts(rt);
     const deadline = Date.now() + 10_000;
     for (const p of ports) {
       while (await portOpen(this.probeHost, p, 200)) {
@@ -291,8 +307,10 @@ export class LocalActiveMqBackend implements BrokerBackend {
       const role: InstanceView['role'] = active[i] ? 'active' : !alive ? 'down' : active.some(Boolean) ? 'standby' : 'starting';
       return {
         endpoints: PORT_NAMES.map((n) => `${s[n].endpoint}://${this.publicHost}:${inst.ports[n]}`),
+        consoleURL: inst.ports.console !== undefined ? `http://${this.publicHost}:${inst.ports.console}/jolokia/` : undefined,
         ipAddress: this.publicHost,
         role,
+        engineVersion: this.runningVersion(b.engineVersion) ?? b.engineVersion,
       };
     });
   }
@@ -305,6 +323,16 @@ export class LocalActiveMqBackend implements BrokerBackend {
 function isStandbyAlready(sup: Supervised, i: number, inst: LocalInstance): boolean {
   // an adopted instance (started before this call) that is alive and not active has been waiting for the lock already
   return sup.instances[i]?.pid !== undefined && isAlive(sup.instances[i].pid, inst.dir) && saysStandby(inst.dir);
+}
+
+function instancePorts(rt: LocalRuntime): number[] {
+  return rt.instances.flatMap((i) => INSTANCE_PORTS.map((n) => i.ports[n]).filter((p): p is number => p !== undefined));
+}
+
+/** Write then rename: a starting JVM never reads half a file. */
+function writeAtomically(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }
 
 function sizeOf(file: string): number {

@@ -29,15 +29,15 @@ export class PortAllocator {
     for (const p of ports) this.reserved.delete(p);
   }
 
-  /** `count` sets of instance ports. */
-  allocate(count: number): Promise<Ports[]> {
+  /** `count` sets of instance ports (the endpoint ports, or the `names` given). */
+  allocate(count: number, names: ReadonlyArray<keyof Ports> = PORT_NAMES): Promise<Ports[]> {
     const run = this.chain.then(async () => {
       const out: Ports[] = [];
       let candidate = this.first + Math.floor(Math.random() * Math.max(1, this.last - this.first + 1));
       const size = this.last - this.first + 1;
       for (let i = 0; i < count; i++) {
         const ports: Partial<Ports> = {};
-        for (const name of PORT_NAMES) {
+        for (const name of names) {
           let tries = 0;
           for (;;) {
             if (tries++ >= size) throw new Error(`no free port left in ${this.first}-${this.last} (WHARF_MQ_ACTIVEMQ_PORTS)`);

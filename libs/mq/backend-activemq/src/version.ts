@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The ActiveMQ version of the jars the launcher runs (lib/activemq-broker-<version>.jar). */
@@ -14,4 +14,15 @@ export function activeMqVersion(home: string): string {
     if (m) return m[1];
   }
   throw new Error(`No activemq-broker-<version>.jar in ${join(home, 'lib')}`);
+}
+
+/** The ActiveMQ 5.x lines Amazon MQ offers today, recommended first; each has its own jars (launcher/activemq-<line>). */
+export const ACTIVEMQ_5_LINES = ['5.19', '5.18'] as const;
+
+/** The ActiveMQ version a 5.x line runs: the activemq.version of launcher/activemq-<line>/pom.xml. */
+export function lineVersion(launcherDir: string, line: string): string {
+  const pom = readFileSync(join(launcherDir, `activemq-${line}`, 'pom.xml'), 'utf8');
+  const m = /<activemq\.version>([^<]+)<\/activemq\.version>/.exec(pom);
+  if (!m) throw new Error(`no activemq.version in ${join(launcherDir, `activemq-${line}`, 'pom.xml')}`);
+  return m[1];
 }

@@ -19,6 +19,9 @@ export interface RabbitMqBackendOptions {
   statsIntervalMs?: number;
 }
 
+/** The versions Amazon MQ offers for RabbitMQ today (3.12 and older are past end of support). */
+export const RABBITMQ_VERSIONS = ['4.2', '3.13'] as const;
+
 /** Marks a RabbitMQ user as belonging to one Wharf broker (users are node-wide, brokers are vhosts). */
 const ownerTag = (brokerId: string): string => `wharf-${brokerId}`;
 const USER_TAGS = ['management', 'policymaker'];
@@ -68,8 +71,14 @@ export class RabbitMqBackend implements BrokerBackend {
     }
   }
 
+  /** Amazon MQ's RabbitMQ versions, recommended first, all served by the node behind the management URL. */
   engineVersions(): string[] {
-    return this.overview ? [this.overview.rabbitmq_version] : [];
+    return this.overview ? [...RABBITMQ_VERSIONS] : [];
+  }
+
+  /** The node's own version: what really serves every offered version (stated in /health, never hidden). */
+  runningVersion(): string | undefined {
+    return this.overview?.rabbitmq_version;
   }
 
   deploymentModes(): DeploymentMode[] {
@@ -184,6 +193,7 @@ export class RabbitMqBackend implements BrokerBackend {
       consoleURL: http ? `${http.protocol}://${this.publicHost}:${http.port}` : this.client.baseUrl,
       ipAddress: this.publicHost,
       role: 'active',
+      engineVersion: this.runningVersion(),
     }];
   }
 }

@@ -18,7 +18,26 @@ export function resolveEngineVersion(ctx: MqContext, engineType: EngineType, req
   if (exact) return exact;
   const prefix = versions.find((v) => v.startsWith(`${requested}.`));
   if (prefix) return prefix;
-  throw badRequest(attribute, `Broker engine version ${requested} is not supported for ${engineType}. Supported versions here: ${versions.join(', ')}.`);
+  // AWS's wording (retired versions such as ActiveMQ 5.17 or RabbitMQ 3.12 get the same answer)
+  throw badRequest(attribute, `Broker engine version [${requested}] is invalid for broker engine type [${engineType}]. Valid values: [${versions.join(', ')}].`);
+}
+
+const ENGINE_NAMES: Record<EngineType, string> = { ACTIVEMQ: 'ActiveMQ', RABBITMQ: 'RabbitMQ' };
+
+/** Amazon MQ's rule since ActiveMQ 5.18 and RabbitMQ 3.13: brokers on these versions take minor upgrades automatically. */
+export function requiresAutoMinorVersionUpgrade(engineType: EngineType, version: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  return engineType === 'ACTIVEMQ' ? major === 5 && minor >= 18 : major > 3 || (major === 3 && minor >= 13);
+}
+
+/** AutoMinorVersionUpgrade as CreateBroker/UpdateBroker settle it: true unless given, refused false where AWS requires true. */
+export function checkAutoMinorVersionUpgrade(engineType: EngineType, version: string, requested: boolean | undefined, upgrading = false): boolean {
+  const required = requiresAutoMinorVersionUpgrade(engineType, version);
+  if (required && requested === false) {
+    const on = upgrading ? 'upgrading to' : 'on';
+    throw badRequest('autoMinorVersionUpgrade', `Brokers ${on} [${ENGINE_NAMES[engineType]}] version [${version}] must have [autoMinorVersionUpgrade] set to [true].`);
+  }
+  return requested ?? required;
 }
 
 export function checkAuthentication(engineType: EngineType, value: string | undefined, attribute = 'authenticationStrategy'): AuthenticationStrategy {

@@ -8,6 +8,8 @@ export interface InstanceView {
   ipAddress?: string;
   /** active: serving; standby: running, waiting for the lock; starting / down: neither. */
   role: 'active' | 'standby' | 'starting' | 'down';
+  /** The release that really runs (ActiveMQ 5.19.1 for "5.19"; the RabbitMQ node's version). */
+  engineVersion?: string;
 }
 
 /**
@@ -23,8 +25,10 @@ export interface BrokerBackend {
   useConfigurations?(lookup: (ref: ConfigurationId) => string | undefined): void;
   /** Learns what the broker side offers (versions, cluster size); called before anything relies on it. */
   ready?(): Promise<void>;
-  /** Versions this backend really runs; the first is the default. */
+  /** Engine versions this backend offers (AWS's names, e.g. "5.19"); the first is the default. */
   engineVersions(): string[];
+  /** The release that really serves an offered version (for /health and the instance view; never hidden). */
+  runningVersion?(engineVersion: string): string | undefined;
   /** Deployment modes this backend can honour here (a single RabbitMQ node cannot host CLUSTER_MULTI_AZ). */
   deploymentModes(): DeploymentMode[];
   /** 'immediate': user changes reach the broker at once; 'reboot': they wait for RebootBroker, as on AWS ActiveMQ. */

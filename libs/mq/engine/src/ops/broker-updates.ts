@@ -6,7 +6,7 @@ import type {
 } from '@aws-sdk/client-mq';
 import type { Caller } from '@wharf/engine-kit';
 import { runReboot } from '../broker-lifecycle';
-import { checkAuthentication, checkConfigurationRef, refuseUnsupported, resolveEngineVersion } from '../broker-options';
+import { checkAuthentication, checkAutoMinorVersionUpgrade, checkConfigurationRef, refuseUnsupported, resolveEngineVersion } from '../broker-options';
 import { HOST_INSTANCE_TYPES, deploymentModesFor } from '../catalog';
 import type { MqContext } from '../context';
 import { badRequest, conflict } from '../errors';
@@ -20,6 +20,9 @@ export async function UpdateBroker(ctx: MqContext, input: UpdateBrokerRequest, _
   if (b.state === 'DELETION_IN_PROGRESS') throw conflict('broker-id', `Broker ${b.brokerId} is being deleted.`);
   // validate everything first, then change
   const engineVersion = input.EngineVersion !== undefined ? resolveEngineVersion(ctx, b.engineType, input.EngineVersion) : undefined;
+  const upgrading = engineVersion !== undefined && engineVersion !== b.engineVersion;
+  const targetVersion = upgrading ? engineVersion : (b.pending.engineVersion ?? b.engineVersion);
+  checkAutoMinorVersionUpgrade(b.engineType, targetVersion, input.AutoMinorVersionUpgrade ?? (upgrading ? b.autoMinorVersionUpgrade : undefined), upgrading);
   if (input.HostInstanceType !== undefined) {
     if (!HOST_INSTANCE_TYPES[b.engineType].includes(input.HostInstanceType)) {
       throw badRequest('hostInstanceType', `Host instance type ${input.HostInstanceType} is not supported for ${b.engineType}.`);

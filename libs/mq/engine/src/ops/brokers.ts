@@ -15,7 +15,7 @@ import type {
   PromoteResponse,
 } from '@aws-sdk/client-mq';
 import type { Caller } from '@wharf/engine-kit';
-import { checkAuthentication, checkConfigurationRef, refuseUnsupported, resolveEngineVersion } from '../broker-options';
+import { checkAuthentication, checkAutoMinorVersionUpgrade, checkConfigurationRef, refuseUnsupported, resolveEngineVersion } from '../broker-options';
 import { runCreate, runDelete } from '../broker-lifecycle';
 import { DEFAULT_STORAGE, ENGINE_TYPES, HOST_INSTANCE_TYPES, deploymentModesFor, storageTypesFor } from '../catalog';
 import type { MqContext } from '../context';
@@ -67,6 +67,7 @@ export async function CreateBroker(ctx: MqContext, input: CreateBrokerRequest, c
   refuseUnsupported(input);
   if (input.DataReplicationPrimaryBrokerArn) throw badRequest('dataReplicationPrimaryBrokerArn', 'Cross-region data replication (CRDR) is not supported by Wharf.');
   const engineVersion = resolveEngineVersion(ctx, engineType, input.EngineVersion);
+  const autoMinorVersionUpgrade = checkAutoMinorVersionUpgrade(engineType, engineVersion, input.AutoMinorVersionUpgrade);
   const users = checkInitialUsers(engineType, input.Users);
   const tags = checkTags(input.Tags);
   const configuration = checkConfigurationRef(ctx, engineType, input.Configuration);
@@ -93,7 +94,7 @@ export async function CreateBroker(ctx: MqContext, input: CreateBrokerRequest, c
     hostInstanceType,
     storageType,
     publiclyAccessible: input.PubliclyAccessible,
-    autoMinorVersionUpgrade: input.AutoMinorVersionUpgrade ?? false,
+    autoMinorVersionUpgrade,
     authenticationStrategy,
     created: ctx.now(),
     state: 'CREATION_IN_PROGRESS',

@@ -17,10 +17,20 @@ import { type BrokerRecord, type UserProps, type UserRecord, userSummaries } fro
 import { MAX_ACTIVEMQ_USERS, checkGroups, checkMaxResults, checkPassword, checkUsername, page } from '../validation';
 
 /*
- * Users. ActiveMQ (as on Amazon MQ): changes wait for the next reboot and show as pending. RabbitMQ: the
- * change reaches the broker before the call returns (Amazon MQ leaves RabbitMQ users to the broker's own
- * API; Wharf offers these operations for them too).
+ * Users of ActiveMQ brokers. `local` (as on Amazon MQ): changes wait for the next reboot and show as pending;
+ * `static`: they reach the broker before the call returns. RabbitMQ brokers are refused, as on Amazon MQ,
+ * which leaves their users to RabbitMQ's own management API (CreateBroker's first user is still created).
  */
+
+/** The broker, when it is one whose users these operations manage. */
+function activeMqBroker(ctx: MqContext, brokerId: string | undefined): BrokerRecord {
+  const b = ctx.broker(brokerId);
+  if (b.engineType === 'RABBITMQ') {
+    // Wharf's wording: AWS's own message for this refusal is not in its published documentation
+    throw badRequest('broker-id', `Broker [${b.brokerId}] is a RabbitMQ broker: the Amazon MQ user APIs are supported for ActiveMQ brokers only. Manage RabbitMQ users with the RabbitMQ management API or web console.`);
+  }
+  return b;
+}
 
 function findUser(b: BrokerRecord, username: string | undefined): UserRecord {
   const u = b.users.find((x) => x.username === username);
@@ -56,7 +66,7 @@ async function change(ctx: MqContext, b: BrokerRecord, mutate: (immediate: boole
 }
 
 export async function CreateUser(ctx: MqContext, input: CreateUserRequest, _caller: Caller): Promise<CreateUserResponse> {
-  const b = ctx.broker(input.BrokerId);
+  const b = activeMqBroker(ctx, input.BrokerId);
   checkBrokerAcceptsUserChanges(b);
   const username = checkUsername(b.engineType, input.Username);
   const props: UserProps = {
@@ -82,7 +92,7 @@ export async function CreateUser(ctx: MqContext, input: CreateUserRequest, _call
 }
 
 export async function UpdateUser(ctx: MqContext, input: UpdateUserRequest, _caller: Caller): Promise<UpdateUserResponse> {
-  const b = ctx.broker(input.BrokerId);
+  const b = activeMqBroker(ctx, input.BrokerId);
   checkBrokerAcceptsUserChanges(b);
   const u = findUser(b, input.Username);
   if (u.pending?.change === 'DELETE') throw conflict('username', `User ${u.username} is pending deletion.`);
@@ -102,7 +112,7 @@ export async function UpdateUser(ctx: MqContext, input: UpdateUserRequest, _call
 }
 
 export async function DeleteUser(ctx: MqContext, input: DeleteUserRequest, _caller: Caller): Promise<DeleteUserResponse> {
-  const b = ctx.broker(input.BrokerId);
+  const b = activeMqBroker(ctx, input.BrokerId);
   checkBrokerAcceptsUserChanges(b);
   const u = findUser(b, input.Username);
   const remaining = b.users.filter((x) => x !== u && x.pending?.change !== 'DELETE');
@@ -117,7 +127,7 @@ export async function DeleteUser(ctx: MqContext, input: DeleteUserRequest, _call
 }
 
 export async function DescribeUser(ctx: MqContext, input: DescribeUserRequest, _caller: Caller): Promise<DescribeUserResponse> {
-  const b = ctx.broker(input.BrokerId);
+  const b = activeMqBroker(ctx, input.BrokerId);
   const u = findUser(b, input.Username);
   const shown = u.current ?? u.pending?.props;
   return {
@@ -133,7 +143,7 @@ export async function DescribeUser(ctx: MqContext, input: DescribeUserRequest, _
 }
 
 export async function ListUsers(ctx: MqContext, input: ListUsersRequest, _caller: Caller): Promise<ListUsersResponse> {
-  const b = ctx.broker(input.BrokerId);
+  const b = activeMqBroker(ctx, input.BrokerId);
   const max = checkMaxResults(input.MaxResults, 1, 100, 20);
   const { items, nextToken } = page(userSummaries(b), max, input.NextToken);
   return { BrokerId: b.brokerId, MaxResults: max, NextToken: nextToken, Users: items };

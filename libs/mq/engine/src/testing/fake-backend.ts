@@ -18,8 +18,11 @@ export class FakeBackend implements BrokerBackend {
     private readonly modes: DeploymentMode[] = engineType === 'RABBITMQ' ? ['SINGLE_INSTANCE'] : ['SINGLE_INSTANCE', 'ACTIVE_STANDBY_MULTI_AZ'],
   ) {}
 
+  /** Offered versions, the first the default (set AWS's own to test their rules). */
+  versions?: string[];
+
   engineVersions(): string[] {
-    return this.engineType === 'RABBITMQ' ? ['3.10.8'] : ['6.1.8'];
+    return this.versions ?? (this.engineType === 'RABBITMQ' ? ['3.10.8'] : ['6.1.8']);
   }
   deploymentModes(): DeploymentMode[] {
     return this.modes;
