@@ -64,6 +64,7 @@ describe('ACTIVEMQ broker (local ActiveMQ Classic process) through @aws-sdk/clie
       new CreateBrokerCommand({
         BrokerName: `amq-${h.id}`,
         EngineType: 'ACTIVEMQ',
+        EngineVersion: '6.1.8', // the 6.x line these tests were written on (5.19, the default now, has its own tests)
         DeploymentMode: 'SINGLE_INSTANCE',
         HostInstanceType: 'mq.m5.large',
         PubliclyAccessible: false,

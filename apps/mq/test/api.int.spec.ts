@@ -171,7 +171,7 @@ describe('Amazon MQ API through @aws-sdk/client-mq: validation, errors, configur
   it('engine types and instance options list what this Wharf really runs', async () => {
     const types = await h.client.send(new DescribeBrokerEngineTypesCommand({}));
     expect(types.BrokerEngineTypes?.map((t) => t.EngineType).sort()).toEqual(['ACTIVEMQ', 'RABBITMQ']);
-    expect(types.BrokerEngineTypes?.find((t) => t.EngineType === 'ACTIVEMQ')?.EngineVersions).toEqual([{ Name: '6.1.8' }]);
+    expect(types.BrokerEngineTypes?.find((t) => t.EngineType === 'ACTIVEMQ')?.EngineVersions).toEqual([{ Name: '5.19' }, { Name: '5.18' }, { Name: '6.1.8' }]);
     const opts = await h.client.send(new DescribeBrokerInstanceOptionsCommand({ EngineType: 'ACTIVEMQ', HostInstanceType: 'mq.m5.large', StorageType: 'EFS' }));
     expect(opts.BrokerInstanceOptions).toEqual([
       expect.objectContaining({ EngineType: 'ACTIVEMQ', HostInstanceType: 'mq.m5.large', StorageType: 'EFS', SupportedDeploymentModes: ['SINGLE_INSTANCE', 'ACTIVE_STANDBY_MULTI_AZ'] }),

@@ -46,6 +46,7 @@ describe('ACTIVE_STANDBY_MULTI_AZ: kill -9 the active mid-stream, the standby ta
       new CreateBrokerCommand({
         BrokerName: `pair-${h.id}`,
         EngineType: 'ACTIVEMQ',
+        EngineVersion: '6.1.8', // the 6.x line these tests were written on (5.19, the default now, has its own tests)
         DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
         HostInstanceType: 'mq.m5.large',
         PubliclyAccessible: false,

@@ -22,6 +22,8 @@ export class StompTcp {
   onMessage: (f: StompFrame) => void = () => undefined;
   onError: (f: StompFrame) => void = () => undefined;
   closed = false;
+  /** The broker's CONNECTED headers (`server` names the broker and its version). */
+  connectedHeaders: Record<string, string> = {};
   readonly done: Promise<void>;
 
   private constructor(private readonly socket: Socket) {
@@ -55,7 +57,7 @@ export class StompTcp {
     });
     client.write('CONNECT', { 'accept-version': '1.2', host: 'localhost', login, passcode, 'heart-beat': '0,0' });
     try {
-      await frame;
+      client.connectedHeaders = (await frame).headers;
     } catch (err) {
       socket.destroy();
       throw err;

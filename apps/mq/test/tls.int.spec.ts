@@ -34,7 +34,7 @@ describe('ACTIVEMQ broker with TLS configured: every endpoint is TLS and really 
     h = await startMq({ WHARF_RABBITMQ_MANAGEMENT_URL: '', WHARF_MQ_ACTIVEMQ_KEYSTORE: ks.keyStore, WHARF_MQ_ACTIVEMQ_KEYSTORE_PASSWORD: 'wharf-ks-pass' });
     const { BrokerId } = await h.client.send(
       new CreateBrokerCommand({
-        BrokerName: `tls-${h.id}`, EngineType: 'ACTIVEMQ', DeploymentMode: 'SINGLE_INSTANCE', HostInstanceType: 'mq.t3.micro',
+        BrokerName: `tls-${h.id}`, EngineType: 'ACTIVEMQ', EngineVersion: '6.1.8', DeploymentMode: 'SINGLE_INSTANCE', HostInstanceType: 'mq.t3.micro',
         PubliclyAccessible: false, Users: [{ Username: 'app', Password: PASSWORD }],
       }),
     );
