@@ -1,4 +1,4 @@
-import { LOCAL_AND_PRIVATE_CIDRS } from '@wharf/sns-engine';
+import { ANY_ADDRESS_CIDRS } from '@wharf/sns-engine';
 import { brokerConfig, commonConfig, credentialsFromEnv, envBool, envInt, envString } from '@wharf/service-kit';
 
 export const SNS_CONFIG = Symbol('SNS_CONFIG');
@@ -14,7 +14,7 @@ export interface SnsConfig {
   /** The SQS service SNS delivers to, through its API. */
   sqsUrl: string;
   sqsCredentials: { accessKeyId: string; secretAccessKey: string };
-  /** HTTP(S) endpoints must resolve into these ranges (SNS_HTTP_ALLOWED_CIDRS). */
+  /** HTTP(S) endpoints must resolve into these ranges (SNS_HTTP_ALLOWED_CIDRS; loopback, private, link-local need a range of their own). */
   httpAllowedCidrs: string;
   /** Length of one delivery-policy second in ms (1000; tests shorten the 20 s HTTP retry delay with it). */
   retrySecondMs: number;
@@ -48,7 +48,7 @@ export function snsConfig(): SnsConfig {
     amqpUrl: brokers.amqpUrl,
     sqsUrl: envString('WHARF_SQS_URL', 'http://127.0.0.1:9324').replace(/\/+$/, ''),
     sqsCredentials: { accessKeyId, secretAccessKey },
-    httpAllowedCidrs: envString('SNS_HTTP_ALLOWED_CIDRS', LOCAL_AND_PRIVATE_CIDRS),
+    httpAllowedCidrs: envString('SNS_HTTP_ALLOWED_CIDRS', ANY_ADDRESS_CIDRS),
     retrySecondMs: envInt('SNS_RETRY_SECOND_MS', httpDelay > 0 ? httpDelay / 20 : 1000),
     httpTimeoutMs: envInt('SNS_HTTP_TIMEOUT_MS', 15_000),
     prefetch: envInt('SNS_DELIVERY_PREFETCH', 512),

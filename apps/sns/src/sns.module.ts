@@ -54,7 +54,12 @@ const LOGGER = Symbol('LOGGER');
       useFactory: (c: SnsConfig) => new SqsTransport({ endpoint: c.sqsUrl, credentials: c.sqsCredentials, concurrency: c.sqsBatchConcurrency }),
       inject: [SNS_CONFIG],
     },
-    { provide: HttpTransport, useFactory: (c: SnsConfig) => new HttpTransport(c.httpTimeoutMs), inject: [SNS_CONFIG] },
+    {
+      provide: HttpTransport,
+      useFactory: (c: SnsConfig, log: Logger) =>
+        new HttpTransport(c.httpTimeoutMs, parseCidrList(c.httpAllowedCidrs), (error) => log.warn({ error }, 'HTTP delivery refused: endpoint address not allowed')),
+      inject: [SNS_CONFIG, LOGGER],
+    },
     {
       provide: Deliverer,
       useFactory: (s: CachedSnsStore, e: EnvelopeBuilder, sqs: SqsTransport, http: HttpTransport, c: SnsConfig, log: Logger) =>

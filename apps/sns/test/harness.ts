@@ -38,7 +38,8 @@ export async function startStack(snsEnv: Record<string, string> = {}): Promise<S
     const app = await startApp('sns', {
       portEnv: 'SNS_PORT',
       port,
-      env: { SNS_REDIS_PREFIX: snsPrefix, WHARF_SQS_URL: sqs.url, SNS_RETRY_SECOND_MS: '10', ...snsEnv, ...env },
+      // The HTTP endpoints of these tests listen on loopback, which SNS delivers to only when configured.
+      env: { SNS_REDIS_PREFIX: snsPrefix, WHARF_SQS_URL: sqs.url, SNS_RETRY_SECOND_MS: '10', SNS_HTTP_ALLOWED_CIDRS: '127.0.0.0/8,::1/128', ...snsEnv, ...env },
     });
     processes.push(app);
     return app;

@@ -1,5 +1,5 @@
 import { invalidParameter, unsupportedFeature } from './errors';
-import { cidrContains, parseIp, type CidrRange } from './ip';
+import { deliveryAllowed, parseIp, type CidrRange } from './ip';
 import type { SubscriptionProtocol, TopicRecord } from './records';
 import { parseSqsQueueArn } from './names';
 
@@ -72,7 +72,7 @@ export async function checkHttpEndpointAllowed(url: URL, policy: EndpointPolicy)
   }
   for (const address of addresses) {
     const ip = parseIp(address);
-    if (!ip || !policy.allowedCidrs.some((range) => cidrContains(range, ip))) {
+    if (!ip || !deliveryAllowed(ip, policy.allowedCidrs)) {
       throw invalidParameter(
         `Invalid parameter: Endpoint Reason: ${host} (${address}) is outside the addresses this Wharf delivers to (SNS_HTTP_ALLOWED_CIDRS)`,
       );

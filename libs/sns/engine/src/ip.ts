@@ -103,6 +103,35 @@ export function parseCidrList(text: string): CidrRange[] {
     });
 }
 
-/** Loopback and private ranges: the default allow-list for HTTP(S) subscription endpoints. */
-export const LOCAL_AND_PRIVATE_CIDRS =
-  '127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16,::1/128,fc00::/7,fe80::/10';
+/** Loopback and private ranges: what a deployment lists to deliver to its own machine and private network. */
+export const LOCAL_AND_PRIVATE_CIDRS = '127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,::1/128,fc00::/7';
+
+/** The default allow-list of HTTP(S) endpoints: any address, less the special ranges below. */
+export const ANY_ADDRESS_CIDRS = '0.0.0.0/0,::/0';
+
+/**
+ * Ranges an endpoint reaches only through a configured range lying inside them: a broad "0.0.0.0/0" or
+ * "fc00::/7" never opens the cloud metadata service. Link-local and the metadata addresses (169.254.169.254,
+ * AWS's fd00:ec2::254) first; then loopback, private, shared (CGNAT), unspecified, multicast, reserved, and
+ * the IPv6 forms that embed an IPv4 address (IPv4-compatible, NAT64). IPv4-mapped IPv6 is read as IPv4.
+ */
+const SPECIAL_RANGES = parseCidrList(
+  [
+    '169.254.169.254/32,169.254.0.0/16,fe80::/10,fd00:ec2::/32',
+    '127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,0.0.0.0/8,224.0.0.0/4,240.0.0.0/4',
+    '::/96,::1/128,fc00::/7,ff00::/8,64:ff9b::/96,64:ff9b:1::/48',
+  ].join(','),
+);
+
+const rangeWithin = (inner: CidrRange, outer: CidrRange) =>
+  inner.version === outer.version && inner.bits >= outer.bits && cidrContains(outer, { version: inner.version, value: inner.network });
+
+/**
+ * Whether HTTP(S) delivery may connect to this address: it lies in an allowed range, and for every special
+ * range holding it, an allowed range holding it lies inside that special range (so it was allowed on purpose).
+ */
+export function deliveryAllowed(ip: IpAddress, allowed: readonly CidrRange[]): boolean {
+  const holding = allowed.filter((r) => cidrContains(r, ip));
+  if (holding.length === 0) return false;
+  return SPECIAL_RANGES.every((special) => !cidrContains(special, ip) || holding.some((r) => rangeWithin(r, special)));
+}

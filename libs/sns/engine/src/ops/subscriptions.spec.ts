@@ -66,6 +66,14 @@ describe('subscriptions', () => {
     expect(await sub('sqs', QUEUE, `${TopicArn}-missing`)).toBe('NotFound: Topic does not exist');
   });
 
+  it('refuses the cloud metadata service and link-local endpoints even where loopback and private ranges are allowed', async () => {
+    const { ctx, caller } = memorySns();
+    const { TopicArn } = await CreateTopic(ctx, { Name: 't' }, caller);
+    for (const Endpoint of ['http://169.254.169.254/latest/meta-data/', 'http://[::ffff:169.254.169.254]/', 'http://[fd00:ec2::254]/', 'http://169.254.10.1/', 'http://[fe80::1]/']) {
+      expect([Endpoint, await errorOf(Subscribe(ctx, { TopicArn, Protocol: 'http', Endpoint }, caller))]).toEqual([Endpoint, expect.stringMatching(/outside the addresses/)]);
+    }
+  });
+
   it('validates subscription attributes at Subscribe and SetSubscriptionAttributes', async () => {
     const { ctx, caller } = memorySns();
     const { TopicArn } = await CreateTopic(ctx, { Name: 't' }, caller);
