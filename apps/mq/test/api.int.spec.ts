@@ -129,10 +129,15 @@ describe('Amazon MQ API through @aws-sdk/client-mq: validation, errors, configur
     const promote = await fails(h.client.send(new PromoteCommand({ BrokerId: first.BrokerId, Mode: 'SWITCHOVER' })));
     expect(promote).toMatchObject({ name: 'BadRequestException', status: 400 });
     expect(promote.message).toMatch(/CRDR/);
-    // user errors
-    expect(await fails(h.client.send(new CreateUserCommand({ BrokerId: first.BrokerId, Username: `u${h.id}`, Password: PASSWORD })))).toMatchObject({ name: 'ConflictException', status: 409 });
-    expect(await fails(h.client.send(new CreateUserCommand({ BrokerId: first.BrokerId, Username: 'newbie', Password: 'tooshort' })))).toMatchObject({ attribute: 'password' });
-    expect(await fails(h.client.send(new DescribeUserCommand({ BrokerId: first.BrokerId, Username: 'ghost' })))).toMatchObject({ name: 'NotFoundException', attribute: 'username' });
+    // the user APIs are ActiveMQ's: on a RabbitMQ broker refused before any other check, as on Amazon MQ
+    // (user errors on ActiveMQ brokers: libs/mq/engine/src/ops/users.spec.ts, activemq.int.spec.ts)
+    for (const cmd of [
+      new CreateUserCommand({ BrokerId: first.BrokerId, Username: `u${h.id}`, Password: PASSWORD }),
+      new CreateUserCommand({ BrokerId: first.BrokerId, Username: 'newbie', Password: 'tooshort' }),
+      new DescribeUserCommand({ BrokerId: first.BrokerId, Username: 'ghost' }),
+    ]) {
+      expect(await fails(h.client.send(cmd as never))).toMatchObject({ name: 'BadRequestException', status: 400, attribute: 'broker-id' });
+    }
   });
 
   it('tags: CreateTags and DeleteTags answer 204; ListTags reads them back', async () => {
