@@ -13,6 +13,14 @@ import { badRequest, conflict } from '../errors';
 import { commitPending } from '../pending-changes';
 import { checkLogs, checkMaintenanceWindow } from '../validation';
 
+/** Numeric order of dotted versions ("5.19" < "6.1.8"). */
+function compareVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
 /* UpdateBroker keeps most changes pending; RebootBroker commits them (pending-changes.ts) and applies them. */
 
 export async function UpdateBroker(ctx: MqContext, input: UpdateBrokerRequest, _caller: Caller): Promise<UpdateBrokerResponse> {
@@ -21,6 +29,10 @@ export async function UpdateBroker(ctx: MqContext, input: UpdateBrokerRequest, _
   // validate everything first, then change
   const engineVersion = input.EngineVersion !== undefined ? resolveEngineVersion(ctx, b.engineType, input.EngineVersion) : undefined;
   const upgrading = engineVersion !== undefined && engineVersion !== b.engineVersion;
+  if (upgrading && compareVersions(engineVersion, b.engineVersion) < 0) {
+    // a store written by a newer broker is not readable by an older one; Amazon MQ only upgrades too
+    throw badRequest('engineVersion', `Broker ${b.brokerId} runs version [${b.engineVersion}]; it can be upgraded, not downgraded to [${engineVersion}].`);
+  }
   const targetVersion = upgrading ? engineVersion : (b.pending.engineVersion ?? b.engineVersion);
   checkAutoMinorVersionUpgrade(b.engineType, targetVersion, input.AutoMinorVersionUpgrade ?? (upgrading ? b.autoMinorVersionUpgrade : undefined), upgrading);
   if (input.HostInstanceType !== undefined) {

@@ -40,15 +40,24 @@ describe('engine versions as Amazon MQ offers them', () => {
   });
 
   it('requires AutoMinorVersionUpgrade on ActiveMQ 5.18+ and RabbitMQ 3.13+, at creation and on upgrade', async () => {
-    const { ctx } = awsVersions();
+    const { ctx, activemq } = awsVersions();
     const off = await rejects(CreateBroker(ctx, activeMq({ EngineVersion: '5.18', AutoMinorVersionUpgrade: false }), caller), 'BadRequestException', 'autoMinorVersionUpgrade');
     expect(off.message).toBe('Brokers on [ActiveMQ] version [5.18] must have [autoMinorVersionUpgrade] set to [true].');
     await rejects(CreateBroker(ctx, rabbitMq({ EngineVersion: '3.13', AutoMinorVersionUpgrade: false }), caller), 'BadRequestException', 'autoMinorVersionUpgrade');
-    const { BrokerId } = await CreateBroker(ctx, activeMq({ EngineVersion: '6.1.8', AutoMinorVersionUpgrade: false }), caller);
+    activemq.versions = ['5.19', '5.18', '5.17.6']; // as AWS had it when 5.17 brokers moved to 5.18
+    const { BrokerId } = await CreateBroker(ctx, activeMq({ EngineVersion: '5.17.6', AutoMinorVersionUpgrade: false }), caller);
     const up = await rejects(UpdateBroker(ctx, { BrokerId, EngineVersion: '5.19' }, caller), 'BadRequestException', 'autoMinorVersionUpgrade');
     expect(up.message).toBe('Brokers upgrading to [ActiveMQ] version [5.19] must have [autoMinorVersionUpgrade] set to [true].');
     await UpdateBroker(ctx, { BrokerId, EngineVersion: '5.19', AutoMinorVersionUpgrade: true }, caller);
     expect(await DescribeBroker(ctx, { BrokerId }, caller)).toMatchObject({ PendingEngineVersion: '5.19', AutoMinorVersionUpgrade: true });
     await rejects(UpdateBroker(ctx, { BrokerId, AutoMinorVersionUpgrade: false }, caller), 'BadRequestException', 'autoMinorVersionUpgrade');
+  });
+
+  it('upgrades only: an older version is refused', async () => {
+    const { ctx } = awsVersions();
+    const { BrokerId } = await CreateBroker(ctx, activeMq({ EngineVersion: '5.19' }), caller);
+    await rejects(UpdateBroker(ctx, { BrokerId, EngineVersion: '5.18' }, caller), 'BadRequestException', 'engineVersion');
+    await UpdateBroker(ctx, { BrokerId, EngineVersion: '6.1.8' }, caller);
+    expect((await DescribeBroker(ctx, { BrokerId }, caller)).PendingEngineVersion).toBe('6.1.8');
   });
 });
