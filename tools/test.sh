@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 bash tools/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+source tools/node/env.sh # Node 24 (setup fetched it when the machine's node is older)
 
 status=0
 printf '\n== lint\n'
