@@ -40,7 +40,7 @@ describe('Node 24', () => {
       for (const [app, pid] of Object.entries(pids)) versions[app] = execFileSync(await nodeExe(pid), ['-v'], { encoding: 'utf8' }).trim();
       for (const app of APPS) expect(versions[app], `${app}: ${output}`).toMatch(/^v24\./);
     } finally {
-      if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
       await new Promise((r) => { if (child.exitCode !== null) r(null); else child.once('exit', r); });
     }
   }, 200_000);
