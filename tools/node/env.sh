@@ -8,5 +8,7 @@ if [ -x "$WHARF_NODE_HOME/bin/node" ]; then
     "$WHARF_NODE_HOME/bin:"*) ;;
     *) PATH="$WHARF_NODE_HOME/bin:$PATH"; export PATH ;;
   esac
+  # node-gyp must build against this Node's headers (the package ships them), not a machine-wide nodedir
+  export npm_config_nodedir="$WHARF_NODE_HOME"
 fi
 export WHARF_NODE_VERSION WHARF_NODE_HOME

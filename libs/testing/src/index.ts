@@ -2,3 +2,4 @@ export * from './ports';
 export * from './app-process';
 export * from './ids';
 export * from './redis-keys';
+export * from './brokers';
