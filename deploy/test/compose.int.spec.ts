@@ -63,7 +63,7 @@ async function receiveAll(port: number, destination: string, idleMs = 3000): Pro
 describe.sequential('docker compose up: the stack users run', () => {
   beforeAll(async () => {
     if (!process.env.DOCKER_HOST) throw new Error('DOCKER_HOST is not set: run through tools/containers/ci.sh (it starts the podman engine)');
-    await compose(['down', '-v', '--remove-orphans'], 180_000); // a previous run's leftovers
+    if (!process.env.WHARF_COMPOSE_REUSE) await compose(['down', '-v', '--remove-orphans'], 180_000); // a previous run's leftovers
     await compose(['up', '-d', '--no-build'], HEALTHY_MS);
     await waitHealthy(SERVICES, HEALTHY_MS);
   }, HEALTHY_MS * 2);

@@ -32,7 +32,7 @@ export async function services(): Promise<ServiceState[]> {
     '{{index .Config.Labels "com.docker.compose.service"}} {{.Id}} {{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', ...ids]);
   return out.split('\n').filter(Boolean).map((line) => {
     const [service, id, status, exitCode, health] = line.split(' ');
-    return { service, id, status, exitCode: Number(exitCode), health };
+    return { service, id, status, exitCode: Number(exitCode), health: health || 'none' }; // podman: an empty Health for none
   });
 }
 
@@ -61,12 +61,12 @@ export async function waitHealthy(expected: readonly string[], timeoutMs: number
     if (bad.length === 0) return last;
     const failedOneShot = last.find((s) => s.health === 'none' && s.status === 'exited' && s.exitCode !== 0);
     if (failedOneShot || Date.now() > deadline) {
-      const logs = await Promise.all(bad.map(async (name) => {
+      const report = await Promise.all(bad.map(async (name) => {
         const s = last.find((x) => x.service === name);
         const tail = s ? await logs(s.id, 15) : '(no container)';
         return `--- ${name}: ${s ? `${s.status} ${s.health}` : 'missing'}\n${tail}`;
       }));
-      throw new Error(`not healthy within ${timeoutMs} ms: ${bad.join(', ')}\n${logs.join('\n')}`);
+      throw new Error(`not healthy within ${timeoutMs} ms: ${bad.join(', ')}\n${report.join('\n')}`);
     }
     await new Promise((r) => setTimeout(r, 2000));
   }

@@ -11,7 +11,7 @@ source tools/node/env.sh
 log() { printf '[containers %s] %s\n' "$(date +%T)" "$*"; }
 fail() { printf '[containers %s] FAILED: %s\n' "$(date +%T)" "$*" >&2; exit 1; }
 
-# The suites that run a second time with containerised brokers (each needs the brokers in WHARF_TEST_BROKER_SET).
+# The suites that run a second time with containerised brokers: one per service, and the brokers' smoke test.
 CONTAINER_SUITES=(
   apps/sqs/test/trucks.int.spec.ts
   apps/kinesis/test/trucks.int.spec.ts
@@ -51,8 +51,15 @@ for var in $(compgen -v WHARF_PORT_); do
 done
 
 status=0
-log "compose stack + container-mode suites"
-WHARF_TEST_BROKERS=containers npx vitest run --config tools/containers/vitest.config.ts \
-  --reporter=default --reporter=json --outputFile.json=tmp/vitest-containers.json \
-  deploy/test "${CONTAINER_SUITES[@]}" "$@" || status=1
+t_compose=$SECONDS
+log "docker compose up, proved (deploy/test)"
+npx vitest run --config tools/containers/vitest.config.ts --reporter=default --reporter=json \
+  --outputFile.json=tmp/vitest-compose.json deploy/test "$@" || status=1
+log "compose part: $((SECONDS - t_compose)) s"
+
+t_suites=$SECONDS
+log "suites again with their brokers in containers (testcontainers)"
+WHARF_TEST_BROKERS=containers npx vitest run --config tools/containers/vitest.config.ts --reporter=default --reporter=json \
+  --outputFile.json=tmp/vitest-containers.json "${CONTAINER_SUITES[@]}" "$@" || status=1
+log "container-mode suites: $((SECONDS - t_suites)) s"
 exit $status

@@ -25,7 +25,8 @@ print_env() {
 
 install_packages() {
   local missing=() p
-  for p in podman runc fuse-overlayfs slirp4netns uidmap debootstrap docker-compose; do
+  # catatonit: the init process for `init: true` services; dnsname: service-name DNS on the CNI network backend
+  for p in podman runc catatonit golang-github-containernetworking-plugin-dnsname fuse-overlayfs slirp4netns uidmap debootstrap docker-compose; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   (( ${#missing[@]} == 0 )) && return 0

@@ -24,7 +24,7 @@ build() {
   shift 3
   logf=tmp/containers/build-${tag//[\/:]/_}.log
   mkdir -p tmp/containers
-  if ! timeout "${WHARF_IMAGE_BUILD_TIMEOUT:-900}" podman build --layers -q -f "$file" -t "$tag" "$@" "$ctx" >"$logf" 2>&1; then
+  if ! timeout "${WHARF_IMAGE_BUILD_TIMEOUT:-900}" podman build --layers -f "$file" -t "$tag" "$@" "$ctx" >"$logf" 2>&1; then
     tail -n 25 "$logf" >&2
     die "image build $tag ($file) — full log: $logf"
   fi
@@ -54,7 +54,13 @@ brokers() {
   build localhost/wharf-rabbitmq:3.10 tools/containers/rabbitmq/Dockerfile tools/containers/rabbitmq --build-arg "BASE=$BASE"
   # context tools/: the jars tools/brokers fetched plus the image's own scripts
   build localhost/wharf-kafka:4 tools/containers/kafka/Dockerfile tools
-  build localhost/wharf-activemq:6 tools/containers/activemq/Dockerfile tools
+  # ActiveMQ: tools/brokers' jars plus the mq launcher's extras (activemq-jaas for the pair's JAAS users)
+  bash libs/mq/backend-activemq/launcher/run-instance.sh --prepare >/dev/null || die "fetching the mq launcher's extra ActiveMQ jars"
+  local ctx=tmp/containers/activemq-ctx
+  rm -rf "$ctx"; mkdir -p "$ctx/lib"
+  cp tools/brokers/activemq/lib/*.jar libs/mq/backend-activemq/launcher/lib/*.jar "$ctx/lib/"
+  cp tools/containers/activemq/activemq tools/containers/activemq/log4j2.properties "$ctx/"
+  build localhost/wharf-activemq:6 tools/containers/activemq/Dockerfile "$ctx"
 }
 
 wharf() {

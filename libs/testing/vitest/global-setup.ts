@@ -1,7 +1,7 @@
 // Vitest globalSetup for tools/containers/vitest.config.ts: with WHARF_TEST_BROKERS=containers, start the
 // brokers once for the run and hand their variables to every test file (vitest's provide/inject).
 import type { TestProject } from 'vitest/node';
-import { ALL_BROKERS, brokerMode, startBrokerContainers, type BrokerContainers, type BrokerKind } from '../brokers';
+import { ALL_BROKERS, brokerMode, startBrokerContainers, type BrokerContainers, type BrokerKind } from '../src/brokers';
 
 declare module 'vitest' {
   export interface ProvidedContext { wharfBrokerEnv: Record<string, string> }
