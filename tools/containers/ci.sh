@@ -18,6 +18,7 @@ CONTAINER_SUITES=(
   apps/sns/test/sns-sqs.int.spec.ts
   apps/mq/test/api.int.spec.ts
   libs/testing/src/brokers.int.spec.ts
+  libs/testing/src/broker-mode.int.spec.ts
 )
 
 t0=$SECONDS
