@@ -24,9 +24,12 @@ build() {
   shift 3
   logf=tmp/containers/build-${tag//[\/:]/_}.log
   mkdir -p tmp/containers
-  if ! timeout "${WHARF_IMAGE_BUILD_TIMEOUT:-900}" podman build --format docker --layers -f "$file" -t "$tag" "$@" "$ctx" >"$logf" 2>&1; then
+  local rc=0
+  timeout "${WHARF_IMAGE_BUILD_TIMEOUT:-900}" podman build --format docker --layers -f "$file" -t "$tag" "$@" "$ctx" >"$logf" 2>&1 || rc=$?
+  if (( rc != 0 )); then
     tail -n 25 "$logf" >&2
-    die "image build $tag ($file) — full log: $logf"
+    (( rc == 124 )) && die "image build $tag ($file) timed out after ${WHARF_IMAGE_BUILD_TIMEOUT:-900} s — log: $logf"
+    die "image build $tag ($file) failed — full log: $logf"
   fi
   log "$tag built ($((SECONDS - t0)) s)"
 }
