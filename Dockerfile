@@ -1,9 +1,17 @@
 # syntax=docker/dockerfile:1
 # One image recipe for every Wharf app:  docker build --build-arg APP=sqs -t wharf/sqs .
 # APP is one of the folders in apps/ (edge, sqs, sns, kinesis, mq); the image runs apps/$APP/dist/main.js.
-# Validated offline by tools/deploy-check.sh (no Docker engine on the dev/CI machines).
+# Validated offline by tools/deploy-check.sh; built and run by the test command on podman
+# (tools/containers/images.sh passes NODE_IMAGE=localhost/wharf-node:24, a Node 24 built here without a registry).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# ---- manifests: only package.json files and the lock, so the npm ci layer below is reused until they change
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /app
+# .dockerignore keeps node_modules, dist, broker jars, .git and scratch folders out of the context.
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json -delete && find . -type d -empty -delete
 
 # ---- build: every workspace package installed (dev deps too), whole TypeScript build, then dev deps pruned
 FROM ${NODE_IMAGE} AS build
@@ -12,10 +20,10 @@ ENV CI=true \
     NPM_CONFIG_AUDIT=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_UPDATE_NOTIFIER=false
-# .dockerignore keeps node_modules, dist, broker jars, .git and scratch folders out of the context.
+COPY --from=manifests /app ./
+RUN npm ci --loglevel=error
 COPY . .
-RUN npm ci --loglevel=error \
- && npm run build \
+RUN npm run build \
  && npm prune --omit=dev --loglevel=error \
  && npm cache clean --force
 

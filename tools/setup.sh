@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything a fresh clone needs on this machine kind: system packages, npm packages, a build, brokers.
-# Idempotent: each step is skipped when already done. Used by `npm start` and `npm test`.
+# Node 24 first (tools/node). Idempotent: each step is skipped when already done. Used by `npm start` and `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,9 +21,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-# npm packages: reinstall only when the lock file changed since the last install.
+# Node 24: fetched into .tools/ when the machine's node is older; everything below runs on it.
+bash tools/node/install.sh
+source tools/node/env.sh
+
+# npm packages: reinstall when the lock file or Node's module ABI changed since the last install.
 stamp=node_modules/.wharf-lock.sha
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
+want="$(sha256sum package-lock.json | cut -d' ' -f1) abi$(node -p process.versions.modules)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

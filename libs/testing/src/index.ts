@@ -3,3 +3,4 @@ export * from './app-process';
 export * from './ids';
 export * from './redis-keys';
 export * from './raw-http';
+export * from './brokers';
