@@ -10,7 +10,8 @@ import { type Dict, type Findings, isObj, loadYaml } from './findings';
  * mounts that exist, the ActiveMQ pair on one volume, then the brokers' and Wharf's own services.
  */
 export function checkCompose(f: Findings, file: string, projectDir: string): void {
-  const [doc] = loadYaml(file) as (ComposeFile | undefined)[];
+  // Checked as a user without any WHARF_* variable set gets it: `${VAR:-default}` read as its default.
+  const [doc] = loadYaml(file).map(withDefaults) as (ComposeFile | undefined)[];
   if (!isObj(doc?.services)) return f.err('no services');
   const services = doc.services;
   const names = Object.keys(services);
@@ -118,4 +119,12 @@ function checkMqStatic(f: Findings, services: Dict<ComposeService>, names: strin
   } catch (e) {
     f.err(`mq: ${m.source} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** `${VAR:-default}` and `${VAR-default}` in every string replaced by the default (what an unset VAR gives). */
+export function withDefaults(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\$\{\w+:?-([^}]*)\}/g, '$1');
+  if (Array.isArray(value)) return value.map(withDefaults);
+  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDefaults(v)]));
+  return value;
 }

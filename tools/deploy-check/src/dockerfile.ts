@@ -16,7 +16,7 @@ const argName = (i: Instruction) => (i instanceof Arg ? i.getProperty()?.getName
 
 /**
  * The Dockerfile: linted by dockerfile-utils (the VS Code Docker linter), then Wharf's essentials: multi-stage,
- * npm ci + build, production deps only, ARG APP, node:20-bookworm-slim, non-root, HEALTHCHECK, the CMD; then
+ * npm ci + build, production deps only, ARG APP, node:24-bookworm-slim, non-root, HEALTHCHECK, the CMD; then
  * what `docker build .` would send.
  */
 export function checkDockerfile(f: Findings, file: string, ctx: string): void {
@@ -39,7 +39,7 @@ export function checkDockerfile(f: Findings, file: string, ctx: string): void {
   if (runs(final).some((r) => /\bnpm ci\b/.test(r) && !/--omit=dev/.test(r))) f.err('the runtime stage installs dev dependencies');
   const expand = (s: string) => s.replace(/\$\{?(\w+)\}?/g, (_, n: string) => globalArgs[n] ?? `$${n}`);
   const base = expand(args(final.from)[0] ?? '');
-  if (!/^node:20(\.[\d.]+)?-bookworm-slim$/.test(base)) f.err(`runtime image is ${base}, want node:20-bookworm-slim`);
+  if (!/^node:24(\.[\d.]+)?-bookworm-slim$/.test(base)) f.err(`runtime image is ${base}, want node:24-bookworm-slim`);
   if (!final.items.some((i) => argName(i) === 'APP')) f.err('the runtime stage does not declare ARG APP');
   const last = (kw: string) => final.items.filter((i) => i.getKeyword() === kw).at(-1);
   const user = last('USER');
