@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the public option and event types (~70 lines) and the one worker loop that ties
+// leases, readers and checkpoints together; the parts with an idea of their own live beside it.
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
