@@ -15,8 +15,8 @@ import {
   type HttpRequestLike,
 } from '@wharf/aws-protocol';
 import type { SubscribeToShardInput } from '@aws-sdk/client-kinesis';
-import { type KinesisContext, kinesisOperations } from '@wharf/kinesis-engine';
-import { AWS_API_HANDLER, type AwsApiHandler, commonConfig, ENGINE_DEPS, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { KinesisContext, kinesisOperations } from '@wharf/kinesis-engine';
+import { AWS_API_HANDLER, type AwsApiHandler, commonConfig, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
@@ -37,7 +37,7 @@ export class KinesisController implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(AWS_API_HANDLER) private readonly handler: AwsApiHandler,
-    @Inject(ENGINE_DEPS) private readonly ctx: KinesisContext,
+    private readonly ctx: KinesisContext,
   ) {}
 
   @All('*')

@@ -99,7 +99,7 @@ export class KinesisCoreModule implements OnModuleInit, OnApplicationShutdown {
       model: kinesisModel(),
       operations: kinesisOperations,
       imports: [KinesisCoreModule],
-      deps: { useFactory: (ctx: KinesisContext) => ctx, inject: [KinesisContext] },
+      context: KinesisContext,
       healthChecks: {
         useFactory: (redis: Redis, log: KafkaRecordLog) => [
           { name: 'redis', check: async () => void (await redis.ping()) },

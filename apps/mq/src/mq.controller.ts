@@ -1,6 +1,6 @@
 import { All, Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import type { MqContext } from '@wharf/mq-engine';
-import { AWS_API_HANDLER, type AwsApiHandler, ENGINE_DEPS, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { MqContext } from '@wharf/mq-engine';
+import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
@@ -10,7 +10,7 @@ type FastifyReply = Parameters<typeof sendHttpResponse>[0];
 export class MqController {
   constructor(
     @Inject(AWS_API_HANDLER) private readonly handler: AwsApiHandler,
-    @Inject(ENGINE_DEPS) private readonly ctx: MqContext,
+    private readonly ctx: MqContext,
   ) {}
 
   /**

@@ -69,7 +69,7 @@ export class MqCoreModule implements OnModuleInit, OnApplicationShutdown {
       model: mqModel(),
       operations: mqOperations,
       imports: [MqCoreModule],
-      deps: { useFactory: (ctx: MqContext) => ctx, inject: [MqContext] },
+      context: MqContext,
       healthChecks: {
         useFactory: (redis: Redis, backends: BrokerBackend[]): HealthCheck[] => [
           { name: 'redis', check: async () => void (await redis.ping()) },

@@ -22,6 +22,7 @@ import { SnsReports } from './sns.reports';
 const REDIS = Symbol('REDIS');
 const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
 const LOGGER = Symbol('LOGGER');
+const SNS_CONTEXT = Symbol('SNS_CONTEXT');
 
 @Module({
   providers: [
@@ -94,9 +95,10 @@ const LOGGER = Symbol('LOGGER');
         }),
       inject: [RabbitConnection, RabbitSnsBus, RedisSnsStore, CachedSnsStore, REDIS_SUBSCRIBER, Deliverer, SNS_CONFIG, LOGGER],
     },
+    { provide: SNS_CONTEXT, useFactory: snsContext, inject: [CachedSnsStore, RabbitSnsBus, RedisFifoStore, Deliverer, SNS_CONFIG] },
     SnsReports,
   ],
-  exports: [CachedSnsStore, RabbitSnsBus, RedisFifoStore, Deliverer, SNS_CONFIG, SIGNING, SnsReports, REDIS, RabbitConnection],
+  exports: [SNS_CONTEXT, SNS_CONFIG, SIGNING, SnsReports, REDIS, RabbitConnection],
 })
 export class SnsCoreModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -147,7 +149,7 @@ function snsContext(store: CachedSnsStore, bus: RabbitSnsBus, fifo: RedisFifoSto
       model: snsModel(),
       operations: snsOperations,
       imports: [SnsCoreModule],
-      deps: { useFactory: snsContext, inject: [CachedSnsStore, RabbitSnsBus, RedisFifoStore, Deliverer, SNS_CONFIG] },
+      context: SNS_CONTEXT,
       healthChecks: {
         useFactory: (redis: Redis, connection: RabbitConnection) => [
           { name: 'redis', check: async () => void (await redis.ping()) },

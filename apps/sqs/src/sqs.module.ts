@@ -50,7 +50,7 @@ export class SqsCoreModule implements OnModuleInit, OnApplicationShutdown {
       model: sqsModel(),
       operations: sqsOperations,
       imports: [SqsCoreModule],
-      deps: { useFactory: (ctx: SqsContext) => ctx, inject: [SqsContext] },
+      context: SqsContext,
       healthChecks: {
         useFactory: (store: RedisStore) => [{ name: 'redis', check: async () => void (await store.ping()) }],
         inject: [RedisStore],

@@ -9,8 +9,6 @@ import { ServiceKitModule } from './service-kit.module';
 
 /** The AwsApiHandler of the service (inject it into the app's controller). */
 export const AWS_API_HANDLER = Symbol('AWS_API_HANDLER');
-/** The engine's dependencies, as the app's factory built them (for controllers that call an operation directly). */
-export const ENGINE_DEPS = Symbol('ENGINE_DEPS');
 
 interface Factory<T> {
   useFactory: (...args: never[]) => T | Promise<T>;
@@ -23,18 +21,17 @@ export interface AwsApiModuleOptions {
   model: ServiceModel;
   /** The engine's operation table: every operation of the model, or the service refuses to start. */
   operations: OperationTable<never>;
-  /** Modules that provide what `deps` and `healthChecks` inject (the app's broker and engine wiring). */
+  /** Modules that provide the context and what `healthChecks` inject (the app's broker and engine wiring). */
   imports: NonNullable<ModuleMetadata['imports']>;
-  /** Builds the engine's dependencies, handed to every operation. */
-  deps: Factory<unknown>;
+  /** The engine's context, handed to every operation: a provider the imported core module exports. */
+  context: InjectionToken;
   healthChecks: Factory<HealthCheck[]>;
   controllers: Type[];
   providers?: Provider[];
 }
 
 /**
- * The API half of every Wharf service, built the same way for all four: /health and /metrics, the
- * engine's dependencies, and the AwsApiHandler (SigV4 when WHARF_VERIFY_SIGV4 is on) that the app's
+ * The API half of every Wharf service, built the same way for all four: /health and /metrics, and the AwsApiHandler (SigV4 when WHARF_VERIFY_SIGV4 is on) that the app's
  * controller hands requests to.
  */
 @Module({})
@@ -45,24 +42,23 @@ export class AwsApiModule {
       imports: [...options.imports, ServiceKitModule.forService({ service: options.service, imports: options.imports, healthChecks: options.healthChecks })],
       controllers: options.controllers,
       providers: [
-        { provide: ENGINE_DEPS, useFactory: options.deps.useFactory, inject: options.deps.inject ?? [] },
         {
           provide: AWS_API_HANDLER,
-          useFactory: (deps: unknown) => createAwsApiHandler(options.service, options.model, options.operations, deps),
-          inject: [ENGINE_DEPS],
+          useFactory: (context: unknown) => createAwsApiHandler(options.service, options.model, options.operations, context),
+          inject: [options.context],
         },
         ...(options.providers ?? []),
       ],
-      exports: [ENGINE_DEPS, AWS_API_HANDLER],
+      exports: [AWS_API_HANDLER],
     };
   }
 }
 
 /** The handler for a service from the environment's common settings; throws when an operation is missing. */
-export function createAwsApiHandler(service: string, model: ServiceModel, operations: OperationTable<never>, deps: unknown): AwsApiHandler {
+export function createAwsApiHandler(service: string, model: ServiceModel, operations: OperationTable<never>, context: unknown): AwsApiHandler {
   const common = commonConfig();
   const secrets = common.verifySignatures ? credentialsFromEnv() : undefined;
-  const handler = new AwsApiHandler(model, operations, deps, {
+  const handler = new AwsApiHandler(model, operations, context, {
     region: common.region,
     accountId: common.accountId,
     logger: createLogger(service, common.logLevel),
