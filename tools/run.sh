@@ -17,5 +17,5 @@ for app in sqs sns kinesis mq edge; do
     echo "started $app (pid $!)"
   fi
 done
-echo "Wharf: AWS_ENDPOINT_URL=http://localhost:${EDGE_PORT:-4566}"
+echo "Wharf: AWS_ENDPOINT_URL=http://localhost:${EDGE_PORT:-4566} (Redis ${WHARF_REDIS_URL:-redis://127.0.0.1:6380}, durable: README \"Durability\")"
 wait -n "${pids[@]}"

@@ -10,7 +10,7 @@ const { KinesisConsumer, RedisLeaseStore } = require('../../libs/kinesis/consume
 const env = process.env;
 const say = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 const client = new KinesisClient({ endpoint: env.KINESIS_URL, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 10 });
-const redis = new Redis(env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redis = new Redis(env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380');
 let n = 0;
 const consumer = new KinesisConsumer({
   client,

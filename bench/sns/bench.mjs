@@ -251,7 +251,7 @@ async function main() {
     sqsApp.child.kill('SIGTERM');
     snsApp.child.kill('SIGTERM');
     const { Redis } = require('ioredis');
-    const redis = new Redis(process.env.WHARF_REDIS_URL || 'redis://127.0.0.1:6379');
+    const redis = new Redis(process.env.WHARF_REDIS_URL || 'redis://127.0.0.1:6380');
     const keys = await redis.keys(`${prefix}*`);
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
     await redis.quit();

@@ -4,7 +4,7 @@
 //
 //   node bench/sqs/bench.js [--messages 20000] [--rounds 3] [--procs 1] [--concurrency 16] [--skip-elasticmq]
 //
-// Needs: a built apps/sqs (npm run build), Redis at WHARF_REDIS_URL (default 127.0.0.1:6379), Java 17 and
+// Needs: a built apps/sqs (npm run build), Redis at WHARF_REDIS_URL (default 127.0.0.1:6380), Java 17 and
 // Maven for ElasticMQ (jars fetched once by `mvn -f bench/sqs/elasticmq/pom.xml package`).
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
@@ -37,7 +37,7 @@ const LATENCY_SAMPLES = Number(opt('latency-samples', 2000));
 const ROUNDS = Number(opt('rounds', 3));
 const RAW = !args.includes('--no-raw');
 const SKIP_ELASTICMQ = args.includes('--skip-elasticmq');
-const REDIS_URL = process.env.WHARF_REDIS_URL || 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.WHARF_REDIS_URL || 'redis://127.0.0.1:6380';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function freePort() {

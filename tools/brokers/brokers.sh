@@ -2,7 +2,7 @@
 # Brokers Wharf's tests need, on this kind of machine (no Docker): see tools/brokers/README.md.
 #
 #   bash tools/brokers/brokers.sh up     [broker...]   start what is not running, leave the rest alone
-#   bash tools/brokers/brokers.sh down   [broker...]   stop what this script started (kafka, activemq)
+#   bash tools/brokers/brokers.sh down   [broker...]   stop what this script started (redis, kafka, activemq)
 #   bash tools/brokers/brokers.sh status [broker...]   one line per broker; exit 0 only if all are up
 #   bash tools/brokers/brokers.sh fetch                this checkout's Kafka and ActiveMQ jars only (no start)
 #
@@ -21,28 +21,63 @@ source "$BROKERS_SH_DIR/activemq/activemq.sh"
 
 ALL_BROKERS=(redis rabbitmq mosquitto kafka activemq)
 
-# ---------------------------------------------------------------- Redis (Debian package, no persistence)
-REDIS_PORT=6379
-redis_ok() {
-  if command -v redis-cli >/dev/null; then
-    [[ $(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]
-  else
-    port_open "$REDIS_PORT"
-  fi
-}
+# ---------------------------------------------------------------- Redis: Wharf's own, durable
+# Not the machine's Redis on 6379 (started with --save "" --appendonly no; not ours to reconfigure): a
+# second redis-server from the same Debian package, append-only file on, and with appendfsync always a
+# reply is sent only after its write is fsync'ed (README "Durability"). WHARF_REDIS_APPENDFSYNC=everysec
+# is the faster, weaker switch; `up` applies a changed value to a running instance with CONFIG SET.
+REDIS_PORT=${WHARF_REDIS_PORT:-6380}
+REDIS_FSYNC=${WHARF_REDIS_APPENDFSYNC:-always}
+REDIS_RUN="$BROKERS_RUN_DIR/redis"
+REDIS_PIDFILE="$REDIS_RUN/redis.pid"
+REDIS_LOG="$REDIS_RUN/redis.log"
+_redis_cli() { timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@" 2>/dev/null; }
+redis_ok() { [[ $(_redis_cli ping) == PONG ]]; }
+redis_pid() { pid_from_file "$REDIS_PIDFILE" "redis-server 127.0.0.1:$REDIS_PORT"; }
+_redis_config() { _redis_cli config get "$1" | sed -n 2p; }
 redis_up() {
-  if redis_ok; then log "redis: already up"; return 0; fi
-  log "redis: starting"
-  mkdir -p /var/lib/redis /var/log/redis
-  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" --appendonly no \
-    --dir /var/lib/redis --logfile /var/log/redis/ci.log </dev/null >/dev/null 2>&1 8>&-
-  if ! wait_until 15 redis_ok; then
-    err "redis: not answering PING on 127.0.0.1:$REDIS_PORT"; show_log_tail /var/log/redis/ci.log; return 1
+  case $REDIS_FSYNC in always|everysec) ;; *) err "redis: WHARF_REDIS_APPENDFSYNC must be always or everysec, got '$REDIS_FSYNC'"; return 1 ;; esac
+  command -v redis-server >/dev/null || { err "redis: redis-server not installed (Debian package redis-server)"; return 1; }
+  if redis_ok; then
+    if ! redis_pid >/dev/null; then
+      log "redis: 127.0.0.1:$REDIS_PORT answers but was not started here; leaving it alone"
+      [[ $(_redis_config appendonly) == yes ]] || warn "redis: 127.0.0.1:$REDIS_PORT has appendonly=$(_redis_config appendonly): acknowledged writes are NOT durable"
+      return 0
+    fi
+    if [[ $(_redis_config appendfsync) != "$REDIS_FSYNC" ]]; then
+      _redis_cli config set appendfsync "$REDIS_FSYNC" >/dev/null && log "redis: appendfsync set to $REDIS_FSYNC"
+    fi
+    log "redis: already up"; return 0
+  fi
+  log "redis: starting on 127.0.0.1:$REDIS_PORT (AOF, appendfsync $REDIS_FSYNC, data $REDIS_RUN)"
+  mkdir -p "$REDIS_RUN"
+  # --save "": no RDB snapshots besides the AOF (each would fork); the AOF's own rewrites keep it small.
+  # --no-appendfsync-on-rewrite no: keep fsyncing while a rewrite runs (yes would lose up to 30 s then).
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" \
+    --appendonly yes --appendfsync "$REDIS_FSYNC" --no-appendfsync-on-rewrite no \
+    --dir "$REDIS_RUN" --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" </dev/null >/dev/null 2>&1 8>&-
+  if ! wait_until 30 redis_ok; then
+    err "redis: not answering PING on 127.0.0.1:$REDIS_PORT"; show_log_tail "$REDIS_LOG"; return 1
   fi
   log "redis: up"
 }
+redis_stop() {
+  local pid
+  if pid=$(redis_pid); then
+    log "redis: stopping (pid $pid; SIGTERM makes Redis fsync the AOF and exit)"
+    stop_pid "$pid" redis 30
+  elif redis_ok; then
+    log "redis: 127.0.0.1:$REDIS_PORT was not started here; leaving it alone"
+  fi
+  return 0
+}
 redis_status() {
-  if redis_ok; then status_line redis "127.0.0.1:$REDIS_PORT" up; else status_line redis "127.0.0.1:$REDIS_PORT" down; return 1; fi
+  local addr="127.0.0.1:$REDIS_PORT"
+  if redis_ok; then
+    status_line redis "$addr" up "appendonly $(_redis_config appendonly), appendfsync $(_redis_config appendfsync)$(redis_pid >/dev/null || echo ', not started by brokers.sh')"
+  else
+    status_line redis "$addr" down; return 1
+  fi
 }
 
 # ---------------------------------------------------------------- Mosquitto (Debian package, MQTT 1883)
@@ -215,9 +250,10 @@ cmd_down() {
   local kpid=""
   if want kafka; then kafka_stop & kpid=$!; fi   # Kafka's controlled shutdown overlaps ActiveMQ's
   want activemq && amq_pair_stop
+  want redis && redis_stop
   [[ -n $kpid ]] && wait "$kpid"
   local b
-  for b in redis rabbitmq mosquitto; do
+  for b in rabbitmq mosquitto; do
     want $b && log "$b: left running (not started by this script)"
   done
   return 0

@@ -20,7 +20,7 @@ import { deleteRedisKeys, startApp, uniqueId, type AppProcess } from '@wharf/tes
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, sleep, startEdge } from './support';
 
-const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
 
 /** The BUILT edge in front of the BUILT sqs and kinesis apps (real Redis, real Kafka), driven by the official SDKs. */
 describe('edge in front of the real services', () => {

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { type AppProcess, deleteRedisKeys, startApp, uniqueId } from '@wharf/testing';
 
-export const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

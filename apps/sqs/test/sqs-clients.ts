@@ -6,7 +6,7 @@ import { type AppProcess, deleteRedisKeys, startApp, uniqueId } from '@wharf/tes
 
 export type Protocol = 'json' | 'query';
 export const PROTOCOLS: Protocol[] = ['json', 'query'];
-export const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 

@@ -11,7 +11,7 @@ afterAll(async () => {
 
 describe('broker checks on the real brokers', () => {
   it('redis: PING on a kept connection, with the server version', async () => {
-    const check = keep(redisCheck(env('WHARF_REDIS_URL', 'redis://127.0.0.1:6379')));
+    const check = keep(redisCheck(env('WHARF_REDIS_URL', 'redis://127.0.0.1:6380')));
     const first = await check.check();
     expect(first).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+/) });
     // The second check answers too, on the kept connection, with the same server.

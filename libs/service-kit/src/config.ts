@@ -1,3 +1,4 @@
+import { parseCredentials } from './credentials';
 // Configuration comes from environment variables; every default works on a developer machine.
 export function envString(name: string, fallback: string): string {
   const value = process.env[name];
@@ -27,7 +28,7 @@ export interface CommonConfig {
   accountId: string;
   /** Largest request body accepted before AWS-shaped 413. */
   bodyLimitBytes: number;
-  /** Verify SigV4 signatures (credentials from WHARF_CREDENTIALS="AKID:secret,…"). */
+  /** Verify SigV4 signatures (credentials from WHARF_CREDENTIALS="AKID:secret[:account],…"). */
   verifySignatures: boolean;
   logLevel: string;
   timeouts: ListenerTimeouts;
@@ -65,14 +66,9 @@ export function commonConfig(): CommonConfig {
   };
 }
 
-/** Parses WHARF_CREDENTIALS ("AKID:secret,AKID2:secret2") into a lookup. */
+/** WHARF_CREDENTIALS as access key → secret (see `credentialStoreFromEnv` for accounts). */
 export function credentialsFromEnv(): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const pair of envString('WHARF_CREDENTIALS', 'test:test').split(',')) {
-    const at = pair.indexOf(':');
-    if (at > 0) map.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
-  }
-  return map;
+  return new Map(parseCredentials(envString('WHARF_CREDENTIALS', 'test:test')).map((c) => [c.accessKeyId, c.secretAccessKey]));
 }
 
 /** Where the brokers are: one place for every service's defaults (this machine's brokers). */
@@ -85,7 +81,7 @@ export interface BrokerConfig {
 
 export function brokerConfig(): BrokerConfig {
   return {
-    redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisUrl: envString('WHARF_REDIS_URL', 'redis://127.0.0.1:6380'),
     amqpUrl: envString('WHARF_AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
     rabbitmqManagementUrl: envString('WHARF_RABBITMQ_MANAGEMENT_URL', 'http://guest:guest@127.0.0.1:15672'),
     kafkaBrokers: envString('WHARF_KAFKA_BROKERS', '127.0.0.1:9092')

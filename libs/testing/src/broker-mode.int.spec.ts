@@ -16,7 +16,7 @@ async function redisAppendOnly(url: string): Promise<string> {
 describe('where the suites find their brokers', () => {
   it.runIf(brokerMode() === 'containers')('containers mode: every variable points at a container', async () => {
     const env = localBrokerEnv(); // process.env as the container setup left it
-    expect(env.WHARF_REDIS_URL).not.toBe('redis://127.0.0.1:6379');
+    expect(env.WHARF_REDIS_URL).not.toBe('redis://127.0.0.1:6380');
     expect(env.WHARF_KAFKA_BROKERS).not.toBe('127.0.0.1:9092');
     expect(env.WHARF_AMQP_URL).not.toBe('amqp://guest:guest@127.0.0.1:5672');
     expect(await redisAppendOnly(env.WHARF_REDIS_URL)).toBe('yes'); // the container's Redis runs with AOF

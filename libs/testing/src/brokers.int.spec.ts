@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 
 describe('brokers on this machine', () => {
   it('Redis stores and streams a message', async () => {
-    const redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380');
     const key = `wharf:smoke:${randomUUID()}`;
     try {
       const id = await redis.xadd(key, '*', 'body', 'hello redis');

@@ -24,7 +24,7 @@ export const ALL_BROKERS: readonly BrokerKind[] = ['redis', 'rabbitmq', 'kafka',
 /** The broker variables (docs/CONVENTIONS.md names) pointing at the machine's own brokers. */
 export function localBrokerEnv(): Record<string, string> {
   return {
-    WHARF_REDIS_URL: process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    WHARF_REDIS_URL: process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380',
     WHARF_AMQP_URL: process.env.WHARF_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     WHARF_RABBITMQ_MANAGEMENT_URL: process.env.WHARF_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672',
     WHARF_KAFKA_BROKERS: process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092',
@@ -62,7 +62,7 @@ export async function startBrokerContainers(kinds: readonly BrokerKind[] = ALL_B
     await Promise.all(kinds.map(async (kind) => {
       switch (kind) {
         case 'redis': {
-          const c = await track(new GenericContainer(image('redis')).withCommand(['redis-server', '--appendonly', 'yes'])
+          const c = await track(new GenericContainer(image('redis')).withCommand(['redis-server', '--appendonly', 'yes', '--appendfsync', 'always'])
             .withExposedPorts(6379).withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/)).withStartupTimeout(STARTUP_MS).start());
           env.WHARF_REDIS_URL = `redis://${c.getHost()}:${c.getMappedPort(6379)}`;
           break;

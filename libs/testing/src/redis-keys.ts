@@ -6,7 +6,7 @@ import Redis from 'ioredis';
  */
 export async function deleteRedisKeys(
   prefixes: string | readonly string[],
-  url = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  url = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380',
 ): Promise<void> {
   const redis = new Redis(url);
   try {

@@ -18,7 +18,7 @@ describe('kinesis engine on Kafka + Redis', () => {
   const quiet = { ...silentLogger, error: (o: object, m: string) => console.error(m, o) };
 
   beforeAll(async () => {
-    redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380');
     log = new KafkaRecordLog({ brokers: [process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092'] });
     await log.connect();
     const meta = new RedisKinesisMetadata(redis, `wharf:test:${id}`);

@@ -12,7 +12,7 @@ describe.each(['redis', 'memory'])('%s lease store', (kind) => {
   let n = 0;
   const store = (): LeaseStore => (kind === 'redis' ? new RedisLeaseStore(redis, `${prefix}:${n++}`) : new MemoryLeaseStore());
   beforeAll(() => {
-    redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380');
   });
   afterAll(async () => {
     redis.disconnect();

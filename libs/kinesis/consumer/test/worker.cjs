@@ -15,7 +15,7 @@ const worker = env.WORKER_ID;
 const write = (lines) => appendFileSync(env.LOG_FILE, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 const delay = Number(env.PROCESS_DELAY_MS ?? 0);
 const client = new KinesisClient({ endpoint: env.KINESIS_URL, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 10 });
-const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6380');
 
 const consumer = new KinesisConsumer({
   client,

@@ -4,7 +4,7 @@ import { generateSigningMaterial, type SnsEvent, type SubscriptionRecord, type T
 import { uniqueId } from '@wharf/testing';
 import { followSnsEvents, RedisFifoStore, RedisSnsStore, SnsKeys } from './index';
 
-const url = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const url = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
 const prefix = `wharf-test:${uniqueId('sns')}:`;
 let redis: Redis;
 let store: RedisSnsStore;

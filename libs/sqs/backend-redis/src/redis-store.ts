@@ -22,7 +22,7 @@ import { sqsScripts } from './scripts';
 import { Subscriber } from './subscriber';
 
 export interface RedisStoreOptions {
-  /** ioredis connection URL, e.g. redis://127.0.0.1:6379 */
+  /** ioredis connection URL, e.g. redis://127.0.0.1:6380 */
   url?: string;
   redis?: RedisOptions;
   /** Prefix of every key: lets several deployments or test runs share one Redis. */

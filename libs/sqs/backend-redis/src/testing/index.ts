@@ -6,7 +6,7 @@ import { SqsContext, type SqsOptions, sqsOperations } from '@wharf/sqs-engine';
 import { deleteRedisKeys } from '@wharf/testing';
 import { RedisStore } from '../redis-store';
 
-export const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
 
 type Operations = typeof sqsOperations;
 /** The operation table with context and caller filled in: `sqs.SendMessage(input)`. */
