@@ -52,6 +52,7 @@ export class EdgeController {
       httpVersionMajor: raw.httpVersionMajor,
       remoteAddress: raw.socket?.remoteAddress,
       localPort: raw.socket?.localPort,
+      encrypted: (raw.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
     };
     const headers = info.headers;
     const contentType = String(headers['content-type'] ?? '').toLowerCase();

@@ -61,6 +61,8 @@ export interface ClientRequestInfo {
   remoteAddress: string | undefined;
   /** The listener's own port (for x-forwarded-port). */
   localPort: number | undefined;
+  /** The client came over TLS (x-forwarded-proto: https). */
+  encrypted?: boolean;
 }
 
 export interface UpstreamResponse {
@@ -85,7 +87,7 @@ function upstreamHeaders(req: ClientRequestInfo): Record<string, string | string
   const prior = req.headers['x-forwarded-for'];
   const forwardedFor = [prior, req.remoteAddress].flat().filter(Boolean).join(', ');
   if (forwardedFor) out['x-forwarded-for'] = forwardedFor;
-  out['x-forwarded-proto'] = (req.headers['x-forwarded-proto'] as string | undefined) ?? 'http';
+  out['x-forwarded-proto'] = (req.headers['x-forwarded-proto'] as string | undefined) ?? (req.encrypted ? 'https' : 'http');
   if (host) out['x-forwarded-host'] = (req.headers['x-forwarded-host'] as string | undefined) ?? host;
   if (req.localPort) out['x-forwarded-port'] = (req.headers['x-forwarded-port'] as string | undefined) ?? String(req.localPort);
   // RFC 9110 §7.6.3: the protocol the client spoke to the edge ("2" for h2c, "1.1").

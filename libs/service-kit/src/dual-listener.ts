@@ -1,6 +1,7 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
+import tls from 'node:tls';
 import type { FastifyServerFactory } from 'fastify';
 
 /**
@@ -27,12 +28,19 @@ import type { FastifyServerFactory } from 'fastify';
  * a new HTTP/1.1 connection per request +7–19 % (a few µs per connection for the peek). Per connection,
  * never per request: after the hand-over both protocols read the native handle directly.
  *
+ * With `tls` set the same port also serves HTTPS: a first byte of 0x16 (a TLS handshake record; no HTTP method
+ * or preface starts with it) hands the socket to a `tls.Server` offering ALPN h2 and http/1.1, and the
+ * decrypted socket then goes to the same HTTP/2 server or HTTP/1.1 handler as a cleartext one — one set of
+ * timeouts, connection tracking and close() for both. The cleartext path only gains one byte comparison.
+ *
  * Both request kinds reach the same handler: `IncomingMessage`/`ServerResponse` for HTTP/1.1 and the
  * `Http2ServerRequest`/`Http2ServerResponse` compatibility objects for h2 (Fastify tells them apart by
  * `httpVersionMajor` and never sets `Connection` on an h2 response).
  */
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+/** The content type of a TLS handshake record: the first byte of every ClientHello. */
+const TLS_HANDSHAKE = 0x16;
 
 type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -55,6 +63,8 @@ export interface DualListenerOptions {
    * finish before they are destroyed. Default 10 s.
    */
   closeGraceMs?: number;
+  /** Key and certificate (PEM): HTTPS with ALPN h2 and http/1.1 on the same port, beside cleartext. */
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
 }
 
 /** An `http.Server` that also serves h2c with prior knowledge; closing it closes both kinds of connection. */
@@ -100,12 +110,20 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
   // Without a listener a broken client's stream error would be thrown; the compat layer answers for us.
   h2.on('sessionError', () => undefined);
 
+  const toHttp2 = (socket: Socket) => {
+    // The HTTP/1.1 server accepts sockets half-open (its parser handles the client's FIN); an HTTP/2
+    // session does not: without this a client that just drops the connection leaves it open forever.
+    socket.allowHalfOpen = false;
+    h2.emit('connection', socket);
+  };
+
   // Node's own HTTP/1.1 connection handler, taken off the server so every socket passes the peek first.
   const http1ConnectionListeners = server.listeners('connection') as ((socket: Socket) => void)[];
   for (const listener of http1ConnectionListeners) server.removeListener('connection', listener);
   const toHttp1 = (socket: Socket) => {
     for (const listener of http1ConnectionListeners) listener.call(server, socket);
   };
+  const tlsServer = options.tls ? httpsOnTheSamePort(options.tls, firstByteTimeoutMs, toHttp2, toHttp1) : undefined;
 
   server.on('connection', (socket: Socket) => {
     let seen: Buffer = Buffer.alloc(0);
@@ -125,18 +143,18 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
       while ((chunk = socket.read() as Buffer | null) !== null) seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
       const n = Math.min(seen.length, PREFACE.length);
       if (n === 0) return;
+      if (tlsServer && seen[0] === TLS_HANDSHAKE) {
+        cleanup();
+        socket.unshift(seen);
+        tlsServer.emit('connection', socket);
+        return;
+      }
       const prefaceSoFar = seen.compare(PREFACE, 0, n, 0, n) === 0;
       if (prefaceSoFar && n < PREFACE.length) return; // "PRI * HT" — wait for the rest before deciding
       cleanup();
       socket.unshift(seen);
-      if (prefaceSoFar) {
-        // The HTTP/1.1 server accepts sockets half-open (its parser handles the client's FIN); an HTTP/2
-        // session does not: without this a client that just drops the connection leaves it open forever.
-        socket.allowHalfOpen = false;
-        h2.emit('connection', socket);
-      } else {
-        toHttp1(socket);
-      }
+      if (prefaceSoFar) toHttp2(socket);
+      else toHttp1(socket);
     }
     socket.setTimeout(firstByteTimeoutMs, abandon);
     socket.on('error', abandon);
@@ -190,6 +208,23 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
       },
     },
   });
+  return server;
+}
+
+/**
+ * A TLS server that never listens: sockets are handed to it, and each decrypted one goes to the HTTP/2
+ * server when ALPN chose h2, else to the HTTP/1.1 handler (ALPN http/1.1 or a client without ALPN).
+ */
+function httpsOnTheSamePort(
+  credentials: NonNullable<DualListenerOptions['tls']>,
+  handshakeTimeoutMs: number,
+  toHttp2: (socket: Socket) => void,
+  toHttp1: (socket: Socket) => void,
+): tls.Server {
+  const server = tls.createServer({ ...credentials, ALPNProtocols: ['h2', 'http/1.1'], handshakeTimeout: handshakeTimeoutMs });
+  server.on('secureConnection', (socket: tls.TLSSocket) => (socket.alpnProtocol === 'h2' ? toHttp2(socket) : toHttp1(socket)));
+  // A failed handshake (an untrusting client, a port scan) is the client's business: Node destroys the socket.
+  server.on('tlsClientError', () => undefined);
   return server;
 }
 

@@ -10,3 +10,4 @@ export * from './service-kit.module';
 export * from './dual-listener';
 export * from './broker-checks';
 export * from './aws-api.module';
+export * from './local-ca';

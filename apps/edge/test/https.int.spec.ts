@@ -1,0 +1,217 @@
+import { execFile } from 'node:child_process';
+import http2 from 'node:http2';
+import https from 'node:https';
+import tls from 'node:tls';
+import { promisify } from 'node:util';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamCommand,
+  KinesisClient,
+  PutRecordsCommand,
+  RegisterStreamConsumerCommand,
+  SubscribeToShardCommand,
+} from '@aws-sdk/client-kinesis';
+import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ensureLocalCa, type LocalCa } from '@wharf/service-kit';
+import { deleteRedisKeys, startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentials, h1request, sleep, startEdge, startStandIns } from './support';
+
+const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
+const run = promisify(execFile);
+
+/** Opens a TLS connection to the edge offering `alpn`; resolves with what was negotiated. */
+function handshake(port: number, options: tls.ConnectionOptions): Promise<{ alpn: string | false; authorized: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ...options }, () => {
+      resolve({ alpn: socket.alpnProtocol ?? false, authorized: socket.authorized });
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
+}
+
+function h2get(session: http2.ClientHttp2Session, headers: http2.OutgoingHttpHeaders, body: string): Promise<{ status: number; chunks: { at: number; text: string }[] }> {
+  return new Promise((resolve, reject) => {
+    const chunks: { at: number; text: string }[] = [];
+    let status = 0;
+    const stream = session.request(headers);
+    stream.on('response', (h) => (status = Number(h[':status'])));
+    stream.on('data', (c: Buffer) => chunks.push({ at: Date.now(), text: c.toString() }));
+    stream.on('end', () => resolve({ status, chunks }));
+    stream.on('error', reject);
+    stream.end(body);
+  });
+}
+
+/**
+ * HTTPS on the edge's own port, beside cleartext: the local CA's certificate, ALPN h2 and http/1.1, what the
+ * edge tells the service (x-forwarded-proto), streaming over TLS. Upstreams are ROUTING STAND-INS here.
+ */
+describe('edge HTTPS on the cleartext port (stand-ins)', () => {
+  let standIns: Awaited<ReturnType<typeof startStandIns>>;
+  let edge: AppProcess;
+  let ca: LocalCa;
+
+  beforeAll(async () => {
+    standIns = await startStandIns();
+    edge = await startEdge({ ...standIns.env, WHARF_LOG_LEVEL: 'info' });
+    ca = ensureLocalCa(); // the same directory the edge uses: created by whichever came first, then kept
+  });
+  afterAll(async () => {
+    await edge?.stop();
+    await standIns?.stop();
+  });
+
+  it('prints the CA file and how to trust it from Node, Java and Python at start', () => {
+    const out = edge.output();
+    expect(out).toContain(`NODE_EXTRA_CA_CERTS=${ca.caCertPath}`);
+    expect(out).toContain('javax.net.ssl.trustStore');
+    expect(out).toContain(`AWS_CA_BUNDLE=${ca.caCertPath}`);
+  });
+
+  it('negotiates h2 or http/1.1 by ALPN with a certificate the local CA signed; a client that does not trust it is refused', async () => {
+    expect(await handshake(edge.port, { ca: ca.ca, ALPNProtocols: ['h2', 'http/1.1'] })).toEqual({ alpn: 'h2', authorized: true });
+    expect(await handshake(edge.port, { ca: ca.ca, ALPNProtocols: ['http/1.1'] })).toEqual({ alpn: 'http/1.1', authorized: true });
+    expect(await handshake(edge.port, { ca: ca.ca, servername: undefined })).toMatchObject({ authorized: true }); // by IP SAN 127.0.0.1
+    expect(ca.sans).toEqual(expect.arrayContaining(['localhost', '127.0.0.1', 'edge', 'mq']));
+    await expect(handshake(edge.port, {})).rejects.toThrow(/self-signed|unable to get local issuer|certificate/i);
+    // cleartext HTTP/1.1 on the same port still answers after the refused handshake
+    const clear = await h1request(`${edge.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues' } }, '{}');
+    expect(clear.status).toBe(200);
+    expect(standIns.sqs.last().headers['x-forwarded-proto']).toBe('http');
+  });
+
+  it('HTTPS HTTP/1.1 and h2 route like cleartext; the service is told x-forwarded-proto https', async () => {
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = https.request(`https://localhost:${edge.port}/`, { method: 'POST', ca: ca.ca, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues' } }, (r) => {
+        let body = '';
+        r.on('data', (c: Buffer) => (body += c.toString()));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(res).toEqual({ status: 200, body: '{"standIn":"sqs"}' });
+    expect(standIns.sqs.last().headers).toMatchObject({ 'x-forwarded-proto': 'https', via: '1.1 wharf-edge', host: `localhost:${edge.port}` });
+
+    const session = http2.connect(`https://localhost:${edge.port}`, { ca: ca.ca });
+    try {
+      const h2 = await h2get(session, { ':method': 'POST', ':path': '/', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.ListStreams' }, '{}');
+      expect(h2.status).toBe(200);
+      expect(h2.chunks.map((c) => c.text).join('')).toBe('{"standIn":"kinesis"}');
+    } finally {
+      session.close();
+    }
+    expect(standIns.kinesis.last().headers).toMatchObject({ 'x-forwarded-proto': 'https', via: '2 wharf-edge' });
+  });
+
+  it('relays a slow response over TLS h2 chunk by chunk, as the upstream writes it', async () => {
+    const written: number[] = [];
+    standIns.kinesis.handler = async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      for (let i = 0; i < 4; i++) {
+        if (i) await sleep(250);
+        written.push(Date.now());
+        res.write(`chunk-${i};`);
+      }
+      res.end();
+    };
+    const session = http2.connect(`https://localhost:${edge.port}`, { ca: ca.ca });
+    try {
+      const { chunks } = await h2get(session, { ':method': 'POST', ':path': '/', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.SubscribeToShard' }, '{}');
+      expect(chunks.map((c) => c.text).join('')).toBe('chunk-0;chunk-1;chunk-2;chunk-3;');
+      expect(chunks.find((c) => c.text.includes('chunk-0'))?.at).toBeLessThan(written[1] ?? 0);
+    } finally {
+      session.close();
+    }
+  });
+});
+
+/** The real sqs and kinesis behind the edge, over https only, with the official SDK and the AWS CLI. */
+describe('edge HTTPS in front of the real services', () => {
+  const id = uniqueId('edge-tls');
+  const sqsPrefix = `wharf:it:${id}:sqs:`;
+  const kinesisPrefix = `wharf:it:${id}:kinesis`;
+  let sqs: AppProcess;
+  let kinesis: AppProcess;
+  let edge: AppProcess;
+  let ca: LocalCa;
+  let endpoint: string;
+  const clients: { destroy(): void }[] = [];
+
+  beforeAll(async () => {
+    [sqs, kinesis] = await Promise.all([
+      startApp('sqs', { portEnv: 'SQS_PORT', env: { SQS_REDIS_PREFIX: sqsPrefix, WHARF_REDIS_URL: REDIS_URL } }),
+      startApp('kinesis', {
+        portEnv: 'KINESIS_PORT',
+        env: { KINESIS_REDIS_PREFIX: kinesisPrefix, KINESIS_TOPIC_PREFIX: `wharf.it.${id}`, KINESIS_ENFORCE_LIMITS: 'false', WHARF_REDIS_URL: REDIS_URL },
+      }),
+    ]);
+    edge = await startEdge({ WHARF_SQS_URL: sqs.url, WHARF_KINESIS_URL: kinesis.url });
+    ca = ensureLocalCa();
+    endpoint = `https://localhost:${edge.port}`;
+    // What NODE_EXTRA_CA_CERTS does for a process started with it: the SDK's HTTP/2 handler takes no CA option.
+    tls.setDefaultCACertificates([...tls.getCACertificates('default'), ca.ca]);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await Promise.all([edge?.stop(), sqs?.stop(), kinesis?.stop()]);
+    await deleteRedisKeys([sqsPrefix, kinesisPrefix], REDIS_URL);
+  });
+
+  it('SQS (JS SDK v3, HTTP/1.1 over TLS): messages round-trip', async () => {
+    const client = new SQSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: ca.ca }) }) });
+    clients.push(client);
+    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: `${id}-q` }));
+    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'over https' }));
+    const got = await client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 2 }));
+    expect(got.Messages?.map((m) => m.Body)).toEqual(['over https']);
+    await client.send(new DeleteQueueCommand({ QueueUrl }));
+  });
+
+  it('Kinesis (JS SDK v3, its default NodeHttp2Handler, h2 by ALPN): SubscribeToShard delivers records put meanwhile', async () => {
+    const client = new KinesisClient({ endpoint, region: 'us-east-1', credentials });
+    clients.push(client);
+    const StreamName = `${id}-trucks`;
+    await client.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
+    let description;
+    for (let i = 0; i < 100; i++) {
+      description = (await client.send(new DescribeStreamCommand({ StreamName }))).StreamDescription;
+      if (description?.StreamStatus === 'ACTIVE') break;
+      await sleep(100);
+    }
+    const { Consumer } = await client.send(new RegisterStreamConsumerCommand({ StreamARN: description?.StreamARN, ConsumerName: 'tls-dashboard' }));
+    const leave = new AbortController();
+    const sub = await client.send(
+      new SubscribeToShardCommand({ ConsumerARN: Consumer?.ConsumerARN, ShardId: 'shardId-000000000000', StartingPosition: { Type: 'TRIM_HORIZON' } }),
+      { abortSignal: leave.signal },
+    );
+    const positions = Array.from({ length: 10 }, (_, i) => `truck-9 position ${i}`);
+    await client.send(new PutRecordsCommand({ StreamName, Records: positions.map((p) => ({ PartitionKey: 'truck-9', Data: Buffer.from(p) })) }));
+    const received: string[] = [];
+    for await (const event of sub.EventStream ?? []) {
+      for (const r of event.SubscribeToShardEvent?.Records ?? []) received.push(Buffer.from(r.Data ?? []).toString());
+      if (received.length >= positions.length) break;
+    }
+    leave.abort();
+    expect(received).toEqual(positions);
+    await client.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
+  });
+
+  it('the AWS CLI with --endpoint-url https://… --ca-bundle <ca> (SQS over Query/JSON, Kinesis over JSON)', async () => {
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
+    const aws = async (...args: string[]) => JSON.parse((await run('aws', [...args, '--endpoint-url', endpoint, '--ca-bundle', ca.caCertPath, '--output', 'json'], { env, timeout: 60_000 })).stdout || '{}') as Record<string, unknown>;
+    const { QueueUrl } = (await aws('sqs', 'create-queue', '--queue-name', `${id}-cli`)) as { QueueUrl: string };
+    expect(QueueUrl).toContain(`${id}-cli`);
+    await aws('sqs', 'send-message', '--queue-url', QueueUrl, '--message-body', 'from the cli');
+    const got = (await aws('sqs', 'receive-message', '--queue-url', QueueUrl, '--wait-time-seconds', '2')) as { Messages?: { Body: string }[] };
+    expect(got.Messages?.map((m) => m.Body)).toEqual(['from the cli']);
+    const streams = (await aws('kinesis', 'list-streams')) as { StreamNames: string[] };
+    expect(Array.isArray(streams.StreamNames)).toBe(true);
+    // without the CA the CLI refuses the certificate (it does verify)
+    await expect(run('aws', ['sqs', 'list-queues', '--endpoint-url', endpoint], { env: { ...env, AWS_CA_BUNDLE: '/etc/ssl/certs/ca-certificates.crt', AWS_MAX_ATTEMPTS: '1', AWS_RETRY_MODE: 'standard' }, timeout: 60_000 })).rejects.toThrow(/SSL|certificate/i);
+  });
+});
