@@ -8,6 +8,32 @@ export interface Log {
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+interface AmqplibInternals {
+  connection?: { stream?: { cork(): void; uncork(): void }; muxer?: { _readIncoming?: () => void } };
+}
+
+/**
+ * amqplib's multiplexer writes every frame (a publish is three: method, header, body) with its own
+ * `socket.write`, one syscall each; at a few thousand publishes a second those writes were ~30% of the sns
+ * process' CPU. Corking the socket around one pass of the multiplexer sends everything queued in that pass
+ * in one `writev`. Frame order and back-pressure (`write()` returning false, then 'drain') are unchanged.
+ */
+function coalesceFrameWrites(model: ChannelModel): void {
+  const internals = (model as unknown as AmqplibInternals).connection;
+  const stream = internals?.stream;
+  const muxer = internals?.muxer;
+  const readIncoming = muxer?._readIncoming;
+  if (!stream || !muxer || typeof readIncoming !== 'function') return; // another amqplib: leave it as it is
+  muxer._readIncoming = function corked(this: unknown) {
+    stream.cork();
+    try {
+      readIncoming.call(this);
+    } finally {
+      stream.uncork();
+    }
+  };
+}
+
 /**
  * One AMQP connection that comes back by itself: after a loss it reconnects with backoff and runs every
  * `onConnected` hook again (channels and consumers are rebuilt there).
@@ -51,6 +77,7 @@ export class RabbitConnection {
       if (this.closing) throw new Error('connection closed');
       try {
         const model = await connect(this.url, { clientProperties: { connection_name: 'wharf-sns' } });
+        coalesceFrameWrites(model);
         model.on('error', (err: Error) => this.log.warn({ err: err.message }, 'amqp connection error'));
         model.on('close', () => {
           if (this.model === model) this.model = undefined;
