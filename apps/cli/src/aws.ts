@@ -1,0 +1,39 @@
+export interface AwsCredentialIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** Where and as whom the CLI talks: `--endpoint` or AWS_ENDPOINT_URL (default the local edge), the usual AWS env. */
+export interface AwsTarget {
+  endpoint: string;
+  region: string;
+  credentials?: AwsCredentialIdentity;
+}
+
+export function awsTarget(endpointFlag?: string): AwsTarget {
+  const endpoint = (endpointFlag ?? process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566').replace(/\/+$/, '');
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  // Without credentials in the env the SDK's default chain would look for a profile or instance role; Wharf
+  // accepts any key unless SigV4 is on, so the CLI signs as test/test then (WHARF_CREDENTIALS' default).
+  const credentials = process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE ? undefined : { accessKeyId: 'test', secretAccessKey: 'test' };
+  return { endpoint, region, credentials };
+}
+
+/** The options every SDK client of the CLI is built with. */
+export function clientConfig(target: AwsTarget): { endpoint: string; region: string; credentials?: AwsCredentialIdentity; maxAttempts: number } {
+  return { endpoint: target.endpoint, region: target.region, ...(target.credentials ? { credentials: target.credentials } : {}), maxAttempts: 5 };
+}
+
+/** An SDK or network error as one line a person can act on (the AWS error code, its message, the HTTP status). */
+export function describeError(err: unknown): string {
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; code?: string; cause?: { code?: string; message?: string } };
+  const status = e?.$metadata?.httpStatusCode;
+  const network = e?.code ?? e?.cause?.code;
+  if (network === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(e?.message))) return `connection refused: nothing answers at the endpoint (is Wharf running? --endpoint / AWS_ENDPOINT_URL)`;
+  if (status) return `${e.name ?? 'Error'} (HTTP ${status}): ${e.message ?? ''}`.trim();
+  if (e?.name && e.name !== 'Error') return `${e.name}: ${e.message ?? ''}`;
+  return e?.message ?? String(err);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
