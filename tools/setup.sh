@@ -11,6 +11,8 @@ log() { printf '\n== %s\n' "$*"; }
 need_apt=()
 [ -x /usr/bin/aws ] || need_apt+=(awscli)
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
+# Debian's Chromium: the console's browser tests drive it with playwright-core (no browser download works here).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "apt-get install ${need_apt[*]}"
