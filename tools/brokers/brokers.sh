@@ -101,9 +101,13 @@ mosquitto_status() {
 AMQ_PAIR_DIR="$BROKERS_RUN_DIR/activemq"
 AMQ_SHARED="$AMQ_PAIR_DIR/shared"
 AMQ_START_TIMEOUT=${AMQ_START_TIMEOUT:-60}
-#            openwire stomp amqp  mqtt  ws
-AMQ_A_PORTS=(61616 61613 61617 61618 61614)
-AMQ_B_PORTS=(61626 61623 61627 61628 61624)
+# Ports "openwire stomp amqp mqtt ws"; a private pair (e.g. tools/reliability) sets its own with its own run dir.
+# shellcheck disable=SC2206
+AMQ_A_PORTS=(${WHARF_ACTIVEMQ_A_PORTS:-61616 61613 61617 61618 61614})
+# shellcheck disable=SC2206
+AMQ_B_PORTS=(${WHARF_ACTIVEMQ_B_PORTS:-61626 61623 61627 61628 61624})
+# Every client logs in (simpleAuthenticationPlugin in activemq/broker.xml.template): WHARF_ACTIVEMQ_USER and
+# WHARF_ACTIVEMQ_PASSWORD, wharf / wharf when unset.
 
 amq_pair_config() {
   local n ports
@@ -172,7 +176,7 @@ amq_pair_wait() {
   activemq_start "$AMQ_PAIR_DIR/$standby" || return 1
   # it must reach "waiting for the lock" (or die, which is an error)
   t0=$(now_ms)
-  while (( $(now_ms) - t0 < 30000 )); do
+  while (( $(now_ms) - t0 < AMQ_START_TIMEOUT * 1000 )); do
     grep -q 'is locked by another server' "$AMQ_PAIR_DIR/$standby/broker.log" 2>/dev/null && {
       log "activemq: $standby standby (waiting for the KahaDB lock)"; return 0; }
     if ! activemq_pid "$AMQ_PAIR_DIR/$standby" >/dev/null; then
@@ -180,7 +184,7 @@ amq_pair_wait() {
     fi
     sleep 0.2
   done
-  err "activemq $standby: did not report waiting for the lock within 30s"; show_log_tail "$AMQ_PAIR_DIR/$standby/broker.log"
+  err "activemq $standby: did not report waiting for the lock within ${AMQ_START_TIMEOUT}s"; show_log_tail "$AMQ_PAIR_DIR/$standby/broker.log"
   return 1
 }
 

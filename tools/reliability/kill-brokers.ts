@@ -1,8 +1,8 @@
 // Private broker instances a test may kill -9: never the shared ones on the default ports (other suites use
 // them at the same time). Each comes from the same scripts as the shared ones (tools/brokers), pointed at a
 // temporary run directory and free ports, and is started, killed and restarted by its pid.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, repoRoot, waitForPort } from '@wharf/testing';
@@ -56,5 +56,121 @@ export async function privateRedis(): Promise<PrivateBroker> {
       await run('bash', [BROKERS_SH, 'down', 'redis'], env, 60_000).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+export const ACTIVEMQ_LOGIN = { user: process.env.WHARF_ACTIVEMQ_USER ?? 'wharf', password: process.env.WHARF_ACTIVEMQ_PASSWORD ?? 'wharf' };
+
+export interface ActiveMqPorts { openwire: number; stomp: number; amqp: number; mqtt: number; ws: number }
+export interface PrivateActiveMqPair extends PrivateBroker {
+  readonly a: ActiveMqPorts;
+  readonly b: ActiveMqPorts;
+  /** Which instance serves now (holds the KahaDB lock). */
+  active(): Promise<'a' | 'b'>;
+}
+
+async function portsOf(): Promise<ActiveMqPorts> {
+  return { openwire: await freePort(), stomp: await freePort(), amqp: await freePort(), mqtt: await freePort(), ws: await freePort() };
+}
+
+async function accepts(port: number): Promise<boolean> {
+  return waitForPort(port, '127.0.0.1', 0).then(() => true, () => false);
+}
+
+/**
+ * The development pair as `brokers.sh up activemq` runs it (one KahaDB, the lock holder active, credentials
+ * required), in its own run dir and on free ports. kill() kills the ACTIVE instance; the standby takes over by
+ * itself; restart() brings the killed one back as the new standby.
+ */
+export async function privateActiveMqPair(): Promise<PrivateActiveMqPair> {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-kill-activemq-'));
+  const a = await portsOf();
+  const b = await portsOf();
+  const list = (p: ActiveMqPorts) => [p.openwire, p.stomp, p.amqp, p.mqtt, p.ws].join(' ');
+  const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_ACTIVEMQ_A_PORTS: list(a), WHARF_ACTIVEMQ_B_PORTS: list(b), ACTIVEMQ_HEAP: '256m', AMQ_START_TIMEOUT: '120' };
+  const up = async () => { await run('bash', [BROKERS_SH, 'up', 'activemq'], env, 240_000); };
+  const active = async (): Promise<'a' | 'b'> => {
+    for (let i = 0; i < 600; i++) {
+      if (await accepts(a.stomp)) return 'a';
+      if (await accepts(b.stomp)) return 'b';
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('no instance of the private ActiveMQ pair serves');
+  };
+  await up();
+  return {
+    name: 'activemq',
+    a,
+    b,
+    env: {
+      WHARF_ACTIVEMQ_A: `127.0.0.1:${a.openwire}`, WHARF_ACTIVEMQ_B: `127.0.0.1:${b.openwire}`,
+      WHARF_ACTIVEMQ_USER: ACTIVEMQ_LOGIN.user, WHARF_ACTIVEMQ_PASSWORD: ACTIVEMQ_LOGIN.password,
+    },
+    active,
+    kill: async () => { await killPidFile(join(dir, 'activemq', await active(), 'broker.pid')); },
+    restart: up,
+    destroy: async () => {
+      await run('bash', [BROKERS_SH, 'down', 'activemq'], env, 120_000).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A single KRaft node as `brokers.sh up kafka` runs it, on its own ports and data dir. */
+export async function privateKafka(): Promise<PrivateBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-kill-kafka-'));
+  const port = await freePort();
+  const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_KAFKA_PORT: String(port), WHARF_KAFKA_CONTROLLER_PORT: String(await freePort()), WHARF_KAFKA_HEAP: '384m', KAFKA_START_TIMEOUT: '240' };
+  const up = async () => { await run('bash', [BROKERS_SH, 'up', 'kafka'], env, 300_000); };
+  await up();
+  return {
+    name: 'kafka',
+    env: { WHARF_KAFKA_BROKERS: `127.0.0.1:${port}` },
+    kill: async () => { await killPidFile(join(dir, 'kafka', 'kafka.pid')); },
+    restart: up,
+    destroy: async () => {
+      await run('bash', [BROKERS_SH, 'down', 'kafka'], env, 120_000).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A second RabbitMQ node of the Debian package (own node name, ports, Mnesia and log dirs, no plugins, its own
+ * config instead of /etc/rabbitmq's), run in its own process group so kill() takes the whole node at once.
+ */
+export async function privateRabbitMq(): Promise<PrivateBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-kill-rabbitmq-'));
+  const port = await freePort();
+  const node = `wharf-kill-${port}@localhost`;
+  writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
+  writeFileSync(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\n`);
+  writeFileSync(join(dir, 'rabbitmq-env.conf'), '');
+  mkdirSync(join(dir, 'conf.d'));
+  const env = {
+    HOME: dir, RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'), RABBITMQ_NODENAME: node, RABBITMQ_NODE_PORT: String(port),
+    RABBITMQ_DIST_PORT: String(await freePort()), RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'), RABBITMQ_LOG_BASE: join(dir, 'log'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'), RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
+    RABBITMQ_CONFIG_FILES: join(dir, 'conf.d'), RABBITMQ_PID_FILE: join(dir, 'node.pid'), ERL_EPMD_ADDRESS: '127.0.0.1',
+  };
+  let child: ChildProcess | undefined;
+  const up = async () => {
+    child = spawn('/usr/lib/rabbitmq/bin/rabbitmq-server', [], { cwd: dir, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', openSync(join(dir, 'node.out'), 'a'), openSync(join(dir, 'node.out'), 'a')] });
+    await waitForPort(port, '127.0.0.1', 240_000);
+  };
+  const killGroup = async () => {
+    const c = child;
+    if (!c?.pid || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    process.kill(-c.pid, 'SIGKILL');
+    await exited;
+  };
+  await up();
+  return {
+    name: 'rabbitmq',
+    env: { WHARF_AMQP_URL: `amqp://guest:guest@127.0.0.1:${port}` },
+    kill: killGroup,
+    restart: up,
+    destroy: async () => { await killGroup(); rmSync(dir, { recursive: true, force: true }); },
   };
 }

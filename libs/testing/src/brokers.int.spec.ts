@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { activemqLogin } from './brokers';
 
 describe('brokers on this machine', () => {
   it('Redis stores and streams a message', async () => {
@@ -67,8 +68,10 @@ describe('brokers on this machine', () => {
     expect(reachable.filter(Boolean)).toHaveLength(1);
     const active = endpoints[reachable.indexOf(true)];
     const destination = `/queue/wharf.smoke.${randomUUID()}`;
+    const { WHARF_ACTIVEMQ_USER: login, WHARF_ACTIVEMQ_PASSWORD: passcode } = activemqLogin();
     const client = new StompClient({
       webSocketFactory: () => new WebSocket(active, ['v12.stomp']),
+      connectHeaders: { login, passcode },
       reconnectDelay: 0,
       debug: () => undefined,
     });

@@ -28,7 +28,13 @@ export function localBrokerEnv(): Record<string, string> {
     WHARF_AMQP_URL: process.env.WHARF_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     WHARF_RABBITMQ_MANAGEMENT_URL: process.env.WHARF_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672',
     WHARF_KAFKA_BROKERS: process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092',
+    ...activemqLogin(),
   };
+}
+
+/** The user every client of the development ActiveMQ pair logs in as (tools/brokers: no anonymous access). */
+export function activemqLogin(): { WHARF_ACTIVEMQ_USER: string; WHARF_ACTIVEMQ_PASSWORD: string } {
+  return { WHARF_ACTIVEMQ_USER: process.env.WHARF_ACTIVEMQ_USER ?? 'wharf', WHARF_ACTIVEMQ_PASSWORD: process.env.WHARF_ACTIVEMQ_PASSWORD ?? 'wharf' };
 }
 
 export interface BrokerContainers {
@@ -114,6 +120,8 @@ export async function startBrokerContainers(kinds: readonly BrokerKind[] = ALL_B
           };
           const a = await broker(true);
           const b = await broker(false);
+          // anonymous here (a URI-configured broker has no authentication plugin): the login is sent and ignored
+          Object.assign(env, activemqLogin());
           for (const [name, c] of [['A', a], ['B', b]] as const) {
             env[`WHARF_ACTIVEMQ_${name}`] = `${c.getHost()}:${c.getMappedPort(61616)}`;
             env[`WHARF_ACTIVEMQ_${name}_STOMP`] = `${c.getHost()}:${c.getMappedPort(61613)}`;

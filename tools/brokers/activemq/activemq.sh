@@ -23,17 +23,21 @@ ACTIVEMQ_MAIN=org.apache.activemq.console.command.ShellCommand
 activemq_jars() { maven_jars "$ACTIVEMQ_DIR" activemq; }
 
 _amq_sedq() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }  # escape for a sed replacement
+_amq_xmlq() { printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g'; }  # for an XML attribute
 
 # activemq_write_config <name> <dir> <shared-kahadb-dir> <openwire> <stomp> <amqp> <mqtt> <ws>
 # Renders <dir>/broker.xml and <dir>/instance.env. Rewrites them only when the content changes, and sets
 # ACTIVEMQ_CONFIG_CHANGED=1 in that case (a running instance then needs a restart to pick it up).
-# Bind address: $ACTIVEMQ_BIND_HOST (default 127.0.0.1).
+# Bind address: $ACTIVEMQ_BIND_HOST (default 127.0.0.1). The one user every client must log in as:
+# $ACTIVEMQ_USER / $ACTIVEMQ_PASSWORD (default $WHARF_ACTIVEMQ_USER / $WHARF_ACTIVEMQ_PASSWORD, else wharf / wharf).
 activemq_write_config() {
   if (( $# != 8 )); then
     err "usage: activemq_write_config <name> <dir> <shared-kahadb-dir> <openwire> <stomp> <amqp> <mqtt> <ws>"
     return 2
   fi
   local name=$1 dir=$2 shared=$3 p host=${ACTIVEMQ_BIND_HOST:-127.0.0.1}
+  local user=${ACTIVEMQ_USER:-${WHARF_ACTIVEMQ_USER:-wharf}} password=${ACTIVEMQ_PASSWORD:-${WHARF_ACTIVEMQ_PASSWORD:-wharf}}
+  [[ -n $user && -n $password ]] || { err "activemq_write_config: empty user or password"; return 2; }
   shift 3
   for p in "$@"; do
     [[ $p =~ ^[0-9]+$ ]] && (( p > 0 && p < 65536 )) || { err "activemq_write_config: bad port '$p'"; return 2; }
@@ -47,6 +51,8 @@ activemq_write_config() {
             -e "s|@DATA_DIR@|$(_amq_sedq "$dir/data")|g" \
             -e "s|@KAHADB_DIR@|$(_amq_sedq "$kahadb")|g" \
             -e "s|@HOST@|$(_amq_sedq "$host")|g" \
+            -e "s|@USER@|$(_amq_sedq "$(_amq_xmlq "$user")")|g" \
+            -e "s|@PASSWORD@|$(_amq_sedq "$(_amq_xmlq "$password")")|g" \
             -e "s|@OPENWIRE_PORT@|$1|g" \
             -e "s|@STOMP_PORT@|$2|g" \
             -e "s|@AMQP_PORT@|$3|g" \
@@ -55,13 +61,13 @@ activemq_write_config() {
             "$ACTIVEMQ_DIR/broker.xml.template") || return 1
   env=$(printf '%s\n' \
     "# written by activemq_write_config; sourced by activemq.sh" \
-    "ACTIVEMQ_NAME=$name" "ACTIVEMQ_HOST=$host" "ACTIVEMQ_KAHADB=$kahadb" \
+    "ACTIVEMQ_NAME=$name" "ACTIVEMQ_HOST=$host" "ACTIVEMQ_KAHADB=$kahadb" "ACTIVEMQ_LOGIN=$(printf '%q' "$user")" \
     "ACTIVEMQ_OPENWIRE_PORT=$1" "ACTIVEMQ_STOMP_PORT=$2" "ACTIVEMQ_AMQP_PORT=$3" \
     "ACTIVEMQ_MQTT_PORT=$4" "ACTIVEMQ_WS_PORT=$5")
   # shellcheck disable=SC2034  # read by callers
   ACTIVEMQ_CONFIG_CHANGED=0
   if [[ ! -f $dir/broker.xml || $(<"$dir/broker.xml") != "$xml" ]]; then
-    printf '%s\n' "$xml" >"$dir/broker.xml.tmp" && mv "$dir/broker.xml.tmp" "$dir/broker.xml"
+    (umask 077; printf '%s\n' "$xml" >"$dir/broker.xml.tmp") && mv "$dir/broker.xml.tmp" "$dir/broker.xml"
     # shellcheck disable=SC2034
     ACTIVEMQ_CONFIG_CHANGED=1
   fi

@@ -11,8 +11,10 @@ KAFKA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$KAFKA_DIR/../common.sh"
 
 KAFKA_HOST=127.0.0.1
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+# A private node (tools/reliability) sets its own ports and WHARF_BROKERS_RUN_DIR.
+KAFKA_PORT=${WHARF_KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${WHARF_KAFKA_CONTROLLER_PORT:-9093}
+KAFKA_HEAP=${WHARF_KAFKA_HEAP:-1g}
 KAFKA_RUN="$BROKERS_RUN_DIR/kafka"
 KAFKA_DATA="$KAFKA_RUN/data"
 KAFKA_PIDFILE="$KAFKA_RUN/kafka.pid"
@@ -108,7 +110,7 @@ kafka_start() {
   _kafka_write_props
   _kafka_format || return 1
   [[ -f $KAFKA_LOG ]] && mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"
-  setsid java -Xms512m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+  setsid java -Xms256m "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
     "-Dlog4j2.configurationFile=$KAFKA_DIR/log4j2.properties" "-Dkafka.logs.dir=$KAFKA_RUN" \
     -cp "$KAFKA_DIR/lib/*" kafka.Kafka "$KAFKA_PROPS" >"$KAFKA_LOG" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"$KAFKA_PIDFILE"
