@@ -1,0 +1,58 @@
+/** Pure state of the Trucks view: each truck's trail in received order and whether its order ever broke. */
+
+export interface Position {
+  truck: string;
+  seq: number;
+  lat: number;
+  lon: number;
+  t: number;
+  /** What carried it: a shard id (Kinesis) or a consumer name (SQS FIFO observations). */
+  carrier: string;
+}
+
+export interface TruckState {
+  truck: string;
+  trail: [number, number][];
+  lastSeq: number;
+  carrier: string;
+  received: number;
+  /** Set at the first position that arrived with a seq not above the one before it; never cleared. */
+  outOfOrder?: { after: number; got: number };
+}
+
+const TRAIL = 60;
+
+export class Fleet {
+  readonly trucks = new Map<string, TruckState>();
+  violations = 0;
+
+  /** Takes positions in the order they were received. */
+  add(p: Position): void {
+    let s = this.trucks.get(p.truck);
+    if (!s) {
+      s = { truck: p.truck, trail: [], lastSeq: -1, carrier: p.carrier, received: 0 };
+      this.trucks.set(p.truck, s);
+    }
+    if (p.seq <= s.lastSeq && !s.outOfOrder) {
+      s.outOfOrder = { after: s.lastSeq, got: p.seq };
+      this.violations++;
+    }
+    s.lastSeq = Math.max(s.lastSeq, p.seq);
+    s.carrier = p.carrier;
+    s.received++;
+    s.trail.push([p.lon, p.lat]);
+    if (s.trail.length > TRAIL) s.trail.shift();
+  }
+}
+
+/** Parses one demo record (the CLI's contract: UTF-8 JSON {truck, seq, lat, lon, t[, consumer]}); undefined if it is not one. */
+export function parsePosition(data: Uint8Array | undefined, carrier: string): Position | undefined {
+  if (!data) return undefined;
+  try {
+    const j = JSON.parse(new TextDecoder().decode(data)) as Partial<Position> & { consumer?: string };
+    if (typeof j.truck !== 'string' || typeof j.seq !== 'number' || typeof j.lat !== 'number' || typeof j.lon !== 'number') return undefined;
+    return { truck: j.truck, seq: j.seq, lat: j.lat, lon: j.lon, t: Number(j.t ?? 0), carrier: j.consumer ?? carrier };
+  } catch {
+    return undefined;
+  }
+}
