@@ -13,6 +13,7 @@ import {
   type DualProtocolServer,
 } from '@wharf/service-kit';
 import type { Logger } from 'pino';
+import { ConsoleController } from './console';
 import { BROKER_CHECKS, EdgeHealthController } from './edge-health.controller';
 import { EDGE_CONFIG, edgeConfig, hostPort, type EdgeConfig } from './edge.config';
 import { EDGE_LOGGER, EdgeController, SERVICE_CATALOG, SERVICE_MODELS } from './edge.controller';
@@ -21,7 +22,7 @@ import { UpstreamProxy } from './proxy';
 import { catalogFromModels, type ServiceName } from './routing';
 
 @Module({
-  controllers: [EdgeHealthController, MetricsController, EdgeController],
+  controllers: [EdgeHealthController, MetricsController, ConsoleController, EdgeController],
   providers: [
     { provide: EDGE_CONFIG, useFactory: edgeConfig },
     { provide: EDGE_LOGGER, useFactory: () => createLogger('edge', commonConfig().logLevel) },
