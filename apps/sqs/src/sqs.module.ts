@@ -1,8 +1,9 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { sqsModel } from '@wharf/aws-protocol';
-import { RedisStore } from '@wharf/sqs-backend-redis';
+import { RedisInspector, RedisStore } from '@wharf/sqs-backend-redis';
 import { SqsContext, sqsOperations } from '@wharf/sqs-engine';
 import { AwsApiModule, commonConfig, createLogger } from '@wharf/service-kit';
+import { SqsAdminController } from './sqs.admin.controller';
 import { SqsController } from './sqs.controller';
 import { SQS_CONFIG, type SqsConfig, sqsConfig } from './sqs.config';
 
@@ -23,8 +24,9 @@ import { SQS_CONFIG, type SqsConfig, sqsConfig } from './sqs.config';
           publicUrl: c.publicUrl, deleteRecreateMs: c.deleteRecreateMs, metaCacheMs: c.metaCacheMs }),
       inject: [RedisStore, SQS_CONFIG],
     },
+    { provide: RedisInspector, useFactory: (store: RedisStore) => new RedisInspector(store), inject: [RedisStore] },
   ],
-  exports: [RedisStore, SqsContext, SQS_CONFIG],
+  exports: [RedisStore, SqsContext, SQS_CONFIG, RedisInspector],
 })
 export class SqsCoreModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
@@ -55,7 +57,7 @@ export class SqsCoreModule implements OnModuleInit, OnApplicationShutdown {
         useFactory: (store: RedisStore) => [{ name: 'redis', check: async () => void (await store.ping()) }],
         inject: [RedisStore],
       },
-      controllers: [SqsController],
+      controllers: [SqsAdminController, SqsController],
     }),
   ],
 })

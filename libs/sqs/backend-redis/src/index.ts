@@ -1,2 +1,3 @@
 export * from './redis-store';
 export * from './subscriber';
+export * from './redis-inspector';

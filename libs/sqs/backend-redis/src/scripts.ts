@@ -23,5 +23,7 @@ export const sqsScripts = new LuaScriptSet({
     delete_queue: 1,
     move_messages: 1,
     move_task: 2,
+    inspect_stats: 1,
+    peek: 1,
   },
 });

@@ -2,6 +2,7 @@
 // helpers the backend and tests use.
 export * from './context';
 export * from './errors';
+export * from './inspect';
 export * from './limits';
 export * from './md5';
 export * from './message-validation';

@@ -137,3 +137,25 @@ export interface Subscription {
   next(): Promise<void>;
   close(): void;
 }
+
+/** What a peek sees of one message: nothing about it changes by looking. */
+export interface PeekedStored {
+  id: string;
+  payload: string;
+  state: 'visible' | 'inflight' | 'delayed';
+  receiveCount: number;
+  sequenceNumber?: string;
+}
+
+/**
+ * Read-only views for Wharf's console (`/_wharf/sqs/…`), kept apart from SqsStore: no API operation calls
+ * them, so they add nothing to an operation's path.
+ */
+export interface SqsInspector {
+  stats(
+    ref: QueueRef,
+    nowMs: number,
+  ): Promise<{ visible: number; notVisible: number; delayed: number; oldestSentMs?: number; groupsInFlight?: number } | undefined>;
+  /** The oldest `max` messages in sent order, whatever their state. */
+  peek(ref: QueueRef, nowMs: number, max: number): Promise<PeekedStored[] | undefined>;
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { AwsError } from '@wharf/aws-protocol';
+import { RedisInspector } from '@wharf/sqs-backend-redis';
+import { SqsContext, inspectQueues, peekQueue } from '@wharf/sqs-engine';
+import { commonConfig } from '@wharf/service-kit';
+import type { FastifyReply } from 'fastify';
+
+const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * The console's SQS routes (`/_wharf/sqs/…`, signed for scope `sqs` when SigV4 is on): what the AWS API
+ * cannot give without changing a queue. Own routes beside the API's catch-all, so no API request passes here.
+ */
+@Controller('_wharf/sqs')
+export class SqsAdminController {
+  private readonly caller = { accountId: commonConfig().accountId };
+
+  constructor(
+    private readonly ctx: SqsContext,
+    private readonly inspector: RedisInspector,
+  ) {}
+
+  /** GET /_wharf/sqs/stats?queue=<url>&queue=<url>…: counts, oldest message age, FIFO groups in flight. */
+  @Get('stats')
+  async stats(@Query('queue') queue: string | string[] | undefined, @Res() reply: FastifyReply): Promise<void> {
+    await answer(reply, async () => ({ queues: await inspectQueues(this.ctx, this.inspector, list(queue), this.caller) }));
+  }
+
+  /** GET /_wharf/sqs/peek?queue=<url>&max=20: the oldest messages, nothing about them changed. */
+  @Get('peek')
+  async peek(@Query('queue') queue: string | undefined, @Query('max') max: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    await answer(reply, async () => ({ messages: await peekQueue(this.ctx, this.inspector, queue ?? '', max === undefined ? 10 : Number(max), this.caller) }));
+  }
+}
+
+/** JSON of the result, or the AwsError as `{ __type, message }` with its status. */
+async function answer(reply: FastifyReply, produce: () => Promise<unknown>): Promise<void> {
+  try {
+    await reply.header('cache-control', 'no-store').send(await produce());
+  } catch (err) {
+    if (!(err instanceof AwsError)) throw err;
+    await reply.status(err.status ?? 400).send({ __type: err.code, message: err.message });
+  }
+}
