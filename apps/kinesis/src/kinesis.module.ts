@@ -6,6 +6,7 @@ import { backgroundTick, defaultEngineConfig, KinesisContext, kinesisOperations 
 import { AwsApiModule, commonConfig, createLogger } from '@wharf/service-kit';
 import Redis from 'ioredis';
 import { KINESIS_CONFIG, type KinesisConfig, kinesisConfig } from './kinesis.config';
+import { KinesisAdminController } from './kinesis.admin.controller';
 import { KinesisController } from './kinesis.controller';
 
 const logger = createLogger('kinesis', commonConfig().logLevel);
@@ -107,7 +108,7 @@ export class KinesisCoreModule implements OnModuleInit, OnApplicationShutdown {
         ],
         inject: [Redis, KafkaRecordLog],
       },
-      controllers: [KinesisController],
+      controllers: [KinesisAdminController, KinesisController],
     }),
   ],
 })

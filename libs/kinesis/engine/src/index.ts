@@ -13,3 +13,4 @@ export * from './shard-iterators';
 export * from './validation';
 export type { Subscription } from './ops/consumers';
 export { backgroundTick } from './ops/reshard';
+export * from './shard-metrics';

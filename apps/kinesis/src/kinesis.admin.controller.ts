@@ -1,0 +1,27 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import { AwsError } from '@wharf/aws-protocol';
+import { KinesisContext, streamMetrics } from '@wharf/kinesis-engine';
+import { commonConfig } from '@wharf/service-kit';
+import type { FastifyReply } from 'fastify';
+
+/**
+ * The console's Kinesis route (`/_wharf/kinesis/…`, signed for scope `kinesis` when SigV4 is on). Its own
+ * route beside the API's catch-all, so no API request passes here.
+ */
+@Controller('_wharf/kinesis')
+export class KinesisAdminController {
+  private readonly caller = { accountId: commonConfig().accountId, region: commonConfig().region };
+
+  constructor(private readonly ctx: KinesisContext) {}
+
+  /** GET /_wharf/kinesis/streams/<name>/metrics: per-shard incoming records/s and bytes/s. */
+  @Get('streams/:name/metrics')
+  async metrics(@Param('name') name: string, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      await reply.header('cache-control', 'no-store').send(await streamMetrics(this.ctx, name, this.caller));
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      await reply.status(err.status ?? 400).send({ __type: err.code, message: err.message });
+    }
+  }
+}
