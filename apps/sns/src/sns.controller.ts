@@ -1,4 +1,4 @@
-import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { All, Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 import { SIGNING, type SigningInfo } from './signing';
 import { SnsReports } from './sns.reports';
@@ -17,6 +17,16 @@ export class SnsController {
     @Inject(SIGNING) private readonly signing: SigningInfo,
     private readonly reports: SnsReports,
   ) {}
+
+  /** The console's per-subscription counts (its own route: API requests never pass here). */
+  @Get('_wharf/sns/subscriptions')
+  async subscriptionCounts(@Query('topic') topic: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    if (!topic) {
+      await reply.status(400).send({ __type: 'InvalidParameter', message: 'topic (a topic ARN) is required.' });
+      return;
+    }
+    await reply.header('cache-control', 'no-store').send(await this.reports.subscriptionCounts(topic));
+  }
 
   @All('*')
   async api(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

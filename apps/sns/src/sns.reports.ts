@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RabbitSnsBus } from '@wharf/sns-backend-rabbitmq';
 import { RedisSnsStore } from '@wharf/sns-backend-redis';
+import { subscriptionTally, type SubscriptionTallyEntry } from './delivery/subscription-tally';
+
+export interface SubscriptionCounts extends SubscriptionTallyEntry {
+  subscriptionArn: string;
+  /** Messages parked in the subscription's holding queue now (retries exhausted, no DLQ). */
+  held: number;
+}
 
 export interface HeldReport {
   subscriptions: { subscriptionArn: string; endpoint: string; protocol: string; held: number; waiting: number }[];
@@ -27,5 +34,18 @@ export class SnsReports {
       }
     }
     return { subscriptions, totalHeld: subscriptions.reduce((n, s) => n + s.held, 0) };
+  }
+
+  /** The console's per-subscription counts of a topic: this process's tallies and the holding queue's depth. */
+  async subscriptionCounts(topicArn: string): Promise<{ subscriptions: SubscriptionCounts[] }> {
+    const out: SubscriptionCounts[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.store.listSubscriptionsByTopic(topicArn, after, 100);
+      for (const sub of page) out.push({ subscriptionArn: sub.arn, ...subscriptionTally.get(sub.arn), held: await this.bus.depth(sub).then((d) => d.held, () => 0) });
+      if (page.length < 100) break;
+      after = page[page.length - 1].arn;
+    }
+    return { subscriptions: out };
   }
 }

@@ -19,6 +19,7 @@ import { metricsRegistry } from '@wharf/service-kit';
 import type { Logger } from 'pino';
 import type { HttpTransport } from './http-transport';
 import type { SqsTransport } from './sqs-transport';
+import { subscriptionTally } from './subscription-tally';
 
 export const deliveries = new Counter({
   name: 'wharf_sns_deliveries_total',
@@ -26,6 +27,12 @@ export const deliveries = new Counter({
   labelNames: ['protocol', 'outcome'] as const,
   registers: [metricsRegistry],
 });
+
+/** Counts an outcome per protocol (Prometheus) and per subscription (the console's counts). */
+function count(sub: SubscriptionRecord, outcome: string): void {
+  deliveries.inc({ protocol: sub.protocol, outcome });
+  subscriptionTally.count(sub.arn, outcome);
+}
 
 /** One attempt of one message to one subscription, and what follows from its result. */
 export class Deliverer {
@@ -60,13 +67,13 @@ export class Deliverer {
     const topic = await this.store.getTopic(sub.topicArn);
     const plan = await planDelivery(sub, topic, message, this.envelopes);
     if ('skip' in plan) {
-      deliveries.inc({ protocol: sub.protocol, outcome: plan.skip });
+      count(sub, plan.skip);
       return { action: 'ack' };
     }
     await this.throttle(sub, topic);
     const result = await this.transport(plan.delivery);
     if (result.ok) {
-      deliveries.inc({ protocol: sub.protocol, outcome: 'delivered' });
+      count(sub, 'delivered');
       return { action: 'ack' };
     }
     return this.afterFailure(sub, topic, message, plan.delivery, result, failedAttempts + 1);
@@ -82,11 +89,11 @@ export class Deliverer {
   ): Promise<WorkerDecision> {
     const decision = decideAfterFailure(sub, topic, result, failed, this.retrySecondMs);
     if (decision.action === 'retry') {
-      deliveries.inc({ protocol: sub.protocol, outcome: 'retry' });
+      count(sub, 'retry');
       return { action: 'retry', delayMs: decision.delayMs };
     }
     if (decision.action === 'hold') {
-      deliveries.inc({ protocol: sub.protocol, outcome: 'held' });
+      count(sub, 'held');
       return { action: 'hold', reason: decision.reason };
     }
     // The subscription's dead-letter queue, through the SQS API like any delivery.
@@ -100,15 +107,15 @@ export class Deliverer {
       ...(fifoDlq && message.dedupId !== undefined ? { messageDeduplicationId: message.dedupId } : {}),
     });
     if (dlq.ok) {
-      deliveries.inc({ protocol: sub.protocol, outcome: 'dead-lettered' });
+      count(sub, 'dead-lettered');
       this.log.warn({ sub: sub.arn, messageId: message.messageId, dlq: decision.queueArn, reason: decision.reason }, 'delivery exhausted: sent to the dead-letter queue');
       return { action: 'ack' };
     }
     if (!dlq.retryable) {
-      deliveries.inc({ protocol: sub.protocol, outcome: 'held' });
+      count(sub, 'held');
       return { action: 'hold', reason: `${decision.reason}; dead-letter queue ${decision.queueArn} refused it: ${dlq.error}` };
     }
-    deliveries.inc({ protocol: sub.protocol, outcome: 'failed' });
+    count(sub, 'failed');
     return { action: 'retry', delayMs: 20 * this.retrySecondMs };
   }
 
