@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { brokerConfig, envInt, envString } from '@wharf/service-kit';
+import type { TlsListenerName } from '@wharf/mq-backend-rabbitmq';
+import { brokerConfig, commonConfig, ensureLocalCa, envInt, envString } from '@wharf/service-kit';
 
 export const MQ_CONFIG = Symbol('MQ_CONFIG');
 
@@ -27,9 +28,29 @@ export interface MqConfig {
   /** Host local brokers' endpoints name (default: the bind address, 127.0.0.1 for 0.0.0.0). */
   activemqPublicHost?: string;
   /** TLS for every local broker transport (Java keystore), when set. */
-  activemqTls?: { keyStore: string; keyStorePassword: string };
+  activemqTls?: { keyStore: string; keyStorePassword: string; keyStoreType?: string };
   /** Static strategy: JSON (or @file) listing the running brokers to hand out. */
   activemqStatic: string;
+  /**
+   * `tls` (default): broker endpoints listed and served as Amazon MQ does — ssl://, amqp+ssl://, stomp+ssl://,
+   * mqtt+ssl://, wss:// (ActiveMQ), amqps:// and TLS for the rest (RabbitMQ) — with the local CA's certificate.
+   * `plain`: the cleartext listeners (tcp://, amqp://, …). WHARF_MQ_ENDPOINTS.
+   */
+  endpoints: 'tls' | 'plain';
+  /** RABBITMQ brokers' TLS listeners in this process (endpoints=tls): key, certificate, bind address, ports. */
+  rabbitmqTls?: { key: string; cert: string; bindHost: string; ports: Partial<Record<TlsListenerName, number>> };
+}
+
+/** "amqps=5671,mqtt=8883,…" (a listener left out keeps its default), or "0": every one on a free port. */
+function tlsPorts(raw: string): Partial<Record<TlsListenerName, number>> {
+  if (raw.trim() === '0') return { amqps: 0, mqtt: 0, stomp: 0, wss: 0, https: 0 };
+  const ports: Partial<Record<TlsListenerName, number>> = {};
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(amqps|mqtt|stomp|wss|https)=(\d+)$/.exec(part);
+    if (!m || Number(m[2]) > 65535) throw new Error(`WHARF_MQ_RABBITMQ_TLS_PORTS: expected name=port (amqps, mqtt, stomp, wss, https) or 0, got "${part}"`);
+    ports[m[1] as TlsListenerName] = Number(m[2]);
+  }
+  return ports;
 }
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -46,6 +67,9 @@ export function mqConfig(): MqConfig {
   const strategy = envString('WHARF_MQ_ACTIVEMQ_STRATEGY', 'local');
   if (!['local', 'static', 'off'].includes(strategy)) throw new Error(`WHARF_MQ_ACTIVEMQ_STRATEGY must be local, static or off, got "${strategy}"`);
   const brokers = brokerConfig();
+  const endpoints = envString('WHARF_MQ_ENDPOINTS', 'tls');
+  if (endpoints !== 'tls' && endpoints !== 'plain') throw new Error(`WHARF_MQ_ENDPOINTS must be tls or plain, got "${endpoints}"`);
+  const ca = endpoints === 'tls' ? ensureLocalCa() : undefined;
   return {
     port: envInt('MQ_PORT', 8180),
     redisUrl: brokers.redisUrl,
@@ -60,9 +84,12 @@ export function mqConfig(): MqConfig {
     activemqPorts: portRange(envString('WHARF_MQ_ACTIVEMQ_PORTS', '62000-62999')),
     activemqHost: envString('WHARF_MQ_ACTIVEMQ_HOST', '127.0.0.1'),
     activemqPublicHost: envString('WHARF_MQ_ACTIVEMQ_PUBLIC_HOST', '') || undefined,
+    // an own keystore wins; else the local CA's server certificate when endpoints are TLS
     activemqTls: envString('WHARF_MQ_ACTIVEMQ_KEYSTORE', '')
       ? { keyStore: resolve(envString('WHARF_MQ_ACTIVEMQ_KEYSTORE', '')), keyStorePassword: envString('WHARF_MQ_ACTIVEMQ_KEYSTORE_PASSWORD', 'password') }
-      : undefined,
+      : ca && { keyStore: ca.keyStorePath, keyStorePassword: ca.keyStorePassword, keyStoreType: 'PKCS12' },
     activemqStatic: envString('WHARF_MQ_ACTIVEMQ_STATIC', ''),
+    endpoints,
+    rabbitmqTls: ca && { key: ca.key, cert: ca.cert, bindHost: commonConfig().host, ports: tlsPorts(envString('WHARF_MQ_RABBITMQ_TLS_PORTS', '')) },
   };
 }

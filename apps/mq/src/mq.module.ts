@@ -21,7 +21,10 @@ const BACKENDS = Symbol('MQ_BACKENDS');
       provide: BACKENDS,
       useFactory: (c: MqConfig): BrokerBackend[] => {
         const backends: BrokerBackend[] = [];
-        if (c.rabbitmqManagementUrl) backends.push(new RabbitMqBackend({ managementUrl: c.rabbitmqManagementUrl, publicHost: c.rabbitmqPublicHost }));
+        if (c.rabbitmqManagementUrl) {
+          const tls = c.rabbitmqTls && { ...c.rabbitmqTls, logger };
+          backends.push(new RabbitMqBackend({ managementUrl: c.rabbitmqManagementUrl, publicHost: c.rabbitmqPublicHost, tls }));
+        }
         const activemq = activeMqBackend(c, logger);
         if (activemq) backends.push(activemq);
         return backends;

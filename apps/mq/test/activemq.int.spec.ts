@@ -59,7 +59,8 @@ describe('ACTIVEMQ broker (local ActiveMQ Classic process) through @aws-sdk/clie
   let d: DescribeBrokerResponse;
 
   beforeAll(async () => {
-    h = await startMq({ WHARF_RABBITMQ_MANAGEMENT_URL: '' });
+    // the cleartext listing (WHARF_MQ_ENDPOINTS=plain); the default, TLS, is tls.int.spec.ts
+    h = await startMq({ WHARF_RABBITMQ_MANAGEMENT_URL: '', WHARF_MQ_ENDPOINTS: 'plain' });
     const created = await h.client.send(
       new CreateBrokerCommand({
         BrokerName: `amq-${h.id}`,

@@ -33,6 +33,8 @@ export async function startMq(extraEnv: Record<string, string> = {}): Promise<Mq
     WHARF_MQ_REDIS_PREFIX: prefix,
     WHARF_MQ_DATA_DIR: dataDir,
     WHARF_MQ_ACTIVEMQ_PORTS: `${portRange[0]}-${portRange[1]}`,
+    // RABBITMQ brokers' TLS listeners on free ports: 5671, 8883, … belong to the Wharf `npm start` runs
+    WHARF_MQ_RABBITMQ_TLS_PORTS: '0',
     ...extraEnv,
   };
   const h: MqHarness = {

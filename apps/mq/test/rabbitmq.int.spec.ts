@@ -45,7 +45,8 @@ describe('RABBITMQ broker through @aws-sdk/client-mq, used by real clients', () 
   const user = `app${Date.now().toString(36)}`;
 
   beforeAll(async () => {
-    h = await startMq({ WHARF_MQ_ACTIVEMQ_STRATEGY: 'off' });
+    // the cleartext listing (WHARF_MQ_ENDPOINTS=plain); the default, TLS, is tls.int.spec.ts
+    h = await startMq({ WHARF_MQ_ACTIVEMQ_STRATEGY: 'off', WHARF_MQ_ENDPOINTS: 'plain' });
     const created = await h.client.send(
       new CreateBrokerCommand({
         BrokerName: `rabbit-${h.id}`,

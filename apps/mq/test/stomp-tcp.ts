@@ -43,7 +43,11 @@ export class StompTcp {
   }
 
   /** Opens TCP (or TLS, trusting `tls.ca`) and sends CONNECT; resolves on CONNECTED, rejects on ERROR (e.g. a wrong password) or a closed socket. */
-  static async open(host: string, port: number, login: string, passcode: string, timeoutMs = 5_000, tls?: { ca: Buffer | string; servername?: string }): Promise<StompTcp> {
+  static async open(
+    host: string, port: number, login: string, passcode: string, timeoutMs = 5_000, tls?: { ca: Buffer | string; servername?: string },
+    /** The CONNECT frame's host header (RabbitMQ's virtual host). */
+    virtualHost = 'localhost',
+  ): Promise<StompTcp> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = tls
         ? tlsConnect({ host, port, ca: tls.ca, servername: tls.servername ?? 'localhost' }, () => resolve(s))
@@ -55,7 +59,7 @@ export class StompTcp {
       client.connected = { resolve, reject };
       setTimeout(() => reject(new Error('no CONNECTED within timeout')), timeoutMs).unref();
     });
-    client.write('CONNECT', { 'accept-version': '1.2', host: 'localhost', login, passcode, 'heart-beat': '0,0' });
+    client.write('CONNECT', { 'accept-version': '1.2', host: virtualHost, login, passcode, 'heart-beat': '0,0' });
     try {
       client.connectedHeaders = (await frame).headers;
     } catch (err) {

@@ -7,6 +7,7 @@ import {
   type DescribeBrokerResponse,
 } from '@aws-sdk/client-mq';
 import amqp from 'amqplib';
+import { ensureLocalCa } from '@wharf/service-kit';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amqpConnect, amqpReceive, amqpSend } from './amqp10';
@@ -47,8 +48,8 @@ async function consoleCheck(consoleURL: string, brokerName: string): Promise<{ a
 }
 
 async function stompRoundTrip(d: DescribeBrokerResponse, queue: string): Promise<StompTcp['connectedHeaders']> {
-  const u = endpoint(d, 'stomp');
-  const c = await StompTcp.open(u.hostname, Number(u.port), 'app', PASSWORD);
+  const u = endpoint(d, 'stomp+ssl'); // endpoints are TLS by default, with the local CA's certificate
+  const c = await StompTcp.open(u.hostname, Number(u.port), 'app', PASSWORD, 5_000, { ca });
   try {
     const got = new Promise<string>((resolve) => (c.onMessage = (f) => resolve(f.body)));
     await c.subscribeSync(queue, 's');
@@ -59,6 +60,8 @@ async function stompRoundTrip(d: DescribeBrokerResponse, queue: string): Promise
     await c.close();
   }
 }
+
+const ca = ensureLocalCa().ca;
 
 describe('engine versions as Amazon MQ offers them', () => {
   let h: MqHarness;
@@ -112,10 +115,10 @@ describe('engine versions as Amazon MQ offers them', () => {
     );
     const d = await waitForState(h.client, BrokerId as string, 'RUNNING', 30_000);
     expect(d).toMatchObject({ EngineType: 'RABBITMQ', EngineVersion: '4.2', AutoMinorVersionUpgrade: true });
-    const u = endpoint(d, 'amqp');
+    const u = endpoint(d, 'amqps');
     u.username = user;
     u.password = PASSWORD;
-    const conn = await amqp.connect(u.toString());
+    const conn = await amqp.connect(u.toString(), { ca: [ca], servername: 'localhost' });
     try {
       const ch = await conn.createChannel();
       const q = await ch.assertQueue('', { exclusive: true });
@@ -138,16 +141,16 @@ describe('engine versions as Amazon MQ offers them', () => {
     expect(d.BrokerInstances).toHaveLength(2);
 
     expect((await stompRoundTrip(d, '/queue/v519')).server).toMatch(/^ActiveMQ\/5\.19\.\d+$/);
-    const a = endpoint(d, 'amqp');
-    const conn = await amqpConnect(a.hostname, Number(a.port), 'app', PASSWORD);
+    const a = endpoint(d, 'amqp+ssl');
+    const conn = await amqpConnect(a.hostname, Number(a.port), 'app', PASSWORD, { ca });
     try {
       await amqpSend(conn, 'queue://amqp-519', ['x1', 'x2']);
       expect(await amqpReceive(conn, 'queue://amqp-519', 2).messages).toEqual(['x1', 'x2']);
     } finally {
       conn.close();
     }
-    const m = endpoint(d, 'mqtt').toString();
-    const sub = await mqtt.connectAsync(m, { username: 'app', password: PASSWORD, reconnectPeriod: 0 });
+    const m = endpoint(d, 'mqtt+ssl').toString().replace('mqtt+ssl:', 'mqtts:');
+    const sub = await mqtt.connectAsync(m, { username: 'app', password: PASSWORD, ca, reconnectPeriod: 0 });
     try {
       await sub.subscribeAsync('v519/#', { qos: 1 });
       const got = new Promise<string>((resolve) => sub.on('message', (_t, p) => resolve(p.toString())));

@@ -22,8 +22,8 @@ describe('brokerXml', () => {
     expect(xml).toContain('<simpleAuthenticationPlugin anonymousAccessAllowed="false">');
     expect(xml).toContain('<authenticationUser username="app" password="p&lt;&amp;&gt;&quot;&apos;-12345" groups="admins,ops"/>');
     expect(xml).toContain('<authenticationUser username="bare" password="abcdefghijkl" groups="users"/>');
-    expect(xml).toContain('<kahaDB directory="/d/shared/kahadb" lockKeepAlivePeriod="1000">');
-    expect(xml).toContain('<shared-file-locker lockAcquireSleepInterval="500"/>');
+    expect(xml).toContain('<kahaDB directory="/d/shared/kahadb" lockKeepAlivePeriod="500">');
+    expect(xml).toContain('<shared-file-locker lockAcquireSleepInterval="250"/>');
     for (const uri of ['tcp://127.0.0.1:20001', 'amqp://127.0.0.1:20002', 'stomp://127.0.0.1:20003', 'mqtt://127.0.0.1:20004', 'ws://127.0.0.1:20005']) {
       expect(xml).toContain(`uri="${uri}?`);
     }
@@ -41,6 +41,8 @@ describe('brokerXml', () => {
     expect(xml).toContain('<sslContext keyStore="/ks.jks" keyStorePassword="pw"/>');
     expect(xml).toContain('uri="ssl://0.0.0.0:20001?');
     expect(xml).toContain('uri="wss://0.0.0.0:20005?');
+    const p12 = brokerXml({ brokerName: 'b', bindHost: '0.0.0.0', ports, dataDir: '/d', kahaDbDir: '/k', users: [], tls: { keyStore: '/tls/server.p12', keyStorePassword: 'changeit', keyStoreType: 'PKCS12' } });
+    expect(p12).toContain('<sslContext keyStore="/tls/server.p12" keyStorePassword="changeit" keyStoreType="PKCS12"/>');
   });
 
   it('sizes the heap by instance type', () => {

@@ -19,6 +19,8 @@ export const INSTANCE_PORTS: Array<keyof Ports> = [...PORT_NAMES, 'console'];
 export interface TlsOptions {
   keyStore: string;
   keyStorePassword: string;
+  /** `PKCS12` for the local CA's server.p12; unset: Java's default (JKS, which also reads PKCS#12). */
+  keyStoreType?: string;
 }
 
 export interface BrokerXmlInput {
@@ -34,6 +36,15 @@ export interface BrokerXmlInput {
   configuration?: string;
   tls?: TlsOptions;
 }
+
+/**
+ * The shared-file lock of an ACTIVE_STANDBY_MULTI_AZ pair. Takeover after kill -9 of the active = the kernel
+ * frees its lock at once + the standby's next try (every acquireSleepMs) + KahaDB recovery + connectors; the
+ * winner also waits about one keep-alive period before it starts (/work/shared/CONTAINERS.md: 2000 ms gave
+ * 2.6–3.2 s, 500 ms 1.3–1.6 s). A try is one tryLock() on a local file: 4 a second costs nothing measurable.
+ * Measured here: apps/mq/test/failover.int.spec.ts prints the median of 5 takeovers.
+ */
+export const LOCK_TUNING = { keepAliveMs: 500, acquireSleepMs: 250 } as const;
 
 const attr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
@@ -59,8 +70,8 @@ export function schemes(tls: boolean): Record<(typeof PORT_NAMES)[number], { bro
 
 /**
  * broker.xml for one ActiveMQ Classic instance: users through simpleAuthenticationPlugin (anonymous
- * access refused), KahaDB on the shared directory with a 0.5 s shared-file-locker poll, one connector per
- * protocol, plus what the broker's configuration revision may add.
+ * access refused), KahaDB on the shared directory with a fast shared-file lock (LOCK_TUNING), one connector
+ * per protocol, plus what the broker's configuration revision may add.
  */
 export function brokerXml(input: BrokerXmlInput): string {
   const parts: ActiveMqConfigParts = input.configuration ? activeMqConfigParts(input.configuration) : { attributes: {}, elements: [], plugins: [] };
@@ -74,7 +85,7 @@ export function brokerXml(input: BrokerXmlInput): string {
     .map((p) => `      <transportConnector name="${p}" uri="${s[p].broker}://${input.bindHost}:${input.ports[p]}?${opts}"/>`)
     .join('\n');
   const ssl = input.tls
-    ? `    <sslContext>\n      <sslContext keyStore="${attr(input.tls.keyStore)}" keyStorePassword="${attr(input.tls.keyStorePassword)}"/>\n    </sslContext>\n`
+    ? `    <sslContext>\n      <sslContext keyStore="${attr(input.tls.keyStore)}" keyStorePassword="${attr(input.tls.keyStorePassword)}"${input.tls.keyStoreType ? ` keyStoreType="${attr(input.tls.keyStoreType)}"` : ''}/>\n    </sslContext>\n`
     : '';
   const indent = (xml: string) => xml.split('\n').filter((l) => l.trim() !== '').map((l) => `    ${l}`).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -96,9 +107,9 @@ ${parts.elements.map(indent).join('\n')}
       <managementContext createConnector="false"/>
     </managementContext>
     <persistenceAdapter>
-      <kahaDB directory="${attr(input.kahaDbDir)}" lockKeepAlivePeriod="1000">
+      <kahaDB directory="${attr(input.kahaDbDir)}" lockKeepAlivePeriod="${LOCK_TUNING.keepAliveMs}">
         <locker>
-          <shared-file-locker lockAcquireSleepInterval="500"/>
+          <shared-file-locker lockAcquireSleepInterval="${LOCK_TUNING.acquireSleepMs}"/>
         </locker>
       </kahaDB>
     </persistenceAdapter>

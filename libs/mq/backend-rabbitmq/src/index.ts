@@ -1,2 +1,3 @@
 export * from './management-client';
 export * from './rabbitmq-backend';
+export * from './tls-proxy';

@@ -9,6 +9,7 @@ import {
   type UserProps,
 } from '@wharf/mq-engine';
 import { ManagementClient, enc, type Listener, type Overview } from './management-client';
+import { RabbitMqTlsProxy, type RabbitMqTlsOptions } from './tls-proxy';
 
 export interface RabbitMqBackendOptions {
   /** http://user:pass@host:15672 (WHARF_RABBITMQ_MANAGEMENT_URL). */
@@ -17,6 +18,11 @@ export interface RabbitMqBackendOptions {
   publicHost?: string;
   /** The node's management statistics interval (collect_statistics_interval, 5000 ms by default). */
   statsIntervalMs?: number;
+  /**
+   * Endpoints as Amazon MQ lists them (amqps://, and TLS for the other protocols and the console), served by
+   * TLS listeners in this process in front of the node's cleartext ones (tls-proxy.ts). Unset: cleartext.
+   */
+  tls?: RabbitMqTlsOptions;
 }
 
 /** The versions Amazon MQ offers for RabbitMQ today (3.12 and older are past end of support). */
@@ -53,9 +59,11 @@ export class RabbitMqBackend implements BrokerBackend {
   private overview?: Overview;
   private nodes = 1;
   private readonly statsIntervalMs: number;
+  private readonly tlsProxy?: RabbitMqTlsProxy;
 
   constructor(options: RabbitMqBackendOptions) {
     this.client = new ManagementClient(options.managementUrl);
+    this.tlsProxy = options.tls ? new RabbitMqTlsProxy(options.tls) : undefined;
     this.publicHost = options.publicHost ?? new URL(options.managementUrl).hostname;
     this.statsIntervalMs = options.statsIntervalMs ?? 5_000;
   }
@@ -65,6 +73,7 @@ export class RabbitMqBackend implements BrokerBackend {
     try {
       const overview = await this.client.get<Overview>('/overview');
       this.nodes = ((await this.client.get<unknown[]>('/nodes')) ?? []).length || 1;
+      await this.tlsProxy?.start(new URL(this.client.baseUrl).hostname, overview?.listeners ?? []);
       this.overview = overview;
     } catch (err) {
       throw internalError(`The RabbitMQ backend is not reachable: ${err instanceof Error ? err.message : String(err)}`);
@@ -177,8 +186,12 @@ export class RabbitMqBackend implements BrokerBackend {
     }
   }
 
+  async close(): Promise<void> {
+    await this.tlsProxy?.close();
+  }
+
   async instances(b: BrokerRecord): Promise<InstanceView[]> {
-    const listeners: Listener[] = this.overview?.listeners ?? [];
+    const listeners: Listener[] = this.tlsProxy?.listeners ?? this.overview?.listeners ?? [];
     const vhost = this.vhost(b);
     const endpoints: string[] = [];
     for (const [protocol, scheme, path] of SCHEMES) {
