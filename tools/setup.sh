@@ -39,6 +39,10 @@ fi
 log "build"
 npm run --silent build
 
+# Wharf's local CA (README "TLS"): made once into .data/tls (or $WHARF_TLS_DIR), kept and reused after.
+log "local CA"
+node -e "const k = require('./libs/service-kit/dist/local-ca.js'); console.log(k.trustHints(k.ensureLocalCa()).join('\n'))"
+
 log "brokers"
 bash tools/brokers/brokers.sh fetch
 # The Amazon MQ service launches its own ActiveMQ instances; fetch their extra jars before any test does.
