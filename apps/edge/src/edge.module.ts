@@ -9,6 +9,7 @@ import {
   kafkaCheck,
   rabbitmqCheck,
   redisCheck,
+  signedRoutesGuard,
   type BrokerCheck,
   type DualProtocolServer,
 } from '@wharf/service-kit';
@@ -24,6 +25,8 @@ import { catalogFromModels, type ServiceName } from './routing';
 @Module({
   controllers: [EdgeHealthController, MetricsController, ConsoleController, EdgeController],
   providers: [
+    // With SigV4 on, the edge's own /metrics and /_wharf/edge/… need a signature scoped to `wharf`.
+    signedRoutesGuard('edge', 'wharf'),
     { provide: EDGE_CONFIG, useFactory: edgeConfig },
     { provide: EDGE_LOGGER, useFactory: () => createLogger('edge', commonConfig().logLevel) },
     {

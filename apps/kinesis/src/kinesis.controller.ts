@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { All, Controller, Inject, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import {
   AwsError,
-  decodeRequest,
   encodeError,
   encodeEvent,
   encodeExceptionEvent,
@@ -16,7 +15,7 @@ import {
 } from '@wharf/aws-protocol';
 import type { SubscribeToShardInput } from '@aws-sdk/client-kinesis';
 import { KinesisContext, kinesisOperations } from '@wharf/kinesis-engine';
-import { AWS_API_HANDLER, type AwsApiHandler, commonConfig, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
@@ -29,11 +28,6 @@ const MODELLED_STREAM_ERRORS = new Set(['ResourceNotFoundException', 'ResourceIn
 export class KinesisController implements BeforeApplicationShutdown {
   /** Open subscriptions: ended (as at the end of their lifetime) when the process shuts down. */
   private readonly subscriptions = new Set<{ cancel(): void }>();
-
-  private readonly defaults = (() => {
-    const c = commonConfig();
-    return { region: c.region, accountId: c.accountId };
-  })();
 
   constructor(
     @Inject(AWS_API_HANDLER) private readonly handler: AwsApiHandler,
@@ -60,7 +54,8 @@ export class KinesisController implements BeforeApplicationShutdown {
     const model = kinesisModel();
     let decoded;
     try {
-      decoded = decodeRequest(model, request, this.defaults);
+      // Decoded and, with SigV4 on, verified like every other call; the caller's account names the consumer's.
+      decoded = await this.handler.decode(request);
     } catch (error) {
       const context = (error as DecodeError).context;
       if (!context) throw error;
@@ -68,7 +63,7 @@ export class KinesisController implements BeforeApplicationShutdown {
     }
     let subscription;
     try {
-      subscription = await kinesisOperations.SubscribeToShard(this.ctx, decoded.input as unknown as SubscribeToShardInput);
+      subscription = await kinesisOperations.SubscribeToShard(this.ctx, decoded.input as unknown as SubscribeToShardInput, decoded.context);
     } catch (error) {
       return void (await sendHttpResponse(reply, encodeError(model, error, decoded.context)));
     }

@@ -1,5 +1,5 @@
 import { ANY_ADDRESS_CIDRS } from '@wharf/sns-engine';
-import { brokerConfig, commonConfig, credentialsFromEnv, envBool, envInt, envString } from '@wharf/service-kit';
+import { brokerConfig, commonConfig, credentialStoreFromEnv, envBool, envInt, envString } from '@wharf/service-kit';
 
 export const SNS_CONFIG = Symbol('SNS_CONFIG');
 
@@ -13,7 +13,12 @@ export interface SnsConfig {
   amqpUrl: string;
   /** The SQS service SNS delivers to, through its API. */
   sqsUrl: string;
-  sqsCredentials: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * The key SNS signs its SQS calls with for a queue of `accountId`: a key WHARF_CREDENTIALS lists for that
+   * account (SQS only lets an account reach its own queues), else the account id itself as a key id (which
+   * names the account when SigV4 is off, as a 12-digit key does for any client).
+   */
+  sqsCredentialsFor: (accountId: string) => { accessKeyId: string; secretAccessKey: string };
   /** HTTP(S) endpoints must resolve into these ranges (SNS_HTTP_ALLOWED_CIDRS; loopback, private, link-local need a range of their own). */
   httpAllowedCidrs: string;
   /** Length of one delivery-policy second in ms (1000; tests shorten the 20 s HTTP retry delay with it). */
@@ -37,7 +42,8 @@ export function snsConfig(): SnsConfig {
   const common = commonConfig();
   const brokers = brokerConfig();
   const port = envInt('SNS_PORT', 9911);
-  const [accessKeyId, secretAccessKey] = [...credentialsFromEnv().entries()][0] ?? ['test', 'test'];
+  const keys = credentialStoreFromEnv();
+  const fallbackSecret = keys.list[0]?.secretAccessKey ?? 'test';
   // SNS_HTTP_RETRY_DELAY_MS sets the default HTTP retry delay (AWS: 20 s) and scales every schedule with it.
   const httpDelay = envInt('SNS_HTTP_RETRY_DELAY_MS', 0);
   return {
@@ -47,7 +53,7 @@ export function snsConfig(): SnsConfig {
     redisPrefix: envString('SNS_REDIS_PREFIX', 'wharf:sns:'),
     amqpUrl: brokers.amqpUrl,
     sqsUrl: envString('WHARF_SQS_URL', 'http://127.0.0.1:9324').replace(/\/+$/, ''),
-    sqsCredentials: { accessKeyId, secretAccessKey },
+    sqsCredentialsFor: (accountId) => keys.forAccount(accountId, common.accountId) ?? { accessKeyId: accountId, secretAccessKey: fallbackSecret },
     httpAllowedCidrs: envString('SNS_HTTP_ALLOWED_CIDRS', ANY_ADDRESS_CIDRS),
     retrySecondMs: envInt('SNS_RETRY_SECOND_MS', httpDelay > 0 ? httpDelay / 20 : 1000),
     httpTimeoutMs: envInt('SNS_HTTP_TIMEOUT_MS', 15_000),

@@ -52,7 +52,7 @@ const SNS_CONTEXT = Symbol('SNS_CONTEXT');
     },
     {
       provide: SqsTransport,
-      useFactory: (c: SnsConfig) => new SqsTransport({ endpoint: c.sqsUrl, credentials: c.sqsCredentials, concurrency: c.sqsBatchConcurrency }),
+      useFactory: (c: SnsConfig) => new SqsTransport({ endpoint: c.sqsUrl, credentialsFor: c.sqsCredentialsFor, concurrency: c.sqsBatchConcurrency }),
       inject: [SNS_CONFIG],
     },
     {
@@ -163,6 +163,8 @@ function snsContext(store: CachedSnsStore, bus: RabbitSnsBus, fifo: RedisFifoSto
         inject: [REDIS, RabbitConnection],
       },
       controllers: [SnsController],
+      // AWS's SubscribeURL and UnsubscribeURL links work unsigned; the engine applies the link's own rules.
+      linkOperations: ['ConfirmSubscription', 'Unsubscribe'],
     }),
   ],
 })

@@ -10,12 +10,14 @@ import { parseForm } from './query/form';
 import { readQueryStruct } from './query/decode';
 import { newRequestId } from './request-id';
 import { decodeRestJson } from './rest-json/decode';
-import { parseAuthorization } from './sigv4';
+import { signingScope } from './sigv4-parse';
 import type { DecodedRequest, HttpRequestLike, RequestContext, WireProtocol } from './types';
 
 export interface RequestDefaults {
   region?: string;
   accountId?: string;
+  /** The account an access key belongs to (Wharf's credential list); undefined for keys it does not list. */
+  accountOf?: (accessKeyId: string) => string | undefined;
 }
 
 /** Thrown errors from decodeRequest carry the context, so the caller can encode them in the right protocol. */
@@ -23,19 +25,22 @@ export type DecodeError = AwsError & { context?: RequestContext };
 
 /**
  * Context for a request without decoding it (request id, region/access key from the SigV4 scope, protocol).
- * A 12-digit access key id is taken as the account id, as LocalStack does.
+ * The account is the access key's own (`defaults.accountOf`); else a 12-digit access key id is taken as the
+ * account id, as LocalStack does; else the default account.
  */
 export function requestContext(req: HttpRequestLike, model?: ServiceModel, defaults: RequestDefaults = {}): RequestContext {
   return contextFor(req, model, defaults, detectProtocol(req));
 }
 
 function contextFor(req: HttpRequestLike, model: ServiceModel | undefined, defaults: RequestDefaults, detected: WireProtocol | undefined): RequestContext {
-  const auth = parseAuthorization(header(req, 'authorization'));
+  const auth = signingScope(req);
   const accessKeyId = auth?.accessKeyId;
   return {
     requestId: newRequestId(),
     region: auth?.region ?? defaults.region ?? 'us-east-1',
-    accountId: accessKeyId && /^\d{12}$/.test(accessKeyId) ? accessKeyId : (defaults.accountId ?? '000000000000'),
+    accountId:
+      (accessKeyId !== undefined ? defaults.accountOf?.(accessKeyId) : undefined) ??
+      (accessKeyId && /^\d{12}$/.test(accessKeyId) ? accessKeyId : (defaults.accountId ?? '000000000000')),
     accessKeyId,
     protocol: settleProtocol(model, detected),
   };

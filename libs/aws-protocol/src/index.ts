@@ -16,7 +16,9 @@ export { encodeResponse } from './encode-response';
 export { encodeError, resolveError, type ResolvedError } from './encode-error';
 
 export { arn, parseArn, type ArnParts } from './arn';
-export { parseAuthorization, verifySigV4, type AuthorizationInfo, type VerifyOptions } from './sigv4';
+export { parseAuthorization, verifySigV4, type AuthorizationInfo, type AuthErrorStyle, type SignedBy, type VerifyOptions } from './sigv4';
+export { signingScope, type CredentialScope } from './sigv4-parse';
+export { SigV4Errors } from './sigv4-errors';
 export {
   encodeEvent,
   encodeInitialResponse,

@@ -5,7 +5,7 @@ import {
   encodeError,
   encodeResponse,
   newRequestId,
-  verifySigV4,
+  type DecodedRequest,
   type DecodeError,
   type HttpRequestLike,
   type HttpResponseLike,
@@ -15,6 +15,7 @@ import {
 import type { Caller, OperationTable } from '@wharf/engine-kit';
 import type { Logger } from 'pino';
 import { requestDuration, requestErrors } from './metrics';
+import { authStyleOf, type RequestAuthenticator } from './request-auth';
 
 type BoundOperation = (input: never, caller: Caller) => Promise<unknown>;
 
@@ -30,8 +31,13 @@ export interface AwsApiHandlerOptions {
   region: string;
   accountId: string;
   logger: Logger;
-  /** When set, every request's SigV4 signature is checked against these secrets. */
-  credentials?: (accessKeyId: string) => Promise<string | undefined>;
+  /** Access keys → accounts, and SigV4 verification when it is on. */
+  auth?: RequestAuthenticator;
+  /**
+   * Operations AWS also serves as unsigned GET links (SNS's SubscribeURL and UnsubscribeURL): such a GET
+   * without any signature passes; the operation sees no access key and applies the link's own rules.
+   */
+  linkOperations?: ReadonlySet<string>;
 }
 
 /**
@@ -40,6 +46,7 @@ export interface AwsApiHandlerOptions {
  */
 export class AwsApiHandler {
   private readonly methods = new Map<string, BoundOperation>();
+  private readonly authStyle: ReturnType<typeof authStyleOf>;
 
   constructor(
     private readonly model: ServiceModel,
@@ -47,6 +54,7 @@ export class AwsApiHandler {
     deps: unknown,
     private readonly options: AwsApiHandlerOptions,
   ) {
+    this.authStyle = authStyleOf(model);
     for (const operation of model.operations.keys()) {
       const run = operations[operation];
       if (typeof run === 'function') this.methods.set(operation, (input, caller) => run(deps as never, input, caller));
@@ -58,16 +66,38 @@ export class AwsApiHandler {
     return [...this.model.operations.keys()].filter((op) => !this.methods.has(op));
   }
 
+  /**
+   * Decodes a request and, with SigV4 on, verifies its signature (scope: the service's signing name). Throws
+   * AwsError with `.context` (DecodeError). Controllers that answer outside `handle` (an event stream) use it.
+   */
+  async decode(request: HttpRequestLike): Promise<DecodedRequest> {
+    const auth = this.options.auth;
+    const decoded = decodeRequest(this.model, request, { region: this.options.region, accountId: this.options.accountId, accountOf: auth?.accountOf });
+    if (auth?.enabled && !this.isUnsignedLink(request, decoded.operation)) {
+      try {
+        await auth.verify(request, this.model.signingName, this.authStyle);
+      } catch (error) {
+        (error as DecodeError).context = decoded.context;
+        throw error;
+      }
+    }
+    return decoded;
+  }
+
+  private isUnsignedLink(request: HttpRequestLike, operation: string): boolean {
+    if (request.method !== 'GET' || !this.options.linkOperations?.has(operation) || request.headers.authorization !== undefined) return false;
+    return !/(^|[?&])X-Amz-(Signature|Credential|Algorithm)=/.test(request.path);
+  }
+
   async handle(request: HttpRequestLike, from: RequestOrigin = {}): Promise<HttpResponseLike> {
     const started = process.hrtime.bigint();
     let context: RequestContext | undefined;
     let operation = 'unknown';
     let response: HttpResponseLike;
     try {
-      const decoded = decodeRequest(this.model, request, { region: this.options.region, accountId: this.options.accountId });
+      const decoded = await this.decode(request);
       context = from.signal || from.origin ? { ...decoded.context, ...from } : decoded.context;
       operation = decoded.operation;
-      if (this.options.credentials) await verifySigV4(request, this.options.credentials);
       const method = this.methods.get(operation);
       if (!method) {
         throw new AwsError('UnsupportedOperation', `Wharf does not implement ${this.model.service} ${operation}.`, { status: 400 });

@@ -2,9 +2,10 @@ import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata, t
 import type { ServiceModel } from '@wharf/aws-protocol';
 import type { OperationTable } from '@wharf/engine-kit';
 import { AwsApiHandler } from './aws-api-handler';
-import { commonConfig, credentialsFromEnv } from './config';
+import { commonConfig } from './config';
 import type { HealthCheck } from './health';
 import { createLogger } from './logger';
+import { authSettingsFromEnv, RequestAuthenticator } from './request-auth';
 import { ServiceKitModule } from './service-kit.module';
 
 /** The AwsApiHandler of the service (inject it into the app's controller). */
@@ -28,6 +29,8 @@ export interface AwsApiModuleOptions {
   healthChecks: Factory<HealthCheck[]>;
   controllers: Type[];
   providers?: Provider[];
+  /** Operations AWS serves as unsigned GET links too (SNS: ConfirmSubscription, Unsubscribe). */
+  linkOperations?: readonly string[];
 }
 
 /**
@@ -44,7 +47,7 @@ export class AwsApiModule {
       providers: [
         {
           provide: AWS_API_HANDLER,
-          useFactory: (context: unknown) => createAwsApiHandler(options.service, options.model, options.operations, context),
+          useFactory: (context: unknown) => createAwsApiHandler(options.service, options.model, options.operations, context, options.linkOperations),
           inject: [options.context],
         },
         ...(options.providers ?? []),
@@ -55,14 +58,20 @@ export class AwsApiModule {
 }
 
 /** The handler for a service from the environment's common settings; throws when an operation is missing. */
-export function createAwsApiHandler(service: string, model: ServiceModel, operations: OperationTable<never>, context: unknown): AwsApiHandler {
+export function createAwsApiHandler(
+  service: string,
+  model: ServiceModel,
+  operations: OperationTable<never>,
+  context: unknown,
+  linkOperations: readonly string[] = [],
+): AwsApiHandler {
   const common = commonConfig();
-  const secrets = common.verifySignatures ? credentialsFromEnv() : undefined;
   const handler = new AwsApiHandler(model, operations, context, {
     region: common.region,
     accountId: common.accountId,
     logger: createLogger(service, common.logLevel),
-    ...(secrets ? { credentials: async (accessKeyId: string) => secrets.get(accessKeyId) } : {}),
+    auth: new RequestAuthenticator(authSettingsFromEnv()),
+    linkOperations: new Set(linkOperations),
   });
   const missing = handler.unimplemented();
   if (missing.length) throw new Error(`${service}: the engine's operation table lacks ${missing.join(', ')}`);

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { CommonConfig } from './config';
 import { sendHttpResponse, toHttpRequestLike } from './http';
+import type { ProtocolPinned } from './request-auth';
 
 /**
  * Answers failures that happen before a request reaches an AWS handler (body over the limit, aborted
@@ -34,7 +35,7 @@ export class AwsExceptionFilter implements ExceptionFilter {
               : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', { status: 500, sender: false });
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
     const httpRequest = toHttpRequestLike(request);
-    const protocol = detectProtocol(httpRequest) ?? this.fallbackProtocol;
+    const protocol = (exception as ProtocolPinned | undefined)?.protocol ?? detectProtocol(httpRequest) ?? this.fallbackProtocol;
     const context = { requestId: newRequestId(), region: this.config.region, accountId: this.config.accountId, protocol };
     void sendHttpResponse(reply, encodeError(undefined, error, context));
   }

@@ -11,3 +11,5 @@ export * from './dual-listener';
 export * from './broker-checks';
 export * from './aws-api.module';
 export * from './local-ca';
+export * from './credentials';
+export * from './request-auth';

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata } from '@nestjs/common';
 import { HEALTH_CHECKS, HealthController, SERVICE_NAME, type HealthCheck } from './health';
 import { MetricsController } from './metrics';
+import { signedRoutesGuard } from './request-auth';
 
 export interface ServiceKitOptions {
   service: string;
@@ -9,7 +10,10 @@ export interface ServiceKitOptions {
   healthChecks?: { useFactory: (...deps: never[]) => HealthCheck[] | Promise<HealthCheck[]>; inject?: InjectionToken[] };
 }
 
-/** /health and /metrics for a service; readiness comes from the checks the app lists here. */
+/**
+ * /health and /metrics for a service; readiness comes from the checks the app lists here. With SigV4 on,
+ * /metrics and /_wharf/<service>/… need a signature scoped to the service (SignedRoutesGuard).
+ */
 @Module({})
 export class ServiceKitModule {
   static forService(options: ServiceKitOptions): DynamicModule {
@@ -19,6 +23,7 @@ export class ServiceKitModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_NAME, useValue: options.service },
+        signedRoutesGuard(options.service),
         {
           provide: HEALTH_CHECKS,
           useFactory: options.healthChecks?.useFactory ?? (() => []),

@@ -12,7 +12,8 @@ export const sqsBatchSize = new Histogram({
 
 export interface SqsTransportOptions {
   endpoint: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The key to sign with for a queue of an account (each account reaches only its own queues). */
+  credentialsFor: (accountId: string) => { accessKeyId: string; secretAccessKey: string };
   /** Concurrent SendMessageBatch calls per queue; entries arriving meanwhile are batched (≤10). */
   concurrency: number;
 }
@@ -69,12 +70,22 @@ class QueueBatcher {
 
 /** Delivers to SQS queues through the SQS service's own API (AWS JSON 1.0, SigV4), never into its store. */
 export class SqsTransport {
-  private readonly api: SqsApi;
+  /** One client per signing key. */
+  private readonly apis = new Map<string, SqsApi>();
   private readonly urls = new Map<string, Promise<string>>();
   private readonly batchers = new Map<string, QueueBatcher>();
 
-  constructor(private readonly options: SqsTransportOptions) {
-    this.api = new SqsApi({ endpoint: options.endpoint, credentials: options.credentials });
+  constructor(private readonly options: SqsTransportOptions) {}
+
+  /** The client that signs as the queue's account. */
+  private api(queueArn: string): SqsApi {
+    const credentials = this.options.credentialsFor(parseSqsQueueArn(queueArn)?.accountId ?? '');
+    let api = this.apis.get(credentials.accessKeyId);
+    if (!api) {
+      api = new SqsApi({ endpoint: this.options.endpoint, credentials });
+      this.apis.set(credentials.accessKeyId, api);
+    }
+    return api;
   }
 
   private queueUrl(queueArn: string, region: string): Promise<string> {
@@ -82,7 +93,7 @@ export class SqsTransport {
     if (!url) {
       const q = parseSqsQueueArn(queueArn);
       if (!q) return Promise.reject(new SqsApiError('QueueDoesNotExist', `not an SQS queue ARN: ${queueArn}`, 400, true));
-      url = this.api.getQueueUrl(region, q.name, q.accountId);
+      url = this.api(queueArn).getQueueUrl(region, q.name, q.accountId);
       url.catch(() => this.urls.delete(queueArn));
       this.urls.set(queueArn, url);
     }
@@ -112,7 +123,7 @@ export class SqsTransport {
     sqsBatchSize.observe(entries.length);
     try {
       const url = await this.queueUrl(queueArn, region);
-      const out = await this.api.sendMessageBatch(region, url, entries);
+      const out = await this.api(queueArn).sendMessageBatch(region, url, entries);
       for (const s of out.Successful ?? []) results.set(s.Id, { ok: true });
       for (const f of out.Failed ?? []) {
         results.set(f.Id, { ok: false, retryable: !f.SenderFault || RETRYABLE_CLIENT.has(f.Code ?? ''), error: `${f.Code}: ${f.Message}` });
@@ -140,6 +151,6 @@ export class SqsTransport {
   }
 
   async close(): Promise<void> {
-    await this.api.close();
+    await Promise.all([...this.apis.values()].map((api) => api.close()));
   }
 }

@@ -57,6 +57,7 @@ export class KinesisContext {
     if (input.StreamARN !== undefined) {
       const arn = parseKinesisArn(input.StreamARN);
       if (!arn || arn.consumer !== undefined) throw KinesisErrors.invalidArgument(`StreamARN ${input.StreamARN} is invalid.`);
+      if (arn.account !== caller.accountId) throw KinesisErrors.accessDenied(caller, input.StreamARN);
       if (input.StreamName !== undefined && input.StreamName !== arn.stream) {
         throw KinesisErrors.invalidArgument(`StreamName ${input.StreamName} and StreamARN ${input.StreamARN} do not identify the same stream.`);
       }

@@ -17,6 +17,12 @@ export const KinesisErrors = {
   resourceNotFoundPolicy: (arn: string) => new AwsError('ResourceNotFoundException', `No resource policy found for resource ${arn}.`),
   consumerNotFound: (what: string) => new AwsError('ResourceNotFoundException', `Consumer ${what} not found.`),
   channelNotFound: (arn: string | undefined) => new AwsError('ResourceNotFoundException', `Channel ${arn ?? ''} not found.`),
+  /** A resource of another account: AWS authorizes before it looks, so the answer does not depend on existence. */
+  accessDenied: (caller: { accountId: string }, arn: string) =>
+    new AwsError(
+      'AccessDeniedException',
+      `User: arn:aws:iam::${caller.accountId}:root is not authorized to access resource: ${arn} because no resource-based policy allows it`,
+    ),
   invalidArgument: (message: string) => new AwsError('InvalidArgumentException', message),
   validation: (message: string) => new AwsError('ValidationException', message),
   limitExceeded: (message: string) => new AwsError('LimitExceededException', message),

@@ -178,11 +178,11 @@ describe('Kinesis operations (in-memory ports, manual clock)', () => {
     const c = (await K.RegisterStreamConsumer(ctx, { StreamARN: arn, ConsumerName: 'app' }, caller)).Consumer!;
     expect(c.ConsumerStatus).toBe('CREATING');
     expect((await failure(K.RegisterStreamConsumer(ctx, { StreamARN: arn, ConsumerName: 'app' }, caller))).name).toBe('ResourceInUseException');
-    expect((await K.DescribeStreamConsumer(ctx, { StreamARN: arn, ConsumerName: 'app' })).ConsumerDescription).toMatchObject({ ConsumerARN: c.ConsumerARN, ConsumerStatus: 'ACTIVE', StreamARN: arn });
+    expect((await K.DescribeStreamConsumer(ctx, { StreamARN: arn, ConsumerName: 'app' }, caller)).ConsumerDescription).toMatchObject({ ConsumerARN: c.ConsumerARN, ConsumerStatus: 'ACTIVE', StreamARN: arn });
     expect((await K.ListStreamConsumers(ctx, { StreamARN: arn }, caller)).Consumers!.map((x) => x.ConsumerName)).toEqual(['app']);
     expect((await failure(K.DeleteStream(ctx, { StreamName: 's' }, caller))).name).toBe('ResourceInUseException');
     await K.DeleteStream(ctx, { StreamName: 's', EnforceConsumerDeletion: true }, caller);
-    expect((await failure(K.DescribeStreamConsumer(ctx, { ConsumerARN: c.ConsumerARN }))).name).toBe('ResourceNotFoundException');
+    expect((await failure(K.DescribeStreamConsumer(ctx, { ConsumerARN: c.ConsumerARN }, caller))).name).toBe('ResourceNotFoundException');
   });
 
   it('SubscribeToShard runs on the context’s clock: records at once, an empty event every heartbeat, the end at its lifetime', async () => {
@@ -191,7 +191,7 @@ describe('Kinesis operations (in-memory ports, manual clock)', () => {
     const arn = (await K.DescribeStreamSummary(ctx, { StreamName: 's' }, caller)).StreamDescriptionSummary!.StreamARN!;
     const consumer = (await K.RegisterStreamConsumer(ctx, { StreamARN: arn, ConsumerName: 'c' }, caller)).Consumer!;
     const started = clock.now();
-    const sub = await K.SubscribeToShard(ctx, { ConsumerARN: consumer.ConsumerARN, ShardId: 'shardId-000000000000', StartingPosition: { Type: 'TRIM_HORIZON' } });
+    const sub = await K.SubscribeToShard(ctx, { ConsumerARN: consumer.ConsumerARN, ShardId: 'shardId-000000000000', StartingPosition: { Type: 'TRIM_HORIZON' } }, caller);
     const next = async () => {
       const r = await whileTimeRuns(clock, sub.events.next());
       return { at: clock.now() - started, event: r.done ? undefined : r.value };

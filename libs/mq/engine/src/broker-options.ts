@@ -1,5 +1,6 @@
 import type { AuthenticationStrategy, ConfigurationId, EngineType } from '@aws-sdk/client-mq';
-import type { MqContext } from './context';
+import type { Caller } from '@wharf/engine-kit';
+import { ownedBy, type MqContext } from './context';
 import { badRequest } from './errors';
 import { checkEnum, required } from './validation';
 
@@ -49,10 +50,11 @@ export function checkAuthentication(engineType: EngineType, value: string | unde
 }
 
 /** A stored configuration of the broker's engine type, with its revision (the latest when none is given). */
-export function checkConfigurationRef(ctx: MqContext, engineType: EngineType, ref: ConfigurationId | undefined): ConfigurationId | undefined {
+export function checkConfigurationRef(ctx: MqContext, engineType: EngineType, ref: ConfigurationId | undefined, caller: Caller): ConfigurationId | undefined {
   if (!ref) return undefined;
   const id = required(ref.Id, 'configuration');
-  const c = ctx.configurations.get(id);
+  const found = ctx.configurations.get(id);
+  const c = found && ownedBy(found.arn, caller) ? found : undefined;
   if (!c) throw badRequest('configuration', `Configuration ${id} does not exist.`);
   if (c.engineType !== engineType) throw badRequest('configuration', `Configuration ${id} is for ${c.engineType}, not ${engineType}.`);
   const revision = ref.Revision ?? c.revisions[c.revisions.length - 1].revision;

@@ -64,17 +64,22 @@ export class MqContext {
     return [...this.backendsByType.values()];
   }
 
-  /** The broker, or NotFoundException (as Amazon MQ answers an unknown or malformed id). */
-  broker(brokerId: string | undefined): BrokerRecord {
-    const b = brokerId ? this.brokers.get(brokerId) : undefined;
+  /**
+   * The broker, or NotFoundException (as Amazon MQ answers an unknown or malformed id). With `caller`, a
+   * broker of another account is not found either: accounts do not see each other's brokers.
+   */
+  broker(brokerId: string | undefined, caller?: Pick<Caller, 'accountId'>): BrokerRecord {
+    const found = brokerId ? this.brokers.get(brokerId) : undefined;
+    const b = found && (!caller || ownedBy(found.brokerArn, caller)) ? found : undefined;
     if (!b) {
       throw notFound('broker-id', `Can't find requested broker [${brokerId ?? ''}]. Make sure your broker exists.`);
     }
     return b;
   }
 
-  configuration(id: string | undefined, attribute = 'configuration-id'): ConfigurationRecord {
-    const c = id ? this.configurations.get(id) : undefined;
+  configuration(id: string | undefined, caller: Pick<Caller, 'accountId'>, attribute = 'configuration-id'): ConfigurationRecord {
+    const found = id ? this.configurations.get(id) : undefined;
+    const c = found && ownedBy(found.arn, caller) ? found : undefined;
     if (!c) throw notFound(attribute, `Can't find requested configuration [${id ?? ''}]. Make sure your configuration exists.`);
     return c;
   }
@@ -123,4 +128,9 @@ export class MqContext {
   async settled(brokerId: string): Promise<void> {
     await (this.chains.get(brokerId) ?? Promise.resolve());
   }
+}
+
+/** Whether an ARN (`arn:aws:mq:<region>:<account>:…`) is of the caller's account. */
+export function ownedBy(arn: string, caller: Pick<Caller, 'accountId'>): boolean {
+  return arn.split(':')[4] === caller.accountId;
 }

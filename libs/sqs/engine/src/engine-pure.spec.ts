@@ -19,7 +19,9 @@ const code = (f: () => unknown) => {
 
 describe('names and URLs', () => {
   it('parses queue URLs and ARNs', () => {
-    expect(parseQueueUrl('http://x:9324/123456789012/q-1', caller)).toEqual({ account: '123456789012', name: 'q-1' });
+    expect(parseQueueUrl('http://x:9324/123456789012/q-1', { ...caller, accountId: '123456789012' })).toEqual({ account: '123456789012', name: 'q-1' });
+    // Another account's queue: refused before any lookup (accounts are isolated).
+    expect(code(() => parseQueueUrl('http://x:9324/123456789012/q-1', caller))).toBe('AccessDenied');
     expect(parseQueueUrl('https://sqs.us-east-1.amazonaws.com/000000000000/a.fifo', caller)).toEqual({ account: '000000000000', name: 'a.fifo' });
     expect(code(() => parseQueueUrl(undefined, caller))).toBe('MissingParameter');
     expect(code(() => parseQueueUrl('http://x/not an account/q', caller))).toBe('InvalidAddress');

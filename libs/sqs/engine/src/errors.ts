@@ -11,6 +11,8 @@ const sqsError = (code: string, message: string, status?: number) => new AwsErro
 
 export const Errors = {
   queueDoesNotExist: () => sqsError('QueueDoesNotExist', 'The specified queue does not exist.'),
+  /** A queue URL of another account: AWS refuses before it looks, whether or not the queue exists. */
+  accessDenied: (url: string) => new AwsError('AccessDenied', `Access to the resource ${url} is denied.`, { status: 403, sender: true, queryCode: 'AccessDenied' }),
   invalidParameterValue: (message: string) => sqsError('InvalidParameterValue', message, 400),
   invalidValue: (param: string, value: unknown, reason: string) =>
     sqsError('InvalidParameterValue', `Value ${String(value)} for parameter ${param} is invalid. Reason: ${reason}`, 400),

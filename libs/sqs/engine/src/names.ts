@@ -29,7 +29,8 @@ export const queueUrl = (origin: string, q: QueueRef) => `${origin.replace(/\/+$
 
 /**
  * Resolves a QueueUrl parameter: `<origin>/<account>/<name>` (account = second-to-last path segment; a bare
- * name is the caller's own queue).
+ * name is the caller's own queue). A queue of another account is refused (Wharf has no cross-account queue
+ * policies): AccessDenied, as AWS answers without a policy that grants the caller.
  */
 export function parseQueueUrl(url: string | undefined, caller: Pick<Caller, 'accountId'>): QueueRef {
   if (url === undefined || url === null || url === '') throw Errors.missingParameter('QueueUrl');
@@ -50,6 +51,7 @@ export function parseQueueUrl(url: string | undefined, caller: Pick<Caller, 'acc
   if (!name || parts.length > 2 || !ACCOUNT.test(account) || !(STANDARD_NAME.test(name) || FIFO_NAME.test(name))) {
     throw Errors.invalidAddress(url);
   }
+  if (account !== caller.accountId) throw Errors.accessDenied(url);
   return { account, name };
 }
 

@@ -30,7 +30,7 @@ function toConsumer(c: ConsumerMeta): Consumer {
 }
 
 /** The consumer a call names: ConsumerARN, or StreamARN + ConsumerName. */
-async function findConsumer(ctx: KinesisContext, input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string }) {
+async function findConsumer(ctx: KinesisContext, input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string }, caller: Caller) {
   const c = new Constraints().streamArn('streamARN', input.StreamARN);
   c.length('consumerName', input.ConsumerName, 1, 128).pattern('consumerName', input.ConsumerName, '[a-zA-Z0-9_.-]+');
   c.length('consumerARN', input.ConsumerARN, 1, 2048).pattern('consumerARN', input.ConsumerARN, CONSUMER_ARN_PATTERN.slice(1) + '.*');
@@ -40,6 +40,7 @@ async function findConsumer(ctx: KinesisContext, input: { StreamARN?: string; Co
   if (input.ConsumerARN !== undefined) {
     const arn = parseKinesisArn(input.ConsumerARN);
     if (!arn?.consumer) throw KinesisErrors.invalidArgument(`ConsumerARN ${input.ConsumerARN} is invalid.`);
+    if (arn.account !== caller.accountId) throw KinesisErrors.accessDenied(caller, input.ConsumerARN);
     key = { account: arn.account, region: arn.region, name: arn.stream };
     match = (x) => x.arn === input.ConsumerARN;
   } else {
@@ -48,6 +49,7 @@ async function findConsumer(ctx: KinesisContext, input: { StreamARN?: string; Co
     }
     const arn = parseKinesisArn(input.StreamARN);
     if (!arn) throw KinesisErrors.invalidArgument(`StreamARN ${input.StreamARN} is invalid.`);
+    if (arn.account !== caller.accountId) throw KinesisErrors.accessDenied(caller, input.StreamARN);
     key = { account: arn.account, region: arn.region, name: arn.stream };
     match = (x) => x.name === input.ConsumerName;
   }
@@ -85,8 +87,8 @@ export async function RegisterStreamConsumer(ctx: KinesisContext, input: Registe
   return { Consumer: { ...toConsumer(result), ConsumerStatus: 'CREATING' } };
 }
 
-export async function DeregisterStreamConsumer(ctx: KinesisContext, input: DeregisterStreamConsumerInput) {
-  const found = await findConsumer(ctx, input);
+export async function DeregisterStreamConsumer(ctx: KinesisContext, input: DeregisterStreamConsumerInput, caller: Caller) {
+  const found = await findConsumer(ctx, input, caller);
   await ctx.update(found.key, (m) => {
     const before = m.consumers.length;
     m.consumers = m.consumers.filter((x) => !found.match(x));
@@ -96,8 +98,8 @@ export async function DeregisterStreamConsumer(ctx: KinesisContext, input: Dereg
   return {};
 }
 
-export async function DescribeStreamConsumer(ctx: KinesisContext, input: DescribeStreamConsumerInput): Promise<DescribeStreamConsumerOutput> {
-  const { meta, consumer } = await findConsumer(ctx, input);
+export async function DescribeStreamConsumer(ctx: KinesisContext, input: DescribeStreamConsumerInput, caller: Caller): Promise<DescribeStreamConsumerOutput> {
+  const { meta, consumer } = await findConsumer(ctx, input, caller);
   return { ConsumerDescription: { ...toConsumer(consumer), StreamARN: meta.arn } };
 }
 
@@ -137,14 +139,14 @@ export interface Subscription {
  * claims consumer × shard, then streams events: records as they arrive (≤ 2 MiB/s), an empty event at least
  * every heartbeat, ChildShards in the last event of a closed shard.
  */
-export async function SubscribeToShard(ctx: KinesisContext, input: SubscribeToShardInput): Promise<Subscription> {
+export async function SubscribeToShard(ctx: KinesisContext, input: SubscribeToShardInput, caller: Caller): Promise<Subscription> {
   const c = new Constraints().required('consumerARN', input.ConsumerARN).required('shardId', input.ShardId).required('startingPosition', input.StartingPosition);
   c.length('shardId', input.ShardId, 1, 128).pattern('shardId', input.ShardId, '[a-zA-Z0-9_.-]+');
   c.required('startingPosition.type', input.StartingPosition?.Type);
   c.oneOf('startingPosition.type', input.StartingPosition?.Type, ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']);
   c.pattern('startingPosition.sequenceNumber', input.StartingPosition?.SequenceNumber, '0|([1-9]\\d{0,128})');
   c.throwIfAny();
-  const { key, meta, consumer } = await findConsumer(ctx, { ConsumerARN: input.ConsumerARN });
+  const { key, meta, consumer } = await findConsumer(ctx, { ConsumerARN: input.ConsumerARN }, caller);
   if (consumer.status !== 'ACTIVE') throw KinesisErrors.resourceInUse(`Consumer ${consumer.arn} is not ACTIVE.`);
   const shard = findShard(ctx, meta, input.ShardId as string);
   const start = input.StartingPosition as NonNullable<SubscribeToShardInput['StartingPosition']>;

@@ -239,7 +239,7 @@ export function issueIterator(ctx: KinesisContext, meta: StreamMeta, shard: numb
 }
 
 /** The iterator names the stream (and its account), not the caller. */
-export async function GetRecords(ctx: KinesisContext, input: GetRecordsInput): Promise<GetRecordsOutput> {
+export async function GetRecords(ctx: KinesisContext, input: GetRecordsInput, caller: Caller): Promise<GetRecordsOutput> {
   const c = new Constraints().required('shardIterator', input.ShardIterator).length('shardIterator', input.ShardIterator, 1, 512);
   c.range('limit', input.Limit, 1, 10000);
   c.streamArn('streamARN', input.StreamARN);
@@ -247,6 +247,7 @@ export async function GetRecords(ctx: KinesisContext, input: GetRecordsInput): P
   const decoded = ctx.iterators.decode(input.ShardIterator as string);
   if (!decoded.ok) throw KinesisErrors.invalidIterator();
   const it = decoded.position;
+  if (it.account !== caller.accountId) throw KinesisErrors.accessDenied(caller, `arn:aws:kinesis:${it.region}:${it.account}:stream/${it.stream}`);
   const now = ctx.clock.now();
   if (now - it.issuedAt > ITERATOR_LIFETIME_MS) throw KinesisErrors.expiredIterator(it.issuedAt, now);
   const key: StreamKey = { account: it.account, region: it.region, name: it.stream };

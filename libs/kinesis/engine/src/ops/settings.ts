@@ -150,11 +150,12 @@ export async function UpdateStreamRecordDistributionStrategy(ctx: KinesisContext
 
 // --- resources named by ARN: a stream or one of its consumers -----------------------------------------------
 
-function resourceKey(arn: string | undefined): { key: StreamKey; arn: string; consumer?: string } {
+function resourceKey(arn: string | undefined, caller: Caller): { key: StreamKey; arn: string; consumer?: string } {
   const c = new Constraints().required('resourceARN', arn).length('resourceARN', arn, 1, 2048).pattern('resourceARN', arn, 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+');
   c.throwIfAny();
   const parsed = parseKinesisArn(arn as string);
   if (!parsed) throw KinesisErrors.invalidArgument(`Invalid ResourceARN ${arn}.`);
+  if (parsed.account !== caller.accountId) throw KinesisErrors.accessDenied(caller, arn as string);
   return { key: { account: parsed.account, region: parsed.region, name: parsed.stream }, arn: arn as string, consumer: parsed.consumer };
 }
 
@@ -165,8 +166,8 @@ function resourceTags(m: StreamMeta, arn: string, consumer: string | undefined):
   return (found.tags ??= {});
 }
 
-export async function TagResource(ctx: KinesisContext, input: TagResourceInput) {
-  const r = resourceKey(input.ResourceARN);
+export async function TagResource(ctx: KinesisContext, input: TagResourceInput, caller: Caller) {
+  const r = resourceKey(input.ResourceARN, caller);
   const c = new Constraints().required('tags', input.Tags);
   checkTags(c, 'tags', input.Tags);
   c.throwIfAny();
@@ -182,8 +183,8 @@ export async function TagResource(ctx: KinesisContext, input: TagResourceInput) 
   return {};
 }
 
-export async function UntagResource(ctx: KinesisContext, input: UntagResourceInput) {
-  const r = resourceKey(input.ResourceARN);
+export async function UntagResource(ctx: KinesisContext, input: UntagResourceInput, caller: Caller) {
+  const r = resourceKey(input.ResourceARN, caller);
   const c = new Constraints().required('tagKeys', input.TagKeys).length('tagKeys', input.TagKeys, 1, 50);
   c.throwIfAny();
   await ctx.update(r.key, (m) => {
@@ -193,8 +194,8 @@ export async function UntagResource(ctx: KinesisContext, input: UntagResourceInp
   return {};
 }
 
-export async function ListTagsForResource(ctx: KinesisContext, input: ListTagsForResourceInput): Promise<ListTagsForResourceOutput> {
-  const r = resourceKey(input.ResourceARN);
+export async function ListTagsForResource(ctx: KinesisContext, input: ListTagsForResourceInput, caller: Caller): Promise<ListTagsForResourceOutput> {
+  const r = resourceKey(input.ResourceARN, caller);
   const meta = await ctx.require(r.key);
   const tags = resourceTags(structuredClone(meta), r.arn, r.consumer);
   return { Tags: Object.keys(tags).sort().map((k) => ({ Key: k, Value: tags[k] })) };
@@ -204,8 +205,8 @@ function checkResourceExists(m: StreamMeta, arn: string, consumer: string | unde
   if (consumer !== undefined && !m.consumers.some((x) => x.arn === arn)) throw KinesisErrors.consumerNotFound(arn);
 }
 
-export async function PutResourcePolicy(ctx: KinesisContext, input: PutResourcePolicyInput) {
-  const r = resourceKey(input.ResourceARN);
+export async function PutResourcePolicy(ctx: KinesisContext, input: PutResourcePolicyInput, caller: Caller) {
+  const r = resourceKey(input.ResourceARN, caller);
   const c = new Constraints().required('policy', input.Policy).length('policy', input.Policy, 1, 20480);
   c.throwIfAny();
   try {
@@ -220,15 +221,15 @@ export async function PutResourcePolicy(ctx: KinesisContext, input: PutResourceP
   return {};
 }
 
-export async function GetResourcePolicy(ctx: KinesisContext, input: GetResourcePolicyInput): Promise<GetResourcePolicyOutput> {
-  const r = resourceKey(input.ResourceARN);
+export async function GetResourcePolicy(ctx: KinesisContext, input: GetResourcePolicyInput, caller: Caller): Promise<GetResourcePolicyOutput> {
+  const r = resourceKey(input.ResourceARN, caller);
   const meta = await ctx.require(r.key);
   checkResourceExists(meta, r.arn, r.consumer);
   return { Policy: meta.policies?.[r.arn] ?? '{}' };
 }
 
-export async function DeleteResourcePolicy(ctx: KinesisContext, input: DeleteResourcePolicyInput) {
-  const r = resourceKey(input.ResourceARN);
+export async function DeleteResourcePolicy(ctx: KinesisContext, input: DeleteResourcePolicyInput, caller: Caller) {
+  const r = resourceKey(input.ResourceARN, caller);
   await ctx.update(r.key, (m) => {
     checkResourceExists(m, r.arn, r.consumer);
     if (!m.policies?.[r.arn]) throw KinesisErrors.resourceNotFoundPolicy(r.arn);

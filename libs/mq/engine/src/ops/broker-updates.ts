@@ -23,8 +23,8 @@ function compareVersions(a: string, b: string): number {
 
 /* UpdateBroker keeps most changes pending; RebootBroker commits them (pending-changes.ts) and applies them. */
 
-export async function UpdateBroker(ctx: MqContext, input: UpdateBrokerRequest, _caller: Caller): Promise<UpdateBrokerResponse> {
-  const b = ctx.broker(input.BrokerId);
+export async function UpdateBroker(ctx: MqContext, input: UpdateBrokerRequest, caller: Caller): Promise<UpdateBrokerResponse> {
+  const b = ctx.broker(input.BrokerId, caller);
   if (b.state === 'DELETION_IN_PROGRESS') throw conflict('broker-id', `Broker ${b.brokerId} is being deleted.`);
   // validate everything first, then change
   const engineVersion = input.EngineVersion !== undefined ? resolveEngineVersion(ctx, b.engineType, input.EngineVersion) : undefined;
@@ -45,7 +45,7 @@ export async function UpdateBroker(ctx: MqContext, input: UpdateBrokerRequest, _
   }
   const authenticationStrategy = input.AuthenticationStrategy !== undefined ? checkAuthentication(b.engineType, input.AuthenticationStrategy) : undefined;
   refuseUnsupported(input);
-  const configuration = checkConfigurationRef(ctx, b.engineType, input.Configuration);
+  const configuration = checkConfigurationRef(ctx, b.engineType, input.Configuration, caller);
   const maintenance = checkMaintenanceWindow(input.MaintenanceWindowStartTime);
   const logs = input.Logs ? checkLogs(b.engineType, input.Logs) : undefined;
   if ((input.SecurityGroups?.length ?? 0) > 5) throw badRequest('securityGroups', 'A broker has at most 5 security groups.');
@@ -73,8 +73,8 @@ export async function UpdateBroker(ctx: MqContext, input: UpdateBrokerRequest, _
   };
 }
 
-export async function RebootBroker(ctx: MqContext, input: RebootBrokerRequest, _caller: Caller): Promise<RebootBrokerResponse> {
-  const b = ctx.broker(input.BrokerId);
+export async function RebootBroker(ctx: MqContext, input: RebootBrokerRequest, caller: Caller): Promise<RebootBrokerResponse> {
+  const b = ctx.broker(input.BrokerId, caller);
   if (b.state !== 'RUNNING' && b.state !== 'CRITICAL_ACTION_REQUIRED') {
     throw badRequest('broker-id', `Broker ${b.brokerId} is ${b.state}; only a RUNNING broker can be rebooted.`);
   }

@@ -18,7 +18,7 @@ import type { Caller } from '@wharf/engine-kit';
 import { checkAuthentication, checkAutoMinorVersionUpgrade, checkConfigurationRef, refuseUnsupported, resolveEngineVersion } from '../broker-options';
 import { runCreate, runDelete } from '../broker-lifecycle';
 import { DEFAULT_STORAGE, ENGINE_TYPES, HOST_INSTANCE_TYPES, deploymentModesFor, storageTypesFor } from '../catalog';
-import type { MqContext } from '../context';
+import { ownedBy, type MqContext } from '../context';
 import { badRequest, conflict } from '../errors';
 import { brokerArn, newBrokerId } from '../ids';
 import { type BrokerRecord, userSummaries } from '../model';
@@ -42,7 +42,7 @@ const STORAGE_TYPES: readonly BrokerStorageType[] = ['EBS', 'EFS'];
 
 export async function CreateBroker(ctx: MqContext, input: CreateBrokerRequest, caller: Caller): Promise<CreateBrokerResponse> {
   if (input.CreatorRequestId) {
-    const existing = [...ctx.brokers.values()].find((b) => b.creatorRequestId === input.CreatorRequestId);
+    const existing = [...ctx.brokers.values()].find((b) => b.creatorRequestId === input.CreatorRequestId && ownedBy(b.brokerArn, caller));
     if (existing) return { BrokerArn: existing.brokerArn, BrokerId: existing.brokerId };
   }
   const brokerName = checkBrokerName(input.BrokerName);
@@ -70,7 +70,7 @@ export async function CreateBroker(ctx: MqContext, input: CreateBrokerRequest, c
   const autoMinorVersionUpgrade = checkAutoMinorVersionUpgrade(engineType, engineVersion, input.AutoMinorVersionUpgrade);
   const users = checkInitialUsers(engineType, input.Users);
   const tags = checkTags(input.Tags);
-  const configuration = checkConfigurationRef(ctx, engineType, input.Configuration);
+  const configuration = checkConfigurationRef(ctx, engineType, input.Configuration, caller);
   const maintenanceWindowStartTime = checkMaintenanceWindow(input.MaintenanceWindowStartTime) ?? { DayOfWeek: 'SUNDAY', TimeOfDay: '00:00', TimeZone: 'UTC' };
   const logs = checkLogs(engineType, input.Logs);
   if (input.EncryptionOptions && typeof input.EncryptionOptions.UseAwsOwnedKey !== 'boolean') {
@@ -131,8 +131,8 @@ async function brokerInstances(ctx: MqContext, b: BrokerRecord): Promise<Instanc
   return views.map((v, i) => ({ v, i })).sort((x, y) => ROLE_ORDER[x.v.role] - ROLE_ORDER[y.v.role] || x.i - y.i).map((x) => x.v);
 }
 
-export async function DescribeBroker(ctx: MqContext, input: DescribeBrokerRequest, _caller: Caller): Promise<DescribeBrokerResponse> {
-  const b = ctx.broker(input.BrokerId);
+export async function DescribeBroker(ctx: MqContext, input: DescribeBrokerRequest, caller: Caller): Promise<DescribeBrokerResponse> {
+  const b = ctx.broker(input.BrokerId, caller);
   const instances: BrokerInstance[] = (await brokerInstances(ctx, b)).map((v) => ({
     ConsoleURL: v.consoleURL,
     Endpoints: v.endpoints,
@@ -181,13 +181,14 @@ export async function DescribeBroker(ctx: MqContext, input: DescribeBrokerReques
   };
 }
 
-function sortedBrokers(ctx: MqContext): BrokerRecord[] {
-  return [...ctx.brokers.values()].sort((a, b) => a.created.localeCompare(b.created) || a.brokerId.localeCompare(b.brokerId));
+/** The caller's brokers, oldest first. */
+function sortedBrokers(ctx: MqContext, caller: Caller): BrokerRecord[] {
+  return [...ctx.brokers.values()].filter((b) => ownedBy(b.brokerArn, caller)).sort((a, b) => a.created.localeCompare(b.created) || a.brokerId.localeCompare(b.brokerId));
 }
 
-export async function ListBrokers(ctx: MqContext, input: ListBrokersRequest, _caller: Caller): Promise<ListBrokersResponse> {
+export async function ListBrokers(ctx: MqContext, input: ListBrokersRequest, caller: Caller): Promise<ListBrokersResponse> {
   const max = checkMaxResults(input.MaxResults, 1, 100, 20);
-  const { items, nextToken } = page(sortedBrokers(ctx), max, input.NextToken);
+  const { items, nextToken } = page(sortedBrokers(ctx, caller), max, input.NextToken);
   const summaries: BrokerSummary[] = items.map((b) => ({
     BrokerArn: b.brokerArn,
     BrokerId: b.brokerId,
@@ -201,8 +202,8 @@ export async function ListBrokers(ctx: MqContext, input: ListBrokersRequest, _ca
   return { BrokerSummaries: summaries, NextToken: nextToken };
 }
 
-export async function DeleteBroker(ctx: MqContext, input: DeleteBrokerRequest, _caller: Caller): Promise<DeleteBrokerResponse> {
-  const b = ctx.broker(input.BrokerId);
+export async function DeleteBroker(ctx: MqContext, input: DeleteBrokerRequest, caller: Caller): Promise<DeleteBrokerResponse> {
+  const b = ctx.broker(input.BrokerId, caller);
   if (b.state !== 'DELETION_IN_PROGRESS') {
     b.state = 'DELETION_IN_PROGRESS';
     await ctx.saveBroker(b);
@@ -211,8 +212,8 @@ export async function DeleteBroker(ctx: MqContext, input: DeleteBrokerRequest, _
   return { BrokerId: b.brokerId };
 }
 
-export async function Promote(ctx: MqContext, input: PromoteRequest, _caller: Caller): Promise<PromoteResponse> {
-  const b = ctx.broker(input.BrokerId);
+export async function Promote(ctx: MqContext, input: PromoteRequest, caller: Caller): Promise<PromoteResponse> {
+  const b = ctx.broker(input.BrokerId, caller);
   checkEnum(input.Mode, ['SWITCHOVER', 'FAILOVER'], 'mode');
   throw badRequest('broker-id', `Promote applies to brokers in a cross-region data replication (CRDR) pair; broker ${b.brokerId} has none (Wharf does not offer CRDR).`);
 }

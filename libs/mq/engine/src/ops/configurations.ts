@@ -21,7 +21,7 @@ import type { Caller } from '@wharf/engine-kit';
 import { defaultActiveMqConfig, defaultRabbitMqConfig, parseCuttlefish, sanitizeActiveMqConfig } from '../activemq-config';
 import { resolveEngineVersion } from '../broker-options';
 import { ENGINE_TYPES } from '../catalog';
-import type { MqContext } from '../context';
+import { ownedBy, type MqContext } from '../context';
 import { badRequest, conflict, notFound } from '../errors';
 import { configurationArn, newConfigurationId } from '../ids';
 import type { ConfigurationRecord, ConfigurationRevisionRecord } from '../model';
@@ -91,19 +91,19 @@ export async function CreateConfiguration(ctx: MqContext, input: CreateConfigura
   };
 }
 
-export async function DescribeConfiguration(ctx: MqContext, input: DescribeConfigurationRequest, _caller: Caller): Promise<DescribeConfigurationResponse> {
-  return view(ctx.configuration(input.ConfigurationId));
+export async function DescribeConfiguration(ctx: MqContext, input: DescribeConfigurationRequest, caller: Caller): Promise<DescribeConfigurationResponse> {
+  return view(ctx.configuration(input.ConfigurationId, caller));
 }
 
-export async function ListConfigurations(ctx: MqContext, input: ListConfigurationsRequest, _caller: Caller): Promise<ListConfigurationsResponse> {
+export async function ListConfigurations(ctx: MqContext, input: ListConfigurationsRequest, caller: Caller): Promise<ListConfigurationsResponse> {
   const max = checkMaxResults(input.MaxResults, 1, 100, 20);
-  const all = [...ctx.configurations.values()].sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+  const all = [...ctx.configurations.values()].filter((c) => ownedBy(c.arn, caller)).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
   const { items, nextToken } = page(all, max, input.NextToken);
   return { Configurations: items.map(view), MaxResults: max, NextToken: nextToken };
 }
 
-export async function UpdateConfiguration(ctx: MqContext, input: UpdateConfigurationRequest, _caller: Caller): Promise<UpdateConfigurationResponse> {
-  const c = ctx.configuration(input.ConfigurationId);
+export async function UpdateConfiguration(ctx: MqContext, input: UpdateConfigurationRequest, caller: Caller): Promise<UpdateConfigurationResponse> {
+  const c = ctx.configuration(input.ConfigurationId, caller);
   const raw = required(input.Data, 'data');
   if (Buffer.byteLength(raw) > MAX_DATA_BYTES) throw badRequest('data', 'The configuration data is larger than 1 MiB.');
   let data = raw;
@@ -132,8 +132,8 @@ export async function UpdateConfiguration(ctx: MqContext, input: UpdateConfigura
   };
 }
 
-export async function DeleteConfiguration(ctx: MqContext, input: DeleteConfigurationRequest, _caller: Caller): Promise<DeleteConfigurationResponse> {
-  const c = ctx.configuration(input.ConfigurationId);
+export async function DeleteConfiguration(ctx: MqContext, input: DeleteConfigurationRequest, caller: Caller): Promise<DeleteConfigurationResponse> {
+  const c = ctx.configuration(input.ConfigurationId, caller);
   const user = [...ctx.brokers.values()].find((b) => b.configurations.current?.Id === c.id || b.pending.configuration?.Id === c.id);
   if (user) throw conflict('configuration-id', `Configuration ${c.id} is in use by broker ${user.brokerId}.`);
   await ctx.forgetConfiguration(c.id);
@@ -147,14 +147,14 @@ function findRevision(c: ConfigurationRecord, raw: string | undefined): Configur
   return r;
 }
 
-export async function DescribeConfigurationRevision(ctx: MqContext, input: DescribeConfigurationRevisionRequest, _caller: Caller): Promise<DescribeConfigurationRevisionResponse> {
-  const c = ctx.configuration(input.ConfigurationId);
+export async function DescribeConfigurationRevision(ctx: MqContext, input: DescribeConfigurationRevisionRequest, caller: Caller): Promise<DescribeConfigurationRevisionResponse> {
+  const c = ctx.configuration(input.ConfigurationId, caller);
   const r = findRevision(c, input.ConfigurationRevision);
   return { ConfigurationId: c.id, Created: new Date(r.created), Data: r.data, Description: r.description };
 }
 
-export async function ListConfigurationRevisions(ctx: MqContext, input: ListConfigurationRevisionsRequest, _caller: Caller): Promise<ListConfigurationRevisionsResponse> {
-  const c = ctx.configuration(input.ConfigurationId);
+export async function ListConfigurationRevisions(ctx: MqContext, input: ListConfigurationRevisionsRequest, caller: Caller): Promise<ListConfigurationRevisionsResponse> {
+  const c = ctx.configuration(input.ConfigurationId, caller);
   const max = checkMaxResults(input.MaxResults, 1, 100, 20);
   const { items, nextToken } = page(c.revisions, max, input.NextToken);
   return { ConfigurationId: c.id, MaxResults: max, NextToken: nextToken, Revisions: items.map(revisionOf) };

@@ -23,8 +23,8 @@ import { MAX_ACTIVEMQ_USERS, checkGroups, checkMaxResults, checkPassword, checkU
  */
 
 /** The broker, when it is one whose users these operations manage. */
-function activeMqBroker(ctx: MqContext, brokerId: string | undefined): BrokerRecord {
-  const b = ctx.broker(brokerId);
+function activeMqBroker(ctx: MqContext, brokerId: string | undefined, caller: Caller): BrokerRecord {
+  const b = ctx.broker(brokerId, caller);
   if (b.engineType === 'RABBITMQ') {
     // Wharf's wording: AWS's own message for this refusal is not in its published documentation
     throw badRequest('broker-id', `Broker [${b.brokerId}] is a RabbitMQ broker: the Amazon MQ user APIs are supported for ActiveMQ brokers only. Manage RabbitMQ users with the RabbitMQ management API or web console.`);
@@ -65,8 +65,8 @@ async function change(ctx: MqContext, b: BrokerRecord, mutate: (immediate: boole
   });
 }
 
-export async function CreateUser(ctx: MqContext, input: CreateUserRequest, _caller: Caller): Promise<CreateUserResponse> {
-  const b = activeMqBroker(ctx, input.BrokerId);
+export async function CreateUser(ctx: MqContext, input: CreateUserRequest, caller: Caller): Promise<CreateUserResponse> {
+  const b = activeMqBroker(ctx, input.BrokerId, caller);
   checkBrokerAcceptsUserChanges(b);
   const username = checkUsername(b.engineType, input.Username);
   const props: UserProps = {
@@ -91,8 +91,8 @@ export async function CreateUser(ctx: MqContext, input: CreateUserRequest, _call
   return {};
 }
 
-export async function UpdateUser(ctx: MqContext, input: UpdateUserRequest, _caller: Caller): Promise<UpdateUserResponse> {
-  const b = activeMqBroker(ctx, input.BrokerId);
+export async function UpdateUser(ctx: MqContext, input: UpdateUserRequest, caller: Caller): Promise<UpdateUserResponse> {
+  const b = activeMqBroker(ctx, input.BrokerId, caller);
   checkBrokerAcceptsUserChanges(b);
   const u = findUser(b, input.Username);
   if (u.pending?.change === 'DELETE') throw conflict('username', `User ${u.username} is pending deletion.`);
@@ -111,8 +111,8 @@ export async function UpdateUser(ctx: MqContext, input: UpdateUserRequest, _call
   return {};
 }
 
-export async function DeleteUser(ctx: MqContext, input: DeleteUserRequest, _caller: Caller): Promise<DeleteUserResponse> {
-  const b = activeMqBroker(ctx, input.BrokerId);
+export async function DeleteUser(ctx: MqContext, input: DeleteUserRequest, caller: Caller): Promise<DeleteUserResponse> {
+  const b = activeMqBroker(ctx, input.BrokerId, caller);
   checkBrokerAcceptsUserChanges(b);
   const u = findUser(b, input.Username);
   const remaining = b.users.filter((x) => x !== u && x.pending?.change !== 'DELETE');
@@ -126,8 +126,8 @@ export async function DeleteUser(ctx: MqContext, input: DeleteUserRequest, _call
   return {};
 }
 
-export async function DescribeUser(ctx: MqContext, input: DescribeUserRequest, _caller: Caller): Promise<DescribeUserResponse> {
-  const b = activeMqBroker(ctx, input.BrokerId);
+export async function DescribeUser(ctx: MqContext, input: DescribeUserRequest, caller: Caller): Promise<DescribeUserResponse> {
+  const b = activeMqBroker(ctx, input.BrokerId, caller);
   const u = findUser(b, input.Username);
   const shown = u.current ?? u.pending?.props;
   return {
@@ -142,8 +142,8 @@ export async function DescribeUser(ctx: MqContext, input: DescribeUserRequest, _
   };
 }
 
-export async function ListUsers(ctx: MqContext, input: ListUsersRequest, _caller: Caller): Promise<ListUsersResponse> {
-  const b = activeMqBroker(ctx, input.BrokerId);
+export async function ListUsers(ctx: MqContext, input: ListUsersRequest, caller: Caller): Promise<ListUsersResponse> {
+  const b = activeMqBroker(ctx, input.BrokerId, caller);
   const max = checkMaxResults(input.MaxResults, 1, 100, 20);
   const { items, nextToken } = page(userSummaries(b), max, input.NextToken);
   return { BrokerId: b.brokerId, MaxResults: max, NextToken: nextToken, Users: items };

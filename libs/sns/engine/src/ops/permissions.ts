@@ -1,3 +1,4 @@
+import type { Caller } from '@wharf/engine-kit';
 import type {
   AddPermissionInput,
   GetDataProtectionPolicyInput,
@@ -29,8 +30,8 @@ function policyOf(text: string | undefined, topicArn: string, accountId: string)
   return doc;
 }
 
-export async function AddPermission(ctx: SnsContext, input: AddPermissionInput): Promise<Record<string, never>> {
-  const topic = await requireTopic(ctx, input.TopicArn);
+export async function AddPermission(ctx: SnsContext, input: AddPermissionInput, caller: Caller): Promise<Record<string, never>> {
+  const topic = await requireTopic(ctx, input.TopicArn, caller);
   const label = input.Label ?? '';
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(label)) throw invalidParameter('Invalid parameter: Label');
   const accounts = input.AWSAccountId ?? [];
@@ -53,8 +54,8 @@ export async function AddPermission(ctx: SnsContext, input: AddPermissionInput):
   return {};
 }
 
-export async function RemovePermission(ctx: SnsContext, input: RemovePermissionInput): Promise<Record<string, never>> {
-  const topic = await requireTopic(ctx, input.TopicArn);
+export async function RemovePermission(ctx: SnsContext, input: RemovePermissionInput, caller: Caller): Promise<Record<string, never>> {
+  const topic = await requireTopic(ctx, input.TopicArn, caller);
   const doc = policyOf(topic.attributes.Policy, topic.arn, topic.accountId);
   const kept = doc.Statement.filter((s) => s.Sid !== input.Label);
   if (kept.length === doc.Statement.length) return {};
@@ -64,13 +65,13 @@ export async function RemovePermission(ctx: SnsContext, input: RemovePermissionI
   return {};
 }
 
-export async function GetDataProtectionPolicy(ctx: SnsContext, input: GetDataProtectionPolicyInput): Promise<GetDataProtectionPolicyResponse> {
-  const topic = await requireResource(ctx, input.ResourceArn);
+export async function GetDataProtectionPolicy(ctx: SnsContext, input: GetDataProtectionPolicyInput, caller: Caller): Promise<GetDataProtectionPolicyResponse> {
+  const topic = await requireResource(ctx, input.ResourceArn, caller);
   return topic.dataProtectionPolicy ? { DataProtectionPolicy: topic.dataProtectionPolicy } : {};
 }
 
-export async function PutDataProtectionPolicy(ctx: SnsContext, input: PutDataProtectionPolicyInput): Promise<Record<string, never>> {
-  const topic = await requireResource(ctx, input.ResourceArn);
+export async function PutDataProtectionPolicy(ctx: SnsContext, input: PutDataProtectionPolicyInput, caller: Caller): Promise<Record<string, never>> {
+  const topic = await requireResource(ctx, input.ResourceArn, caller);
   try {
     JSON.parse(input.DataProtectionPolicy ?? '');
   } catch {

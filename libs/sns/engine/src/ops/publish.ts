@@ -1,3 +1,4 @@
+import type { Caller } from '@wharf/engine-kit';
 import type {
   BatchResultErrorEntry,
   PublishBatchInput,
@@ -152,7 +153,7 @@ async function publishPrepared(ctx: SnsContext, topic: TopicRecord, message: Sto
   return { messageId: message.messageId, sequenceNumber };
 }
 
-export async function Publish(ctx: SnsContext, input: PublishInput): Promise<PublishResponse> {
+export async function Publish(ctx: SnsContext, input: PublishInput, caller: Caller): Promise<PublishResponse> {
   if (input.PhoneNumber !== undefined) throw unsupportedFeature('SMS (Publish with PhoneNumber)');
   let arn = input.TopicArn;
   if (arn === undefined && input.TargetArn !== undefined) {
@@ -160,7 +161,7 @@ export async function Publish(ctx: SnsContext, input: PublishInput): Promise<Pub
     arn = input.TargetArn;
   }
   if (arn === undefined) throw invalidParameter('Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
-  const topic = await requireTopic(ctx, arn);
+  const topic = await requireTopic(ctx, arn, caller);
   const message = prepareMessage(ctx, topic, input);
   let result;
   try {
@@ -171,8 +172,8 @@ export async function Publish(ctx: SnsContext, input: PublishInput): Promise<Pub
   return { MessageId: result.messageId, ...(result.sequenceNumber ? { SequenceNumber: result.sequenceNumber } : {}) };
 }
 
-export async function PublishBatch(ctx: SnsContext, input: PublishBatchInput): Promise<PublishBatchResponse> {
-  const topic = await requireTopic(ctx, input.TopicArn);
+export async function PublishBatch(ctx: SnsContext, input: PublishBatchInput, caller: Caller): Promise<PublishBatchResponse> {
+  const topic = await requireTopic(ctx, input.TopicArn, caller);
   const entries: PublishBatchRequestEntry[] = input.PublishBatchRequestEntries ?? [];
   if (entries.length === 0) throw emptyBatchRequest();
   if (entries.length > MAX_BATCH_ENTRIES) throw tooManyEntriesInBatchRequest();

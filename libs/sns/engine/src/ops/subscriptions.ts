@@ -69,7 +69,7 @@ function confirmationMessage(ctx: SnsContext, sub: SubscriptionRecord, token: st
 }
 
 export async function Subscribe(ctx: SnsContext, input: SubscribeInput, caller: Caller): Promise<SubscribeResponse> {
-  const topic = await requireTopic(ctx, input.TopicArn);
+  const topic = await requireTopic(ctx, input.TopicArn, caller);
   const endpoint = await validateEndpoint(input.Protocol, input.Endpoint, topic, ctx.endpoints);
   const attributes = validateAttributes(input.Attributes ?? {}, endpoint.protocol, topic, SUBSCRIBE_PREFIX);
   const pending = endpoint.protocol !== 'sqs' || endpoint.crossAccount;
@@ -115,8 +115,9 @@ export async function Subscribe(ctx: SnsContext, input: SubscribeInput, caller: 
   return { SubscriptionArn: pending && !input.ReturnSubscriptionArn ? 'pending confirmation' : subscription.arn };
 }
 
+// The token is the authority: the endpoint's owner confirms a topic of another account (cross-account SQS).
 export async function ConfirmSubscription(ctx: SnsContext, input: ConfirmSubscriptionInput, caller: Caller): Promise<ConfirmSubscriptionResponse> {
-  const topic = await requireTopic(ctx, input.TopicArn);
+  const topic = await requireTopic(ctx, input.TopicArn, undefined);
   const arn = input.Token ? await ctx.store.getToken(input.Token) : undefined;
   if (!arn) throw invalidParameter('Invalid parameter: Token');
   const sub = await ctx.store.getSubscription(arn);
@@ -135,7 +136,7 @@ export async function ConfirmSubscription(ctx: SnsContext, input: ConfirmSubscri
 }
 
 export async function Unsubscribe(ctx: SnsContext, input: UnsubscribeInput, caller: Caller): Promise<Record<string, never>> {
-  const sub = await requireSubscription(ctx, input.SubscriptionArn);
+  const sub = await requireSubscription(ctx, input.SubscriptionArn, caller);
   if (!isAuthenticated(caller) && sub.attributes.AuthenticateOnUnsubscribe === 'true') {
     throw authorizationError('This subscription requires an authenticated Unsubscribe call.');
   }
@@ -166,9 +167,9 @@ export async function ListSubscriptions(ctx: SnsContext, input: ListSubscription
   };
 }
 
-export async function ListSubscriptionsByTopic(ctx: SnsContext, input: ListSubscriptionsByTopicInput): Promise<ListSubscriptionsByTopicResponse> {
+export async function ListSubscriptionsByTopic(ctx: SnsContext, input: ListSubscriptionsByTopicInput, caller: Caller): Promise<ListSubscriptionsByTopicResponse> {
   requireTopicArn(input.TopicArn);
-  const topic = await requireTopic(ctx, input.TopicArn);
+  const topic = await requireTopic(ctx, input.TopicArn, caller);
   const after = decodeNextToken(input.NextToken);
   const subs = await ctx.store.listSubscriptionsByTopic(topic.arn, after, PAGE_SIZE + 1);
   const page = subs.slice(0, PAGE_SIZE);
@@ -178,16 +179,16 @@ export async function ListSubscriptionsByTopic(ctx: SnsContext, input: ListSubsc
   };
 }
 
-export async function GetSubscriptionAttributes(ctx: SnsContext, input: GetSubscriptionAttributesInput): Promise<GetSubscriptionAttributesResponse> {
-  const sub = await requireSubscription(ctx, input.SubscriptionArn);
+export async function GetSubscriptionAttributes(ctx: SnsContext, input: GetSubscriptionAttributesInput, caller: Caller): Promise<GetSubscriptionAttributesResponse> {
+  const sub = await requireSubscription(ctx, input.SubscriptionArn, caller);
   const topic = await ctx.store.getTopic(sub.topicArn);
   const attributes = subscriptionAttributesView(sub, topic);
   delete attributes.AuthenticateOnUnsubscribe;
   return { Attributes: attributes };
 }
 
-export async function SetSubscriptionAttributes(ctx: SnsContext, input: SetSubscriptionAttributesInput): Promise<Record<string, never>> {
-  const sub = await requireSubscription(ctx, input.SubscriptionArn);
+export async function SetSubscriptionAttributes(ctx: SnsContext, input: SetSubscriptionAttributesInput, caller: Caller): Promise<Record<string, never>> {
+  const sub = await requireSubscription(ctx, input.SubscriptionArn, caller);
   const topic = await ctx.store.getTopic(sub.topicArn);
   if (!topic) throw subscriptionNotFound();
   const name = input.AttributeName ?? '';

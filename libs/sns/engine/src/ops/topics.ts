@@ -13,7 +13,7 @@ import { PAGE_SIZE, type SnsContext } from '../context';
 import { invalidParameter } from '../errors';
 import { decodeNextToken, encodeNextToken, isValidTopicName, requireTopicArn, topicArn } from '../names';
 import type { TopicRecord } from '../records';
-import { requireTopic } from '../resources';
+import { requireOwnAccount, requireTopic } from '../resources';
 import { validateTags } from '../tag-rules';
 import { topicAttributesView, validateTopicAttribute } from '../topic-attributes';
 
@@ -72,8 +72,9 @@ export async function CreateTopic(ctx: SnsContext, input: CreateTopicInput, call
   return { TopicArn: arn };
 }
 
-export async function DeleteTopic(ctx: SnsContext, input: DeleteTopicInput): Promise<Record<string, never>> {
+export async function DeleteTopic(ctx: SnsContext, input: DeleteTopicInput, caller: Caller): Promise<Record<string, never>> {
   requireTopicArn(input.TopicArn);
+  requireOwnAccount(caller, input.TopicArn as string);
   const topic = await ctx.store.getTopic(input.TopicArn as string);
   if (!topic) return {}; // AWS: deleting a topic that does not exist succeeds
   for (;;) {
@@ -101,16 +102,16 @@ export async function ListTopics(ctx: SnsContext, input: ListTopicsInput, caller
   };
 }
 
-export async function GetTopicAttributes(ctx: SnsContext, input: GetTopicAttributesInput): Promise<GetTopicAttributesResponse> {
-  const topic = await requireTopic(ctx, input.TopicArn);
+export async function GetTopicAttributes(ctx: SnsContext, input: GetTopicAttributesInput, caller: Caller): Promise<GetTopicAttributesResponse> {
+  const topic = await requireTopic(ctx, input.TopicArn, caller);
   const counts = await ctx.store.countSubscriptions(topic.arn);
   const attributes = topicAttributesView(topic, counts);
   if (topic.dataProtectionPolicy) attributes.DataProtectionPolicy = topic.dataProtectionPolicy;
   return { Attributes: attributes };
 }
 
-export async function SetTopicAttributes(ctx: SnsContext, input: SetTopicAttributesInput): Promise<Record<string, never>> {
-  const topic = await requireTopic(ctx, input.TopicArn);
+export async function SetTopicAttributes(ctx: SnsContext, input: SetTopicAttributesInput, caller: Caller): Promise<Record<string, never>> {
+  const topic = await requireTopic(ctx, input.TopicArn, caller);
   const name = input.AttributeName ?? '';
   if (name === 'FifoTopic') throw invalidParameter('Invalid parameter: AttributeName');
   const value = validateTopicAttribute(name, input.AttributeValue ?? '', topic.fifo, 'Invalid parameter: ');

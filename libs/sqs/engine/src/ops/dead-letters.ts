@@ -64,15 +64,15 @@ async function deadLetterSources(ctx: SqsContext, dlq: QueueRef): Promise<string
   return out.sort();
 }
 
-export async function StartMessageMoveTask(ctx: SqsContext, input: StartMessageMoveTaskRequest, _caller: Caller): Promise<StartMessageMoveTaskResult> {
-  const source = sourceFromArn(input.SourceArn);
+export async function StartMessageMoveTask(ctx: SqsContext, input: StartMessageMoveTaskRequest, caller: Caller): Promise<StartMessageMoveTaskResult> {
+  const source = sourceFromArn(input.SourceArn, caller);
   const rec = await ctx.findQueue(source, true);
   if (!rec) throw Errors.resourceNotFound('The resource that you specified for the SourceArn parameter doesn\'t exist.');
   const sources = await deadLetterSources(ctx, source);
   if (sources.length === 0) throw Errors.invalidParameterValue('Source queue must be configured as a Dead Letter Queue.');
   let destination: QueueRef | undefined;
   if (input.DestinationArn) {
-    destination = sourceFromArn(input.DestinationArn, 'DestinationArn');
+    destination = sourceFromArn(input.DestinationArn, caller, 'DestinationArn');
     const dest = await ctx.findQueue(destination, true);
     if (!dest) throw Errors.resourceNotFound('The resource that you specified for the DestinationArn parameter doesn\'t exist.');
     if (dest.fifo !== rec.fifo) throw Errors.invalidParameterValue('Destination queue must be same type of queue as the source.');
@@ -100,8 +100,8 @@ export async function StartMessageMoveTask(ctx: SqsContext, input: StartMessageM
   return { TaskHandle: encodeHandle(task) };
 }
 
-export async function ListMessageMoveTasks(ctx: SqsContext, input: ListMessageMoveTasksRequest, _caller: Caller): Promise<ListMessageMoveTasksResult> {
-  const source = sourceFromArn(input.SourceArn);
+export async function ListMessageMoveTasks(ctx: SqsContext, input: ListMessageMoveTasksRequest, caller: Caller): Promise<ListMessageMoveTasksResult> {
+  const source = sourceFromArn(input.SourceArn, caller);
   const max = input.MaxResults ?? 1;
   if (!Number.isInteger(max) || max < 1 || max > 10) throw Errors.invalidValue('MaxResults', max, 'Must be between 1 and 10.');
   if (!(await ctx.findQueue(source, true))) {
@@ -123,11 +123,11 @@ export async function ListMessageMoveTasks(ctx: SqsContext, input: ListMessageMo
   };
 }
 
-export async function CancelMessageMoveTask(ctx: SqsContext, input: CancelMessageMoveTaskRequest, _caller: Caller): Promise<CancelMessageMoveTaskResult> {
+export async function CancelMessageMoveTask(ctx: SqsContext, input: CancelMessageMoveTaskRequest, caller: Caller): Promise<CancelMessageMoveTaskResult> {
   if (!input.TaskHandle) throw Errors.missingParameter('TaskHandle');
   const decoded = decodeHandle(input.TaskHandle);
   if (!decoded) throw Errors.resourceNotFound('Task does not exist.');
-  const source = sourceFromArn(decoded.sourceArn);
+  const source = sourceFromArn(decoded.sourceArn, caller);
   const task = await ctx.store.getMoveTask(source, decoded.taskId);
   if (!task) throw Errors.resourceNotFound('Task does not exist.');
   if (task.status !== 'RUNNING') throw Errors.unsupported('Only active tasks can be cancelled.');
@@ -135,10 +135,11 @@ export async function CancelMessageMoveTask(ctx: SqsContext, input: CancelMessag
   return { ApproximateNumberOfMessagesMoved: task.moved };
 }
 
-function sourceFromArn(arn: string | undefined, param = 'SourceArn'): QueueRef {
+function sourceFromArn(arn: string | undefined, caller: Caller, param = 'SourceArn'): QueueRef {
   if (!arn) throw Errors.missingParameter(param);
   const ref = parseQueueArn(arn);
   if (!ref) throw Errors.invalidValue(param, arn, 'Invalid ARN.');
+  if (ref.account !== caller.accountId) throw Errors.accessDenied(arn);
   return { account: ref.account, name: ref.name };
 }
 

@@ -53,6 +53,8 @@ export async function GetQueueUrl(ctx: SqsContext, input: GetQueueUrlRequest, ca
   if (!input.QueueName) throw Errors.missingParameter('QueueName');
   const ref = { account: input.QueueOwnerAWSAccountId || caller.accountId, name: input.QueueName };
   if (!/^[A-Za-z0-9_.-]{1,80}$/.test(ref.name)) throw Errors.queueDoesNotExist();
+  // Another account's queue is one the caller cannot see (no cross-account queue policies in Wharf).
+  if (ref.account !== caller.accountId) throw Errors.queueDoesNotExist();
   await ctx.queue(ref, true);
   return { QueueUrl: ctx.urlOf(caller, ref) };
 }
@@ -151,7 +153,8 @@ async function checkRedrive(ctx: SqsContext, attrs: Record<string, string>, ref:
   if (!raw) return;
   const policy = parseRedrivePolicy(raw);
   const target = parseQueueArn(policy.deadLetterTargetArn);
-  const dlq = target ? await ctx.findQueue(target, true) : undefined;
+  // A dead-letter queue is in the source's account (AWS); another account's queue is not seen.
+  const dlq = target && target.account === caller.accountId ? await ctx.findQueue(target, true) : undefined;
   if (!target || !dlq) throw Errors.invalidValue('RedrivePolicy', raw, 'Dead letter target does not exist.');
   if (dlq.fifo !== fifo) {
     throw Errors.invalidValue('RedrivePolicy', raw, 'Dead-letter queue must be same type of queue as the source.');
