@@ -74,7 +74,7 @@ export function ensureLocalCa(options: LocalCaOptions = {}): LocalCa {
     caCert: join(dir, 'ca.crt'), caKey: join(dir, 'ca.key'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key'),
     p12: join(dir, 'server.p12'), trust: join(dir, 'truststore.p12'),
   };
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true }); // readable: ca.crt is for everyone; the keys are 0600
   withLock(join(dir, '.lock'), () => {
     if (!existsSync(p.caCert) || !existsSync(p.caKey)) {
       const ca = createCa();
