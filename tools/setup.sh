@@ -11,6 +11,9 @@ log() { printf '\n== %s\n' "$*"; }
 need_apt=()
 [ -x /usr/bin/aws ] || need_apt+=(awscli)
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
+# boto3 and pytest for the real-client suite (clients/python), run by Debian's own python3
+/usr/bin/python3 -c 'import boto3' 2>/dev/null || need_apt+=(python3-boto3)
+/usr/bin/python3 -c 'import pytest' 2>/dev/null || need_apt+=(python3-pytest)
 # Debian's Chromium: the console's browser tests drive it with playwright-core (no browser download works here).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
