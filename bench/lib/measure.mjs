@@ -1,0 +1,43 @@
+// What every row shares: a worker pool, and a measured section (wall time, server and client CPU).
+import { clientCpuMs, sumCpuMs } from './servers.mjs';
+
+/** Runs fn(i) for i in [0, count) with `concurrency` workers. */
+export async function pool(count, concurrency, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < count; i = next++) await fn(i);
+    }),
+  );
+}
+
+/**
+ * Times `fn` and the CPU used meanwhile by `serverPids` (the server's processes and the brokers it uses)
+ * and by this client process. `fn` returns { messages, ...extra }; rates are per second, CPU per 1,000.
+ */
+export async function measured(serverPids, fn) {
+  const pids = serverPids.filter(Boolean);
+  const s0 = sumCpuMs(pids);
+  const c0 = clientCpuMs();
+  const t0 = performance.now();
+  const result = await fn();
+  const ms = performance.now() - t0;
+  const messages = result.messages;
+  return {
+    ...result,
+    ms: result.ms ?? ms,
+    rate: (messages / (result.ms ?? ms)) * 1000,
+    serverCpu: ((sumCpuMs(pids) - s0) / messages) * 1000,
+    clientCpu: ((clientCpuMs() - c0) / messages) * 1000,
+  };
+}
+
+export const median = (xs) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return v.length ? v[Math.floor(v.length / 2)] : NaN;
+};
+
+/** Throws when a correctness check fails: a bench that loses messages has no figure. */
+export function check(ok, what) {
+  if (!ok) throw new Error(`check failed: ${what}`);
+}

@@ -1,0 +1,200 @@
+// Processes the benchmark runs and measures: Wharf's apps (this tree, or the baseline commit built into a
+// worktree under tmp/), ElasticMQ, kinesalite, and the shared brokers' pids (for their CPU).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const REDIS_URL = process.env.WHARF_REDIS_URL || 'redis://127.0.0.1:6379';
+export const AMQP_URL = process.env.WHARF_AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
+export const KAFKA_BROKERS = (process.env.WHARF_KAFKA_BROKERS || '127.0.0.1:9092').split(',');
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+// Ctrl-C or a timeout's SIGTERM: leave no server behind ('exit' above kills them).
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** CPU time (user + system) a process used so far, in ms (/proc/<pid>/stat, 100 ticks a second). */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+export const sumCpuMs = (pids) => pids.reduce((s, p) => s + cpuMs(p), 0);
+export const clientCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** The pid listening on a local TCP port (a shared broker), from `ss`; undefined when not found. */
+export function pidOnPort(port) {
+  try {
+    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+    return Number(/pid=(\d+)/.exec(out)?.[1]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+export function brokerPids() {
+  const port = (url, def) => Number(new URL(url).port || def);
+  return {
+    redis: pidOnPort(port(REDIS_URL, 6379)),
+    rabbitmq: pidOnPort(port(AMQP_URL.replace(/^amqp/, 'http'), 5672)),
+    kafka: pidOnPort(Number(KAFKA_BROKERS[0].split(':')[1] || 9092)),
+  };
+}
+
+async function spawnReady(name, cmd, args, { cwd = root, env = {}, ready, stdio = 'pipe' }) {
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', stdio, stdio] });
+  children.add(child);
+  let out = '';
+  child.stdout?.on('data', (d) => (out = (out + d).slice(-4000)));
+  child.stderr?.on('data', (d) => (out = (out + d).slice(-4000)));
+  const deadline = Date.now() + 300_000; // a loaded 2-core machine takes minutes to start a JVM or Nest
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${out}`);
+    if (await ready().catch(() => false)) return child;
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not start:\n${out}`);
+}
+
+async function stopAll(list) {
+  for (const c of list) if (c.exitCode === null) c.kill('SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (list.some((c) => c.exitCode === null) && Date.now() < deadline) await sleep(100);
+  for (const c of list) {
+    if (c.exitCode === null) c.kill('SIGKILL');
+    children.delete(c);
+  }
+}
+
+const health = (url) => async () => (await fetch(`${url}/health`)).status === 200;
+
+/**
+ * Wharf's sqs, sns, kinesis and edge built in `tree` (this checkout or the baseline worktree), on free ports,
+ * each run under its own Redis prefixes and Kafka topic prefix; the brokers are the shared ones.
+ */
+export async function startWharf(label, tree) {
+  const run = `wharf:bench:${label}:${Date.now().toString(36)}`;
+  const env = { WHARF_LOG_LEVEL: 'warn', WHARF_REDIS_URL: REDIS_URL, WHARF_AMQP_URL: AMQP_URL, WHARF_KAFKA_BROKERS: KAFKA_BROKERS.join(',') };
+  const app = async (name, portVar, extra = {}) => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const main = join(tree, 'apps', name, 'dist', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is not built`);
+    const nodeArgs = (process.env[`BENCH_${name.toUpperCase()}_NODE_ARGS`] ?? '').split(' ').filter(Boolean);
+    const child = await spawnReady(`${label} ${name}`, process.execPath, [...nodeArgs, main], { cwd: tree, env: { ...env, ...extra, [portVar]: String(port) }, ready: health(url) });
+    return { url, child };
+  };
+  const sqs = await app('sqs', 'SQS_PORT', { SQS_REDIS_PREFIX: `${run}:sqs:` });
+  const sns = await app('sns', 'SNS_PORT', { SNS_REDIS_PREFIX: `${run}:sns:`, WHARF_SQS_URL: sqs.url });
+  const kinesis = await app('kinesis', 'KINESIS_PORT', {
+    KINESIS_REDIS_PREFIX: `${run}:kinesis:`,
+    KINESIS_TOPIC_PREFIX: `wharf.bench.${label}.${Date.now().toString(36)}`,
+    KINESIS_ENFORCE_LIMITS: 'false',
+  });
+  const edge = await app('edge', 'EDGE_PORT', { WHARF_SQS_URL: sqs.url, WHARF_SNS_URL: sns.url, WHARF_KINESIS_URL: kinesis.url });
+  const pids = { sqs: sqs.child.pid, sns: sns.child.pid, kinesis: kinesis.child.pid, edge: edge.child.pid };
+  return {
+    label,
+    urls: { sqs: sqs.url, sns: sns.url, kinesis: kinesis.url, edge: edge.url },
+    pids,
+    async stop() {
+      await stopAll([edge.child, kinesis.child, sns.child, sqs.child]);
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(REDIS_URL);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${run}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== '0');
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * The baseline commit built in a worktree under tmp/ (git worktree add, npm ci, tsc -b), reused while its
+ * marker says the build finished; a half-made one (an interrupted run) is removed and made again. flock
+ * keeps two benches from building it at once.
+ */
+export function ensureBaseline(commit) {
+  const dir = join(root, 'tmp', `bench-baseline-${commit}`);
+  const marker = join(dir, '.bench-ready');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === commit) return dir;
+  mkdirSync(join(root, 'tmp'), { recursive: true });
+  console.log(`building the baseline ${commit} in ${dir} (git worktree, npm ci, tsc; a few minutes, once)…`);
+  const script = [
+    'set -e',
+    `cd ${JSON.stringify(root)}`,
+    `if [ -f ${JSON.stringify(marker)} ]; then exit 0; fi`,
+    `if [ -e ${JSON.stringify(dir)} ]; then git worktree remove --force ${JSON.stringify(dir)} || rm -rf ${JSON.stringify(dir)}; fi`,
+    'git worktree prune',
+    `git worktree add --detach ${JSON.stringify(dir)} ${commit}`,
+    `cd ${JSON.stringify(dir)}`,
+    'npm ci --no-audit --no-fund --ignore-scripts',
+    'npx tsc -b tsconfig.build.json',
+    `echo ${commit} > .bench-ready`,
+  ].join('\n');
+  execFileSync('flock', [join(root, 'tmp', 'bench-baseline.lock'), 'bash', '-c', script], { stdio: 'inherit' });
+  return dir;
+}
+
+/** ElasticMQ (bench/sqs/elasticmq, jars fetched once from Maven Central) on a free port. */
+export async function startElasticMq() {
+  const dir = join(root, 'bench', 'sqs', 'elasticmq');
+  const lib = join(dir, 'lib');
+  if (!existsSync(lib) || readdirSync(lib).length === 0) {
+    console.log('fetching ElasticMQ from Maven Central…');
+    execFileSync('mvn', ['-B', '-q', '-f', join(dir, 'pom.xml'), 'package'], { stdio: 'inherit' });
+  }
+  const port = await freePort();
+  const conf = join(root, 'tmp', `bench-elasticmq-${port}.conf`);
+  writeFileSync(
+    conf,
+    [
+      'include classpath("application.conf")',
+      `node-address { protocol = http, host = "127.0.0.1", port = ${port}, context-path = "" }`,
+      `rest-sqs { enabled = true, bind-port = ${port}, bind-hostname = "127.0.0.1", sqs-limits = relaxed }`,
+      'rest-stats { enabled = false }',
+      'aws { region = us-east-1, accountId = 000000000000 }',
+    ].join('\n'),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnReady('elasticmq', 'java', ['-Xmx1g', `-Dconfig.file=${conf}`, '-cp', `${lib}/*`, 'org.elasticmq.server.Main'], {
+    ready: async () => (await fetch(url)).status > 0,
+  });
+  return { label: 'ElasticMQ', urls: { sqs: url }, pids: { elasticmq: child.pid }, stop: () => stopAll([child]) };
+}
+
+/** kinesalite (npm, in memory) on a free port. */
+export async function startKinesalite() {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnReady('kinesalite', process.execPath, [join(root, 'node_modules/kinesalite/cli.js'), '--port', String(port), '--createStreamMs', '0', '--shardLimit', '1000'], {
+    ready: async () => (await fetch(url, { method: 'POST' })).status > 0,
+  });
+  return { label: 'kinesalite', urls: { kinesis: url }, pids: { kinesalite: child.pid }, stop: () => stopAll([child]) };
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// Every row of issue 13 through the AWS SDK v3, beside baselines measured in the same run: Wharf as of
+// BASELINE_COMMIT (built into tmp/bench-baseline-<commit> by this script, once), ElasticMQ (SQS), kinesalite
+// (Kinesis), raw kafkajs and raw amqplib (the brokers' ceilings). Rounds are interleaved, figures are medians,
+// and every row checks that what was sent came back (exactly once for SQS FIFO and Kinesis, at least once
+// for SQS standard and SNS). Server CPU per 1,000 messages counts the server's processes and the brokers it
+// uses (/proc/<pid>/stat: shared brokers also carry whatever else runs on them), client CPU is this process.
+//
+//   npm run bench -- [--rounds 3] [--only sqs,kinesis,sns,edge] [--scale 1] [--baseline 5677b10] [--no-baseline]
+//
+// Needs `npm run build` and the brokers (`npm run brokers:up`). Takes ~15–25 min at --scale 1 on 2 cores
+// (plus ~3 min once to build the baseline). Results: tmp/bench-results.json and a markdown table.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { kinesisRows, rawKafkaRows } from './lib/kinesis-rows.mjs';
+import { median } from './lib/measure.mjs';
+import { brokerPids, ensureBaseline, root, startElasticMq, startKinesalite, startWharf } from './lib/servers.mjs';
+import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
+import { sqsRows } from './lib/sqs-rows.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : def);
+const ROUNDS = Number(opt('rounds', 3));
+const SCALE = Number(opt('scale', 1));
+const ONLY = opt('only', 'sqs,kinesis,sns,edge').split(',');
+const BASELINE = opt('baseline', '5677b10');
+const WITH_BASELINE = !args.includes('--no-baseline');
+const n = (x) => Math.max(10, Math.round((x * SCALE) / 10) * 10);
+const SIZES = { sqs: n(20_000), fifo: n(10_000), putH2: n(20_000), drain: n(50_000), snsSingle: n(3_000), snsBatch: n(10_000), edgeSamples: n(300), edgeMessages: n(2_000) };
+
+/** The rows of the table: which figure, which target (a ratio to the baseline unless said otherwise). */
+const ROWS = [
+  { id: 'sqsStdSend', group: 'sqs', title: 'SQS standard SendMessageBatch ×10, 16 workers', unit: 'msg/s', goal: 3.4 },
+  { id: 'sqsStdReceive', group: 'sqs', title: 'SQS standard Receive ×10 + DeleteMessageBatch', unit: 'msg/s', goal: 2.2 },
+  // FIFO goals are the issue's "≥ 3× / ≥ 1.5× the peer" put in terms of the baseline (peer ÷ baseline 0.24 / 1.0).
+  { id: 'sqsFifoSend', group: 'sqs', title: 'SQS FIFO 100 groups SendMessageBatch ×10', unit: 'msg/s', goal: 0.72 },
+  { id: 'sqsFifoReceive', group: 'sqs', title: 'SQS FIFO 100 groups Receive ×10 + Delete', unit: 'msg/s', goal: 1.5 },
+  { id: 'kinPutH2', group: 'kinesis', title: 'Kinesis PutRecords 500 × 1 KiB, 5 shards, HTTP/2 (SDK default)', unit: 'rec/s', goal: 4.5 },
+  { id: 'kinPutH1', group: 'kinesis', title: 'Kinesis PutRecords 500 × 1 KiB, 5 shards, HTTP/1.1', unit: 'rec/s', goal: 2.1 },
+  { id: 'kinGet', group: 'kinesis', title: `Kinesis GetRecords drain of ${SIZES.drain.toLocaleString('en-US')}`, unit: 'rec/s', goal: 2.6 },
+  { id: 'snsSingle', group: 'sns', title: 'SNS Publish, 16 workers → 3 SQS subscribers, via edge', unit: 'deliveries/s', goal: 5 },
+  { id: 'snsBatch', group: 'sns', title: 'SNS PublishBatch ×10 → 3 SQS subscribers, via edge', unit: 'deliveries/s', goal: 2.5 },
+  { id: 'edge', group: 'edge', title: 'edge: single Publish p50 added / throughput vs direct', unit: '', goal: null },
+];
+
+async function main() {
+  console.log(`bench: ${ROUNDS} interleaved rounds, sizes ${JSON.stringify(SIZES)}, node ${process.version}, load ${loadavg()[0].toFixed(1)}`);
+  const brokers = brokerPids();
+  console.log(`brokers (CPU counted as the server's): ${JSON.stringify(brokers)}`);
+  const targets = [{ key: 'now', server: await startWharf('now', root) }];
+  if (WITH_BASELINE) targets.push({ key: 'base', server: await startWharf('base', ensureBaseline(BASELINE)) });
+  const peers = {};
+  try {
+    if (ONLY.includes('sqs')) peers.elasticmq = await startElasticMq();
+    if (ONLY.includes('kinesis')) peers.kinesalite = await startKinesalite();
+    const runs = []; // { round, target, row, ...figures }
+    const record = (round, target, row, fig) => {
+      runs.push({ round, target, row, ...fig });
+      const extra = fig.publishRate ? `, ${Math.round(fig.publishRate)} publishes/s` : '';
+      console.log(`  round ${round + 1} ${target.padEnd(10)} ${row.padEnd(15)} ${Math.round(fig.rate).toLocaleString('en-US').padStart(8)}/s${extra}; CPU-ms/1k server ${fig.serverCpu.toFixed(0)}, client ${fig.clientCpu.toFixed(0)}`);
+    };
+    const wharfs = targets.map((t) => ({ key: t.key, s: t.server }));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = (list) => (round % 2 ? [...list].reverse() : list); // alternate who goes first
+      const tag = `r${round}`;
+      if (ONLY.includes('sqs')) {
+        const list = [...wharfs.map((w) => ({ key: w.key, url: w.s.urls.sqs, pids: [w.s.pids.sqs, brokers.redis] })), { key: 'elasticmq', url: peers.elasticmq.urls.sqs, pids: [peers.elasticmq.pids.elasticmq] }];
+        for (const t of order(list)) {
+          for (const fifo of [false, true]) {
+            const r = await sqsRows({ endpoint: t.url, pids: t.pids, fifo, messages: fifo ? SIZES.fifo : SIZES.sqs, tag: `${tag}-${t.key}` });
+            record(round, t.key, fifo ? 'sqsFifoSend' : 'sqsStdSend', r.send);
+            record(round, t.key, fifo ? 'sqsFifoReceive' : 'sqsStdReceive', r.receive);
+          }
+        }
+      }
+      if (ONLY.includes('kinesis')) {
+        const list = [
+          ...wharfs.map((w) => ({ key: w.key, run: () => kinesisRows({ endpoint: w.s.urls.kinesis, pids: [w.s.pids.kinesis, brokers.redis, brokers.kafka], putRecords: SIZES.putH2, drainRecords: SIZES.drain, tag: `${tag}-${w.key}` }) })),
+          { key: 'kinesalite', run: () => kinesisRows({ endpoint: peers.kinesalite.urls.kinesis, pids: [peers.kinesalite.pids.kinesalite], putRecords: SIZES.putH2, drainRecords: SIZES.drain, tag, http2: false }) },
+          { key: 'kafkajs', run: () => rawKafkaRows({ pids: [brokers.kafka], records: SIZES.drain, tag }) },
+        ];
+        for (const t of order(list)) {
+          const r = await t.run();
+          for (const [k, row] of [['putH2', 'kinPutH2'], ['putH1', 'kinPutH1'], ['get', 'kinGet']]) if (r[k]) record(round, t.key, row, r[k]);
+        }
+      }
+      if (ONLY.includes('sns')) {
+        const list = [
+          ...wharfs.map((w) => ({ key: w.key, run: (batch) => snsFanOutRow({ endpoint: w.s.urls.edge, pids: [w.s.pids.edge, w.s.pids.sns, w.s.pids.sqs, brokers.redis, brokers.rabbitmq], messages: batch ? SIZES.snsBatch : SIZES.snsSingle, batch, tag: `${tag}-${w.key}` }) })),
+          { key: 'amqplib', run: (batch) => rawAmqpRow({ pids: [brokers.rabbitmq], messages: batch ? SIZES.snsBatch : SIZES.snsSingle, tag }) },
+        ];
+        for (const t of order(list)) {
+          record(round, t.key, 'snsSingle', await t.run(false));
+          record(round, t.key, 'snsBatch', await t.run(true));
+        }
+      }
+      if (ONLY.includes('edge')) {
+        for (const w of order(wharfs)) {
+          const r = await edgeRows({ edge: w.s.urls.edge, direct: w.s.urls.sns, pids: [w.s.pids.edge, w.s.pids.sns, brokers.rabbitmq], samples: SIZES.edgeSamples, messages: SIZES.edgeMessages, tag: `${tag}-${w.key}` });
+          const fig = { rate: r.edge.rate, serverCpu: r.edge.serverCpu, clientCpu: r.edge.clientCpu, directRate: r.direct.rate, p50Edge: r.p50Edge, p50Direct: r.p50Direct, added: r.p50Edge - r.p50Direct, share: r.edge.rate / r.direct.rate };
+          record(round, w.key, 'edge', fig);
+          console.log(`    p50 edge ${r.p50Edge.toFixed(2)} ms, direct ${r.p50Direct.toFixed(2)} ms; throughput edge ${Math.round(r.edge.rate)}/s, direct ${Math.round(r.direct.rate)}/s`);
+        }
+      }
+    }
+    report(runs);
+  } finally {
+    for (const t of targets) await t.server.stop().catch(() => undefined);
+    for (const p of Object.values(peers)) await p.stop().catch(() => undefined);
+  }
+}
+
+function report(runs) {
+  const med = (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
+  const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
+  const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
+  const peersOf = { sqs: ['elasticmq'], kinesis: ['kinesalite', 'kafkajs'], sns: ['amqplib'], edge: [] };
+  const lines = [
+    `| row | Wharf now | Wharf ${BASELINE} | peers / ceilings (same run) | now ÷ ${BASELINE} | target | met | server CPU-ms/1k now / ${BASELINE} (incl. brokers) | client CPU-ms/1k now |`,
+    '|---|---:|---:|---|---:|---|---|---:|---:|',
+  ];
+  const summary = {};
+  for (const row of ROWS) {
+    if (!runs.some((r) => r.row === row.id)) continue;
+    const now = med('now', row.id, 'rate');
+    const base = med('base', row.id, 'rate');
+    const cpu = `${fmt(med('now', row.id, 'serverCpu'))} / ${fmt(med('base', row.id, 'serverCpu'))}`;
+    const client = fmt(med('now', row.id, 'clientCpu'));
+    if (row.id === 'edge') {
+      const added = med('now', 'edge', 'added');
+      const share = med('now', 'edge', 'share');
+      const met = added <= 0.3 && share >= 0.9;
+      summary.edge = { added, share, baseAdded: med('base', 'edge', 'added'), baseShare: med('base', 'edge', 'share'), met };
+      lines.push(
+        `| ${row.title} | +${added.toFixed(2)} ms p50 (${med('now', 'edge', 'p50Edge').toFixed(2)} vs ${med('now', 'edge', 'p50Direct').toFixed(2)}); ${(share * 100).toFixed(0)}% of direct | +${summary.edge.baseAdded.toFixed(2)} ms; ${(summary.edge.baseShare * 100).toFixed(0)}% | — | — | ≤ 0.3 ms, ≥ 90% | ${met ? 'met' : '**not met**'} | ${cpu} | ${client} |`,
+      );
+      continue;
+    }
+    const ratio = now / base;
+    const peerText = peersOf[row.group]
+      .map((p) => [p, med(p, row.id, 'rate')])
+      .filter(([, v]) => Number.isFinite(v))
+      .map(([p, v]) => `${p} ${fmt(v)} (now ÷ it ${x(now / v)})`)
+      .join('; ');
+    const pub = row.group === 'sns' ? ` (${fmt(med('now', row.id, 'publishRate'))} publishes/s)` : '';
+    const basePub = row.group === 'sns' ? ` (${fmt(med('base', row.id, 'publishRate'))})` : '';
+    const met = ratio >= row.goal;
+    summary[row.id] = { now, base, ratio, goal: row.goal, met };
+    lines.push(`| ${row.title} | ${fmt(now)} ${row.unit}${pub} | ${fmt(base)}${basePub} | ${peerText || '—'} | ${x(ratio)} | ≥ ${row.goal}× | ${met ? 'met' : '**not met**'} | ${cpu} | ${client} |`);
+  }
+  console.log(`\nmedians of ${ROUNDS} rounds (load now ${loadavg()[0].toFixed(1)})\n`);
+  console.log(lines.join('\n'));
+  mkdirSync(join(root, 'tmp'), { recursive: true });
+  writeFileSync(join(root, 'tmp', 'bench-results.json'), JSON.stringify({ when: new Date().toISOString(), baseline: BASELINE, rounds: ROUNDS, sizes: SIZES, summary, runs }, null, 2));
+  console.log('\n(all rounds: tmp/bench-results.json)');
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
