@@ -16,6 +16,19 @@ mkdir -p tmp
 rm -f tmp/vitest-report.json
 npx vitest run --reporter=default --reporter=json --outputFile.json=tmp/vitest-report.json "$@" || status=1
 
+# Real clients no one on the team wrote (Java SDK v2, JMS, OpenWire, Qpid, Paho, RabbitMQ, boto3) against a
+# Wharf the phase starts itself; JUnit XML in tmp/clients/junit, counted below.
+printf '\n== clients\n'
+rm -rf tmp/clients/junit
+clients_failed=0
+if [ "${WHARF_CLIENTS:-1}" = 0 ]; then
+  echo "skipped (WHARF_CLIENTS=0)"
+else
+  clients_started=$(date +%s)
+  bash tools/clients/run.sh || { status=1; clients_failed=1; }
+  echo "clients phase: $(( $(date +%s) - clients_started )) s"
+fi
+
 # The container part: podman, images built here, the compose stack proved, suites on containerised brokers.
 printf '\n== containers\n'
 rm -f tmp/vitest-compose.json tmp/vitest-containers.json
@@ -29,14 +42,25 @@ fi
 if [ -f tmp/vitest-report.json ]; then
   node -e '
     const fs = require("fs");
-    const [lint, containersFailed] = process.argv.slice(1).map(Number);
+    const [lint, containersFailed, clientsFailed] = process.argv.slice(1).map(Number);
     const reports = ["tmp/vitest-report.json", "tmp/vitest-compose.json", "tmp/vitest-containers.json"].filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+    // JUnit XML of the real-client suites (surefire, pytest): one <testsuite tests= failures= errors= skipped=> each
+    const junitDir = "tmp/clients/junit";
+    const junit = { passed: 0, failed: 0, skipped: 0 };
+    for (const f of fs.existsSync(junitDir) ? fs.readdirSync(junitDir).filter((n) => n.endsWith(".xml")) : []) {
+      for (const [tag] of fs.readFileSync(`${junitDir}/${f}`, "utf8").matchAll(/<testsuite\s[^>]*>/g)) {
+        const attr = (k) => Number((tag.match(new RegExp(`\\s${k}="(\\d+)"`)) || [])[1] || 0);
+        junit.failed += attr("failures") + attr("errors");
+        junit.skipped += attr("skipped");
+        junit.passed += attr("tests") - attr("failures") - attr("errors") - attr("skipped");
+      }
+    }
     const sum = (k) => reports.reduce((n, r) => n + r[k], 0);
-    const failed = sum("numFailedTests");
+    const failed = sum("numFailedTests") + junit.failed;
     // a failure outside any test (lint, or the container part before its tests) still counts once
-    const extra = failed === 0 && (lint || containersFailed) ? 1 : 0;
-    console.log(`\ntests: ${sum("numPassedTests")} passed, ${failed + extra} failed, ${sum("numPendingTests") + sum("numTodoTests")} skipped`);
-  ' "$status" "$containers_failed"
+    const extra = failed === 0 && (lint || containersFailed || clientsFailed) ? 1 : 0;
+    console.log(`\ntests: ${sum("numPassedTests") + junit.passed} passed, ${failed + extra} failed, ${sum("numPendingTests") + sum("numTodoTests") + junit.skipped} skipped`);
+  ' "$status" "$containers_failed" "$clients_failed"
 else
   echo "tests: 0 passed, 1 failed"
   status=1
