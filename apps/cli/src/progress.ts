@@ -14,7 +14,7 @@ export class Progress {
   private readonly multi: MultiBar;
   private readonly bars = new Map<string, SingleBar>();
 
-  constructor(stream: NodeJS.WriteStream = process.stderr) {
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
     this.multi = new MultiBar(
       {
         stream,
@@ -49,7 +49,9 @@ export class Progress {
 
   /** A line above the bars (what is being set up, a warning). */
   log(line: string): void {
-    this.multi.log(`${line}\n`);
+    // cli-progress prints log lines with its next redraw: before the first bar there is none
+    if (this.bars.size === 0) this.stream.write(`${line}\n`);
+    else this.multi.log(`${line}\n`);
   }
 
   stop(): void {

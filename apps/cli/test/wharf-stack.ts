@@ -19,14 +19,29 @@ export async function startWharf(): Promise<WharfStack> {
   const prefixes = { sqs: `wharf:it:${id}:sqs:`, sns: `wharf:it:${id}:sns:`, kinesis: `wharf:it:${id}:kinesis`, mq: `wharf:it:${id}:mq:` };
   const dataDir = join(repoRoot, 'tmp', 'mq-test', id);
   const base = 20_000 + 100 * Math.floor(Math.random() * 120); // below the ephemeral range, like apps/mq/test
-  const sqs = await startApp('sqs', { portEnv: 'SQS_PORT', env: { SQS_REDIS_PREFIX: prefixes.sqs } });
-  const [sns, kinesis, mq] = await Promise.all([
-    startApp('sns', { portEnv: 'SNS_PORT', env: { SNS_REDIS_PREFIX: prefixes.sns, WHARF_SQS_URL: sqs.url } }),
-    startApp('kinesis', { portEnv: 'KINESIS_PORT', env: { KINESIS_REDIS_PREFIX: prefixes.kinesis, KINESIS_TOPIC_PREFIX: `wharf.it.${id}` } }),
-    startApp('mq', { portEnv: 'MQ_PORT', env: { WHARF_MQ_REDIS_PREFIX: prefixes.mq, WHARF_MQ_DATA_DIR: dataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${base}-${base + 99}` } }),
-  ]);
-  const apps = [sqs, sns, kinesis, mq];
-  const edge = await startApp('edge', { portEnv: 'EDGE_PORT', env: { WHARF_SQS_URL: sqs.url, WHARF_SNS_URL: sns.url, WHARF_KINESIS_URL: kinesis.url, WHARF_MQ_URL: mq.url } });
+  const apps: AppProcess[] = [];
+  // on a loaded machine a service can take long to answer /health; whatever started is stopped on failure
+  const start = async (name: string, portEnv: string, env: Record<string, string>) => {
+    const app = await startApp(name, { portEnv, env, timeoutMs: 120_000 });
+    apps.push(app);
+    return app;
+  };
+  let edge: AppProcess;
+  try {
+    const sqs = await start('sqs', 'SQS_PORT', { SQS_REDIS_PREFIX: prefixes.sqs });
+    const settled = await Promise.allSettled([
+      start('sns', 'SNS_PORT', { SNS_REDIS_PREFIX: prefixes.sns, WHARF_SQS_URL: sqs.url }),
+      start('kinesis', 'KINESIS_PORT', { KINESIS_REDIS_PREFIX: prefixes.kinesis, KINESIS_TOPIC_PREFIX: `wharf.it.${id}` }),
+      start('mq', 'MQ_PORT', { WHARF_MQ_REDIS_PREFIX: prefixes.mq, WHARF_MQ_DATA_DIR: dataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${base}-${base + 99}` }),
+    ]);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [sns, kinesis, mq] = settled.map((r) => (r as PromiseFulfilledResult<AppProcess>).value);
+    edge = await startApp('edge', { portEnv: 'EDGE_PORT', timeoutMs: 120_000, env: { WHARF_SQS_URL: sqs.url, WHARF_SNS_URL: sns.url, WHARF_KINESIS_URL: kinesis.url, WHARF_MQ_URL: mq.url } });
+  } catch (err) {
+    await Promise.all(apps.map((a) => a.kill()));
+    throw err;
+  }
   return {
     id,
     edge,
@@ -62,7 +77,8 @@ export interface CliRun {
 export function runWharf(args: string[], endpoint: string, timeoutMs = 240_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repoRoot, 'apps/cli/bin/wharf.js'), ...args], {
-      env: { ...process.env, AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+      // MQ endpoints are TLS (amqp+ssl) signed by Wharf's local CA: trusted the way its README tells Node users
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(process.env.WHARF_TLS_DIR ?? join(repoRoot, '.data/tls'), 'ca.crt'), AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -6,6 +6,7 @@ import {
   MqClient,
   type DescribeBrokerResponse,
 } from '@aws-sdk/client-mq';
+import { isIP } from 'node:net';
 import rhea, { type Connection, type EventContext, type Sender } from 'rhea';
 import { clientConfig, sleep } from '../aws';
 import { decodePosition, encodePosition, positionOf } from '../fleet';
@@ -68,7 +69,12 @@ async function ensureBroker(mq: MqClient, log: (line: string) => void): Promise<
   let NextToken: string | undefined;
   do {
     const page = await mq.send(new ListBrokersCommand({ MaxResults: 100, NextToken }));
-    brokerId ??= page.BrokerSummaries?.find((b) => b.BrokerName === DEMO_BROKER && b.BrokerState !== 'DELETION_IN_PROGRESS')?.BrokerId;
+    const found = page.BrokerSummaries?.find((b) => b.BrokerName === DEMO_BROKER && b.BrokerState !== 'DELETION_IN_PROGRESS');
+    if (found?.BrokerState === 'CREATION_FAILED') {
+      // an earlier run's broker that never came up: start over rather than fail every run from now on
+      log(`broker ${DEMO_BROKER} (${found.BrokerId}) is CREATION_FAILED: deleting it and creating a new one`);
+      await mq.send(new DeleteBrokerCommand({ BrokerId: found.BrokerId }));
+    } else brokerId ??= found?.BrokerId;
     NextToken = page.NextToken;
   } while (NextToken && !brokerId);
   let created = false;
@@ -105,8 +111,13 @@ function amqpConnect(url: URL): Promise<Connection> {
   return new Promise((resolve, reject) => {
     const common = { host: url.hostname, port: Number(url.port), username: DEMO_USER, password: DEMO_PASSWORD, reconnect: false, idle_time_out: 0 };
     const container = rhea.create_container();
-    const conn = url.protocol === 'amqp+ssl:' ? container.connect({ ...common, transport: 'tls', servername: url.hostname }) : container.connect(common);
-    const fail = (ctx: EventContext) => reject(new Error(`AMQP connection to ${url.host} failed: ${String(ctx.error ?? ctx.connection.error ?? 'disconnected')}`));
+    // amqp+ssl (what Amazon MQ lists, Wharf too by default): Node's own trust store, plus NODE_EXTRA_CA_CERTS
+    const conn = url.protocol === 'amqp+ssl:' ? container.connect({ ...common, transport: 'tls', ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }) : container.connect(common);
+    const fail = (ctx: EventContext) => {
+      const why = String(ctx.error ?? ctx.connection.error ?? 'disconnected');
+      const hint = /certificate/i.test(why) ? ` — trust the broker's CA, for Wharf's local one: NODE_EXTRA_CA_CERTS=<wharf>/.data/tls/ca.crt` : '';
+      reject(new Error(`AMQP connection to ${url.protocol}//${url.host} failed: ${why}${hint}`));
+    };
     conn.once('connection_open', () => resolve(conn));
     conn.once('connection_error', fail);
     conn.once('disconnected', fail);

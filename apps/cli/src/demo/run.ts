@@ -58,18 +58,19 @@ export async function runDemo(o: DemoOptions, transport: (ctx: DemoContext) => P
   const trucks = Array.from({ length: o.trucks }, (_, i) => truckId(i));
   const perSubscriber = o.trucks * o.positions;
   let run: DemoRun;
-  // both bars from the start, producer first; the consumed total grows with the subscribers (sns-fifo)
-  const producedBar = progress.bar('produced', perSubscriber);
-  const consumedBar = progress.bar('consumed', perSubscriber);
+  // both bars appear together, producer first, once the transport has set up (an MQ broker takes a while)
+  let bars: { produced: ProgressBar; consumed: ProgressBar } | undefined;
+  const ensureBars = () => (bars ??= { produced: progress.bar('produced', perSubscriber), consumed: progress.bar('consumed', perSubscriber) });
   try {
     run = await transport({
       o,
       trucks,
       progress,
-      produced: () => producedBar,
+      produced: () => ensureBars().produced,
       tracker: (subscribers) => {
-        consumedBar.setTotal(perSubscriber * subscribers.length);
-        return new Tracker({ expectedPerSubscriber: perSubscriber, subscribers, idleMs: o.idleMs, timeoutMs: o.timeoutMs, onNew: () => consumedBar.add() });
+        const { consumed } = ensureBars();
+        consumed.setTotal(perSubscriber * subscribers.length);
+        return new Tracker({ expectedPerSubscriber: perSubscriber, subscribers, idleMs: o.idleMs, timeoutMs: o.timeoutMs, onNew: () => consumed.add() });
       },
     });
   } finally {
