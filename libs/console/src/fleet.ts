@@ -8,6 +8,8 @@ export interface Position {
   t: number;
   /** What carried it: a shard id (Kinesis) or a consumer name (SQS FIFO observations). */
   carrier: string;
+  /** The demo run (apps/cli/README.md): a new run starts every truck at seq 0 again. */
+  run?: string;
 }
 
 export interface TruckState {
@@ -16,6 +18,7 @@ export interface TruckState {
   lastSeq: number;
   carrier: string;
   received: number;
+  run?: string;
   /** Set at the first position that arrived with a seq not above the one before it; never cleared. */
   outOfOrder?: { after: number; got: number };
 }
@@ -30,8 +33,14 @@ export class Fleet {
   add(p: Position): void {
     let s = this.trucks.get(p.truck);
     if (!s) {
-      s = { truck: p.truck, trail: [], lastSeq: -1, carrier: p.carrier, received: 0 };
+      s = { truck: p.truck, trail: [], lastSeq: -1, carrier: p.carrier, received: 0, run: p.run };
       this.trucks.set(p.truck, s);
+    }
+    if (p.run !== undefined && p.run !== s.run) {
+      // another demo run: its seq starts again at 0 (not an order violation), its trail is its own
+      s.run = p.run;
+      s.lastSeq = -1;
+      s.trail = [];
     }
     if (p.seq <= s.lastSeq && !s.outOfOrder) {
       s.outOfOrder = { after: s.lastSeq, got: p.seq };
@@ -50,8 +59,9 @@ export function parsePosition(data: Uint8Array | undefined, carrier: string): Po
   if (!data) return undefined;
   try {
     const j = JSON.parse(new TextDecoder().decode(data)) as Partial<Position> & { consumer?: string };
+    const run = typeof j.run === 'string' ? j.run : undefined;
     if (typeof j.truck !== 'string' || typeof j.seq !== 'number' || typeof j.lat !== 'number' || typeof j.lon !== 'number') return undefined;
-    return { truck: j.truck, seq: j.seq, lat: j.lat, lon: j.lon, t: Number(j.t ?? 0), carrier: j.consumer ?? carrier };
+    return { truck: j.truck, seq: j.seq, lat: j.lat, lon: j.lon, t: Number(j.t ?? 0), carrier: j.consumer ?? carrier, run };
   } catch {
     return undefined;
   }

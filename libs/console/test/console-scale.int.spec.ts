@@ -77,7 +77,7 @@ describe('the console with SigV4 on', () => {
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack({ WHARF_VERIFY_SIGV4: 'true', WHARF_CREDENTIALS: 'console-key:console-secret' }, ['sqs']), launchChromium()]);
-  }, 180_000);
+  }, 420_000);
 
   afterAll(async () => {
     await browser?.close();
