@@ -6,10 +6,11 @@
 // for SQS standard and SNS). Server CPU per 1,000 messages counts the server's processes and the brokers it
 // uses (/proc/<pid>/stat: shared brokers also carry whatever else runs on them), client CPU is this process.
 //
-//   npm run bench -- [--rounds 3] [--only sqs,kinesis,sns,edge] [--scale 1] [--baseline 5677b10] [--no-baseline]
+//   npm run bench -- [--rounds 3] [--only sqs,kinesis,sns,edge] [--scale 1] [--baseline 5677b10] [--no-baseline] [--tree <dir>]
 //
 // Needs `npm run build` and the brokers (`npm run brokers:up`). Takes ~15–25 min at --scale 1 on 2 cores
 // (plus ~3 min once to build the baseline). Results: tmp/bench-results.json and a markdown table.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ const SCALE = Number(opt('scale', 1));
 const ONLY = opt('only', 'sqs,kinesis,sns,edge').split(',');
 const BASELINE = opt('baseline', '5677b10');
 const WITH_BASELINE = !args.includes('--no-baseline');
+// --tree <dir>: the Wharf to measure as "now" (default this checkout), e.g. a worktree of one commit.
+const NOW_TREE = opt('tree', root);
 const n = (x) => Math.max(10, Math.round((x * SCALE) / 10) * 10);
 const SIZES = { sqs: n(20_000), fifo: n(10_000), putH2: n(20_000), drain: n(50_000), snsSingle: n(3_000), snsBatch: n(10_000), edgeSamples: n(300), edgeMessages: n(2_000) };
 
@@ -46,9 +49,11 @@ const ROWS = [
 
 async function main() {
   console.log(`bench: ${ROUNDS} interleaved rounds, sizes ${JSON.stringify(SIZES)}, node ${process.version}, load ${loadavg()[0].toFixed(1)}`);
+  const head = execFileSync('git', ['-C', NOW_TREE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  console.log(`now = ${NOW_TREE} at ${head}${NOW_TREE === root ? ' (plus uncommitted changes, if any)' : ''}`);
   const brokers = brokerPids();
   console.log(`brokers (CPU counted as the server's): ${JSON.stringify(brokers)}`);
-  const targets = [{ key: 'now', server: await startWharf('now', root) }];
+  const targets = [{ key: 'now', server: await startWharf('now', NOW_TREE) }];
   if (WITH_BASELINE) targets.push({ key: 'base', server: await startWharf('base', ensureBaseline(BASELINE)) });
   const peers = {};
   try {
