@@ -9,6 +9,7 @@ import { commonConfig, type CommonConfig, type ListenerTimeouts } from './config
 import type { DualProtocolServer } from './dual-listener';
 import { createLogger, PinoNestLogger } from './logger';
 import { AwsExceptionFilter } from './aws-exception.filter';
+import { awsClientErrorHandler, awsFrameworkErrors } from './client-errors';
 import { abortOnShutdownSignals } from './http';
 
 export interface ServiceOptions {
@@ -45,6 +46,8 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     logger: false,
+    clientErrorHandler: awsClientErrorHandler(config, options.fallbackProtocol),
+    frameworkErrors: awsFrameworkErrors(config, options.fallbackProtocol),
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(options.module as never, adapter, {
