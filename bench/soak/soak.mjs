@@ -13,7 +13,6 @@
 // Verdict per process (see bench/soak/README.md for why these thresholds): flat when the least-squares slope
 // of RSS over the second half of the run is below 1 MiB per 10 minutes and the largest sample after warm-up
 // (the first 20% of the run) is within 20% of the median of those samples.
-import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, cpus } from 'node:os';
