@@ -16,22 +16,30 @@ export class SqsController {
   async api(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const host = req.headers.host;
     const origin = host ? `${req.protocol}://${host}` : '';
-    const request = withQueueUrlFromPath(toHttpRequestLike(req), origin);
-    // The origin becomes Caller.origin: the base of queue URLs unless SQS_PUBLIC_URL is set.
-    const response = await this.handler.handle(request, { signal: requestSignal(reply), origin });
+    const received = toHttpRequestLike(req);
+    const request = withQueueUrlFromPath(received, origin);
+    // The origin becomes Caller.origin: the base of queue URLs unless SQS_PUBLIC_URL is set. The signature is
+    // checked on the request as received (before the queue URL was added).
+    const response = await this.handler.handle(request, { signal: requestSignal(reply), origin, received });
     await sendHttpResponse(reply, response);
   }
 }
 
 /**
- * Older Query clients (Java/.NET SDK v1) POST to the queue URL itself and leave QueueUrl out of the form;
- * AWS takes the queue from the path then. Add it to the form so the operation sees the parameter.
+ * Older Query clients (Java/.NET SDK v1) POST to the queue URL itself and leave QueueUrl out of the form, and a
+ * presigned URL is a GET of the queue URL with the Action in the query string; AWS takes the queue from the
+ * path then. Add it to the form (or the query string) so the operation sees the parameter.
  */
 export function withQueueUrlFromPath<R extends { method: string; path: string; headers: Record<string, unknown>; body: Buffer }>(
   request: R,
   origin: string,
 ): R {
-  const path = request.path.split('?')[0];
+  const [path, query = ''] = request.path.split('?', 2);
+  if (request.method === 'GET' && QUEUE_PATH.test(path)) {
+    const params = new URLSearchParams(query);
+    if (!params.has('Action') || params.has('QueueUrl') || WITHOUT_QUEUE_URL.has(params.get('Action') ?? '')) return request;
+    return { ...request, path: `${request.path}&QueueUrl=${encodeURIComponent(origin + path)}` };
+  }
   const type = String(request.headers['content-type'] ?? '');
   if (request.method !== 'POST' || !type.includes('x-www-form-urlencoded') || !QUEUE_PATH.test(path)) return request;
   const form = new URLSearchParams(request.body.toString('utf8'));

@@ -25,6 +25,8 @@ export interface RequestOrigin {
   signal?: AbortSignal;
   /** `scheme://host` the request came to (base of queue URLs and links). */
   origin?: string;
+  /** The request as it arrived, when the controller completed it (SQS's queue URL from the path): the signature covers this one. */
+  received?: HttpRequestLike;
 }
 
 export interface AwsApiHandlerOptions {
@@ -70,12 +72,12 @@ export class AwsApiHandler {
    * Decodes a request and, with SigV4 on, verifies its signature (scope: the service's signing name). Throws
    * AwsError with `.context` (DecodeError). Controllers that answer outside `handle` (an event stream) use it.
    */
-  async decode(request: HttpRequestLike): Promise<DecodedRequest> {
+  async decode(request: HttpRequestLike, received: HttpRequestLike = request): Promise<DecodedRequest> {
     const auth = this.options.auth;
     const decoded = decodeRequest(this.model, request, { region: this.options.region, accountId: this.options.accountId, accountOf: auth?.accountOf });
-    if (auth?.enabled && !this.isUnsignedLink(request, decoded.operation)) {
+    if (auth?.enabled && !this.isUnsignedLink(received, decoded.operation)) {
       try {
-        await auth.verify(request, this.model.signingName, this.authStyle);
+        await auth.verify(received, this.model.signingName, this.authStyle);
       } catch (error) {
         (error as DecodeError).context = decoded.context;
         throw error;
@@ -95,8 +97,8 @@ export class AwsApiHandler {
     let operation = 'unknown';
     let response: HttpResponseLike;
     try {
-      const decoded = await this.decode(request);
-      context = from.signal || from.origin ? { ...decoded.context, ...from } : decoded.context;
+      const decoded = await this.decode(request, from.received);
+      context = from.signal || from.origin ? { ...decoded.context, signal: from.signal, origin: from.origin } : decoded.context;
       operation = decoded.operation;
       const method = this.methods.get(operation);
       if (!method) {

@@ -68,6 +68,12 @@ describe('presigned SQS Query URLs (@smithy/signature-v4 presign, plain fetch)',
     expect({ status: otherScope.status, code: otherScope.code }).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
     const bob = await answerOf(await fetch(await presignUrl(s.sqs.url, path, query, { service: 'sqs', key: BOB })));
     expect({ status: bob.status, code: bob.code }).toEqual({ status: 403, code: 'AccessDenied' });
+    // A signed POST to the queue URL without QueueUrl (Java/.NET SDK v1): the queue comes from the path, and the
+    // signature is checked on the body as sent.
+    const v1 = await send(
+      await signRequest(s.sqs.url, { service: 'sqs', path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=SendMessage&Version=2012-11-05&MessageBody=v1' }),
+    );
+    expect(v1.status, v1.body).toBe(200);
     sqs.destroy();
   });
 
