@@ -1,5 +1,6 @@
-import { All, Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { MqContext } from '@wharf/mq-engine';
+import { All, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { AwsError } from '@wharf/aws-protocol';
+import { MqContext, failOverBroker } from '@wharf/mq-engine';
 import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
@@ -25,6 +26,17 @@ export class MqController {
       return;
     }
     await reply.send({ brokerId: id, state: b.state, instances: await this.ctx.backend(b.engineType).instances(b) });
+  }
+
+  /** The console's "fail over": the active instance stops, the standby takes over (see failOverBroker). */
+  @Post('_wharf/mq/brokers/:id/fail-over')
+  async failOver(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      await reply.status(200).send(await failOverBroker(this.ctx, id));
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      await reply.status(err.code === 'NotFoundException' ? 404 : 400).send({ __type: err.code, message: err.message });
+    }
   }
 
   @All('*')

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { ConfigurationId, DeploymentMode } from '@aws-sdk/client-mq';
 import {
   appliedUsers,
+  badRequest,
   internalError,
   type BrokerBackend,
   type BrokerRecord,
@@ -313,6 +314,18 @@ export class LocalActiveMqBackend implements BrokerBackend {
         engineVersion: this.runningVersion(b.engineVersion) ?? b.engineVersion,
       };
     });
+  }
+
+  async failOver(b: BrokerRecord): Promise<number> {
+    const rt = runtimeOf(b);
+    for (const [i, inst] of (rt?.instances ?? []).entries()) {
+      const pid = instancePid(inst.dir);
+      if (pid === undefined || !(await this.isActive(inst))) continue;
+      // graceful: the lock is released at once and the standby, already waiting for it, takes it
+      await stopProcess(pid, inst.dir, true);
+      return i + 1;
+    }
+    throw badRequest(undefined, `No instance of broker ${b.brokerId} is active right now.`);
   }
 
   async close(): Promise<void> {

@@ -8,3 +8,4 @@ export { resumeBrokers } from './broker-lifecycle';
 export * from './errors';
 export * from './model';
 export * from './activemq-config';
+export { failOverBroker } from './fail-over';

@@ -51,6 +51,11 @@ export interface BrokerBackend {
   syncUsers?(broker: BrokerRecord, previous: BrokerRecord): Promise<void>;
   /** Instances in DescribeBroker order. */
   instances(broker: BrokerRecord): Promise<InstanceView[]>;
+  /**
+   * Stops the active instance of an active/standby pair so its standby takes over (the console's "fail
+   * over"); the stopped one comes back as the standby. Answers its number (1-based).
+   */
+  failOver?(broker: BrokerRecord): Promise<number>;
   /** Stop supervising (processes keep running so a restarted `mq` re-attaches). */
   close?(): Promise<void>;
 }
