@@ -5,7 +5,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repoRoot, waitForPort } from '@wharf/testing';
+import { createServer } from 'node:net';
+import { repoRoot, waitForPort } from '@wharf/testing';
 
 export interface PrivateBroker {
   readonly name: string;
@@ -20,6 +21,23 @@ export interface PrivateBroker {
 }
 
 const BROKERS_SH = join(repoRoot, 'tools/brokers/brokers.sh');
+
+/**
+ * A free port OUTSIDE the kernel's ephemeral range (32768-60999 here). A broker JVM binds its ports tens of
+ * seconds after they are picked; a port from freePort() (an ephemeral one) was meanwhile taken by some client
+ * connection on this busy machine ("Address already in use" seen). Below that range only listeners live.
+ */
+export async function brokerPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 
 export function run(cmd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -40,13 +58,24 @@ export async function killPidFile(pidFile: string): Promise<number> {
   throw new Error(`pid ${pid} still alive after SIGKILL`);
 }
 
+/** A first start that fails leaves nothing running and nothing on disk. */
+async function startOrCleanUp(up: () => Promise<void>, stop: () => Promise<unknown>, dir: string): Promise<void> {
+  try {
+    await up();
+  } catch (err) {
+    await stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 /** Wharf's Redis as `brokers.sh up redis` starts it (AOF, appendfsync always), in its own run dir and port. */
 export async function privateRedis(): Promise<PrivateBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-kill-redis-'));
-  const port = await freePort();
+  const port = await brokerPort();
   const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_REDIS_PORT: String(port) };
   const up = async () => { await run('bash', [BROKERS_SH, 'up', 'redis'], env, 60_000); await waitForPort(port); };
-  await up();
+  await startOrCleanUp(up, () => run('bash', [BROKERS_SH, 'down', 'redis'], env), dir);
   return {
     name: 'redis',
     env: { WHARF_REDIS_URL: `redis://127.0.0.1:${port}` },
@@ -70,7 +99,7 @@ export interface PrivateActiveMqPair extends PrivateBroker {
 }
 
 async function portsOf(): Promise<ActiveMqPorts> {
-  return { openwire: await freePort(), stomp: await freePort(), amqp: await freePort(), mqtt: await freePort(), ws: await freePort() };
+  return { openwire: await brokerPort(), stomp: await brokerPort(), amqp: await brokerPort(), mqtt: await brokerPort(), ws: await brokerPort() };
 }
 
 async function accepts(port: number): Promise<boolean> {
@@ -87,8 +116,8 @@ export async function privateActiveMqPair(): Promise<PrivateActiveMqPair> {
   const a = await portsOf();
   const b = await portsOf();
   const list = (p: ActiveMqPorts) => [p.openwire, p.stomp, p.amqp, p.mqtt, p.ws].join(' ');
-  const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_ACTIVEMQ_A_PORTS: list(a), WHARF_ACTIVEMQ_B_PORTS: list(b), ACTIVEMQ_HEAP: '256m', AMQ_START_TIMEOUT: '120' };
-  const up = async () => { await run('bash', [BROKERS_SH, 'up', 'activemq'], env, 240_000); };
+  const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_ACTIVEMQ_A_PORTS: list(a), WHARF_ACTIVEMQ_B_PORTS: list(b), ACTIVEMQ_HEAP: '256m', AMQ_START_TIMEOUT: '300' };
+  const up = async () => { await run('bash', [BROKERS_SH, 'up', 'activemq'], env, 600_000); };
   const active = async (): Promise<'a' | 'b'> => {
     for (let i = 0; i < 600; i++) {
       if (await accepts(a.stomp)) return 'a';
@@ -97,7 +126,7 @@ export async function privateActiveMqPair(): Promise<PrivateActiveMqPair> {
     }
     throw new Error('no instance of the private ActiveMQ pair serves');
   };
-  await up();
+  await startOrCleanUp(up, () => run('bash', [BROKERS_SH, 'down', 'activemq'], env, 120_000), dir);
   return {
     name: 'activemq',
     a,
@@ -119,10 +148,10 @@ export async function privateActiveMqPair(): Promise<PrivateActiveMqPair> {
 /** A single KRaft node as `brokers.sh up kafka` runs it, on its own ports and data dir. */
 export async function privateKafka(): Promise<PrivateBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-kill-kafka-'));
-  const port = await freePort();
-  const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_KAFKA_PORT: String(port), WHARF_KAFKA_CONTROLLER_PORT: String(await freePort()), WHARF_KAFKA_HEAP: '384m', KAFKA_START_TIMEOUT: '240' };
-  const up = async () => { await run('bash', [BROKERS_SH, 'up', 'kafka'], env, 300_000); };
-  await up();
+  const port = await brokerPort();
+  const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_KAFKA_PORT: String(port), WHARF_KAFKA_CONTROLLER_PORT: String(await brokerPort()), WHARF_KAFKA_HEAP: '384m', KAFKA_START_TIMEOUT: '540' };
+  const up = async () => { await run('bash', [BROKERS_SH, 'up', 'kafka'], env, 600_000); };
+  await startOrCleanUp(up, () => run('bash', [BROKERS_SH, 'down', 'kafka'], env, 120_000), dir);
   return {
     name: 'kafka',
     env: { WHARF_KAFKA_BROKERS: `127.0.0.1:${port}` },
@@ -141,7 +170,7 @@ export async function privateKafka(): Promise<PrivateBroker> {
  */
 export async function privateRabbitMq(): Promise<PrivateBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-kill-rabbitmq-'));
-  const port = await freePort();
+  const port = await brokerPort();
   const node = `wharf-kill-${port}@localhost`;
   writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
   writeFileSync(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\n`);
@@ -149,14 +178,14 @@ export async function privateRabbitMq(): Promise<PrivateBroker> {
   mkdirSync(join(dir, 'conf.d'));
   const env = {
     HOME: dir, RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'), RABBITMQ_NODENAME: node, RABBITMQ_NODE_PORT: String(port),
-    RABBITMQ_DIST_PORT: String(await freePort()), RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'), RABBITMQ_LOG_BASE: join(dir, 'log'),
+    RABBITMQ_DIST_PORT: String(await brokerPort()), RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'), RABBITMQ_LOG_BASE: join(dir, 'log'),
     RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'), RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
     RABBITMQ_CONFIG_FILES: join(dir, 'conf.d'), RABBITMQ_PID_FILE: join(dir, 'node.pid'), ERL_EPMD_ADDRESS: '127.0.0.1',
   };
   let child: ChildProcess | undefined;
   const up = async () => {
     child = spawn('/usr/lib/rabbitmq/bin/rabbitmq-server', [], { cwd: dir, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', openSync(join(dir, 'node.out'), 'a'), openSync(join(dir, 'node.out'), 'a')] });
-    await waitForPort(port, '127.0.0.1', 240_000);
+    await waitForPort(port, '127.0.0.1', 480_000);
   };
   const killGroup = async () => {
     const c = child;
@@ -165,7 +194,7 @@ export async function privateRabbitMq(): Promise<PrivateBroker> {
     process.kill(-c.pid, 'SIGKILL');
     await exited;
   };
-  await up();
+  await startOrCleanUp(up, killGroup, dir);
   return {
     name: 'rabbitmq',
     env: { WHARF_AMQP_URL: `amqp://guest:guest@127.0.0.1:${port}` },
