@@ -37,7 +37,9 @@ class KinesisFanOutTest {
     KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder().endpointOverride(Wharf.endpoint(scheme))
         .region(Wharf.REGION).credentialsProvider(Wharf.CREDENTIALS);
     if (negotiation.equals("alpn")) {
-      builder.httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2).protocolNegotiation(ProtocolNegotiation.ALPN));
+      builder.httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2).protocolNegotiation(ProtocolNegotiation.ALPN)
+          // the 10 s default was once exceeded (TLS handshake + h2 settings) with three test JVMs on a loaded 2-core machine
+          .connectionAcquisitionTimeout(Duration.ofSeconds(30)));
     }
     String stream = Wharf.unique("java-efo");
     try (KinesisAsyncClient kinesis = builder.build()) {
