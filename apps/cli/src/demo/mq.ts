@@ -111,8 +111,9 @@ function amqpConnect(url: URL): Promise<Connection> {
   return new Promise((resolve, reject) => {
     const common = { host: url.hostname, port: Number(url.port), username: DEMO_USER, password: DEMO_PASSWORD, reconnect: false, idle_time_out: 0 };
     const container = rhea.create_container();
-    // amqp+ssl (what Amazon MQ lists, Wharf too by default): Node's own trust store, plus NODE_EXTRA_CA_CERTS
-    const conn = url.protocol === 'amqp+ssl:' ? container.connect({ ...common, transport: 'tls', ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }) : container.connect(common);
+    // amqp+ssl (what Amazon MQ lists, Wharf too by default): Node's own trust store, plus NODE_EXTRA_CA_CERTS.
+    // No SNI for an IP address (RFC 6066; rhea would send the host): the certificate is still checked against it.
+    const conn = url.protocol === 'amqp+ssl:' ? container.connect({ ...common, transport: 'tls', servername: isIP(url.hostname) ? '' : url.hostname }) : container.connect(common);
     const fail = (ctx: EventContext) => {
       const why = String(ctx.error ?? ctx.connection.error ?? 'disconnected');
       const hint = /certificate/i.test(why) ? ` — trust the broker's CA, for Wharf's local one: NODE_EXTRA_CA_CERTS=<wharf>/.data/tls/ca.crt` : '';
