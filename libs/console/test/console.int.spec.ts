@@ -183,6 +183,25 @@ describe('the console in Chromium against a real Wharf', () => {
     expect(await page.locator('.legend > div').count()).toBe(5); // one colour per shard
   }, 300_000);
 
+  it('Trucks: during `wharf demo trucks --via sqs-fifo` each truck is coloured by the consumer that got it, with no red tick', async () => {
+    // The consumers' observations (apps/cli/README.md): stream wharf-demo-observations, made first so the
+    // view reads it from before the first one; the CLI reuses it.
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'wharf-demo-observations', ShardCount: 5 }));
+    await waitUntilStreamExists({ client: kinesis, maxWaitTime: 60 }, { StreamName: 'wharf-demo-observations' });
+    await open('trucks');
+    await page.selectOption('[data-testid="trucks"] select', 'sqs-fifo');
+    await page.locator('[data-testid="map"]').waitFor();
+    await new Promise((r) => setTimeout(r, 4_000)); // the view takes its LATEST iterators
+    const positions = 10;
+    const run = await runWharf(['demo', 'trucks', '--via', 'sqs-fifo', '--positions', String(positions), '--consumers', '4', '--interval', '200'], stack.edge.url);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="truck-summary"]').textContent(), { timeout: 60_000 }).toContain(`${100 * positions} positions`);
+    expect(await page.locator('[data-testid="ticks"] .tick').count()).toBe(100);
+    expect(await page.locator('[data-testid="ticks"] .tick.bad').count()).toBe(0);
+    expect((await page.locator('.legend > div').allTextContents()).map((t) => t.trim()).sort()).toEqual(['c0', 'c1', 'c2', 'c3']);
+    await screenshot(page, 'trucks-sqs-fifo');
+  }, 300_000);
+
   it('an API error is a message on the page, never a blank page', async () => {
     const gone = (await sqs.send(new CreateQueueCommand({ QueueName: `${p}-short-lived` }))).QueueUrl ?? '';
     await open('queues');
