@@ -123,7 +123,8 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
   const toHttp1 = (socket: Socket) => {
     for (const listener of http1ConnectionListeners) listener.call(server, socket);
   };
-  const tlsServer = options.tls ? httpsOnTheSamePort(options.tls, firstByteTimeoutMs, toHttp2, toHttp1) : undefined;
+  const https = options.tls ? httpsOnTheSamePort(options.tls, firstByteTimeoutMs, toHttp2, toHttp1) : undefined;
+  const toTls = https?.toTls;
 
   server.on('connection', (socket: Socket) => {
     let seen: Buffer = Buffer.alloc(0);
@@ -143,10 +144,10 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
       while ((chunk = socket.read() as Buffer | null) !== null) seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
       const n = Math.min(seen.length, PREFACE.length);
       if (n === 0) return;
-      if (tlsServer && seen[0] === TLS_HANDSHAKE) {
+      if (toTls && seen[0] === TLS_HANDSHAKE) {
         cleanup();
         socket.unshift(seen);
-        tlsServer.emit('connection', socket);
+        toTls(socket);
         return;
       }
       const prefaceSoFar = seen.compare(PREFACE, 0, n, 0, n) === 0;
@@ -177,6 +178,8 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
   server.closeAllConnections = () => {
     closeAllHttp1();
     for (const session of sessions) session.destroy();
+    for (const raw of https?.handedOver ?? []) raw.destroy();
+    https?.handedOver.clear();
   };
 
   const closeListener = server.close.bind(server);
@@ -212,20 +215,45 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
 }
 
 /**
- * A TLS server that never listens: sockets are handed to it, and each decrypted one goes to the HTTP/2
+ * A TLS server that never listens: raw sockets are handed to it, and each decrypted one goes to the HTTP/2
  * server when ALPN chose h2, else to the HTTP/1.1 handler (ALPN http/1.1 or a client without ALPN).
+ * The TLSSocket takes over the raw socket's handle, so the raw socket never closes by itself and the
+ * listener would count it open forever (close() never finishing): it is destroyed with its TLS socket
+ * (`_parent` is Node's link from a TLSSocket to the socket it wraps), and `handedOver` keeps the rest —
+ * a client that hangs up mid-handshake gives no event to hook — for close() to destroy.
  */
 function httpsOnTheSamePort(
   credentials: NonNullable<DualListenerOptions['tls']>,
   handshakeTimeoutMs: number,
   toHttp2: (socket: Socket) => void,
   toHttp1: (socket: Socket) => void,
-): tls.Server {
+): { toTls: (raw: Socket) => void; handedOver: Set<Socket> } {
+  const handedOver = new Set<Socket>();
   const server = tls.createServer({ ...credentials, ALPNProtocols: ['h2', 'http/1.1'], handshakeTimeout: handshakeTimeoutMs });
-  server.on('secureConnection', (socket: tls.TLSSocket) => (socket.alpnProtocol === 'h2' ? toHttp2(socket) : toHttp1(socket)));
-  // A failed handshake (an untrusting client, a port scan) is the client's business: Node destroys the socket.
-  server.on('tlsClientError', () => undefined);
-  return server;
+  const closeRawWith = (socket: tls.TLSSocket) => {
+    const raw = (socket as tls.TLSSocket & { _parent?: Socket })._parent;
+    if (raw) socket.once('close', () => {
+      handedOver.delete(raw);
+      raw.destroy();
+    });
+  };
+  server.on('secureConnection', (socket: tls.TLSSocket) => {
+    closeRawWith(socket);
+    if (socket.alpnProtocol === 'h2') toHttp2(socket);
+    else toHttp1(socket);
+  });
+  // A failed handshake (an untrusting client, a port scan) is the client's business: just close.
+  server.on('tlsClientError', (_err: Error, socket: tls.TLSSocket) => {
+    closeRawWith(socket);
+    socket.destroy();
+  });
+  return {
+    handedOver,
+    toTls: (raw) => {
+      handedOver.add(raw);
+      server.emit('connection', raw);
+    },
+  };
 }
 
 /**
