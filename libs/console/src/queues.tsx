@@ -1,3 +1,5 @@
+// The Queues view: the list and every panel of the queue detail (send, peek, redrive, attributes, purge). A
+// little over 300 lines: the panels are small and share the one queue they show; split them when one grows.
 import {
   GetQueueAttributesCommand,
   ListDeadLetterSourceQueuesCommand,

@@ -71,6 +71,32 @@ describe('the console in Chromium against a real Wharf', () => {
     await page.locator('[data-testid="dlq-links"] a', { hasText: `${p}-orders` }).first().waitFor();
   });
 
+  it('Queues: FIFO send with a group, the attributes editor, purge only after typing the name', async () => {
+    const url = `${stack.edge.url}/000000000000/${p}-trucks.fifo`;
+    await open('queues');
+    await page.fill('input[placeholder="name prefix"]', `${p}-trucks`);
+    await page.locator(`[data-queue="${p}-trucks.fifo"]`).click();
+    await page.fill('[data-testid="send-body"]', 'fifo from the console');
+    await page.fill('[data-testid="send-group"]', 'truck-042');
+    await page.click('[data-testid="send"]');
+    await page.locator('.ok', { hasText: 'sequence' }).waitFor();
+    await page.click('[data-testid="peek"]');
+    await page.locator('[data-testid="peek-table"] td', { hasText: 'truck-042' }).waitFor();
+
+    await page.fill('input[data-attr="VisibilityTimeout"]', '45');
+    await page.click('[data-testid="save-attributes"]');
+    await page.locator('.ok', { hasText: 'saved VisibilityTimeout' }).waitFor();
+    expect((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['VisibilityTimeout'] }))).Attributes?.VisibilityTimeout).toBe('45');
+
+    expect(await page.locator('[data-testid="purge"]').isDisabled()).toBe(true);
+    await page.fill('[data-testid="purge-confirm"]', `${p}-trucks`); // not the whole name
+    expect(await page.locator('[data-testid="purge"]').isDisabled()).toBe(true);
+    await page.fill('[data-testid="purge-confirm"]', `${p}-trucks.fifo`);
+    await page.click('[data-testid="purge"]');
+    await page.locator('.ok', { hasText: 'purged' }).waitFor();
+    await expect.poll(async () => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes?.ApproximateNumberOfMessages, { timeout: 10_000 }).toBe('0');
+  });
+
   it('Queues: redrive moves dead letters back to their source queue, with progress', async () => {
     const src = `${stack.edge.url}/000000000000/${p}-orders`;
     const dlq = `${stack.edge.url}/000000000000/${p}-orders-dlq`;
