@@ -63,14 +63,14 @@ async function main() {
     const record = (round, target, row, fig) => {
       runs.push({ round, target, row, ...fig });
       const extra = fig.publishRate ? `, ${Math.round(fig.publishRate)} publishes/s` : '';
-      console.log(`  round ${round + 1} ${target.padEnd(10)} ${row.padEnd(15)} ${Math.round(fig.rate).toLocaleString('en-US').padStart(8)}/s${extra}; CPU-ms/1k server ${fig.serverCpu.toFixed(0)}, client ${fig.clientCpu.toFixed(0)}`);
+      console.log(`  round ${round + 1} ${target.padEnd(10)} ${row.padEnd(15)} ${Math.round(fig.rate).toLocaleString('en-US').padStart(8)}/s${extra}; CPU-ms/1k server own ${fig.ownCpu.toFixed(0)}, with brokers ${fig.serverCpu.toFixed(0)}, client ${fig.clientCpu.toFixed(0)}`);
     };
     const wharfs = targets.map((t) => ({ key: t.key, s: t.server }));
     for (let round = 0; round < ROUNDS; round++) {
       const order = (list) => (round % 2 ? [...list].reverse() : list); // alternate who goes first
       const tag = `r${round}`;
       if (ONLY.includes('sqs')) {
-        const list = [...wharfs.map((w) => ({ key: w.key, url: w.s.urls.sqs, pids: [w.s.pids.sqs, brokers.redis] })), { key: 'elasticmq', url: peers.elasticmq.urls.sqs, pids: [peers.elasticmq.pids.elasticmq] }];
+        const list = [...wharfs.map((w) => ({ key: w.key, url: w.s.urls.sqs, pids: { own: [w.s.pids.sqs], brokers: [brokers.redis] } })), { key: 'elasticmq', url: peers.elasticmq.urls.sqs, pids: { own: [peers.elasticmq.pids.elasticmq] } }];
         for (const t of order(list)) {
           for (const fifo of [false, true]) {
             const r = await sqsRows({ endpoint: t.url, pids: t.pids, fifo, messages: fifo ? SIZES.fifo : SIZES.sqs, tag: `${tag}-${t.key}` });
@@ -81,9 +81,9 @@ async function main() {
       }
       if (ONLY.includes('kinesis')) {
         const list = [
-          ...wharfs.map((w) => ({ key: w.key, run: () => kinesisRows({ endpoint: w.s.urls.kinesis, pids: [w.s.pids.kinesis, brokers.redis, brokers.kafka], putRecords: SIZES.putH2, drainRecords: SIZES.drain, tag: `${tag}-${w.key}` }) })),
-          { key: 'kinesalite', run: () => kinesisRows({ endpoint: peers.kinesalite.urls.kinesis, pids: [peers.kinesalite.pids.kinesalite], putRecords: SIZES.putH2, drainRecords: SIZES.drain, tag, http2: false }) },
-          { key: 'kafkajs', run: () => rawKafkaRows({ pids: [brokers.kafka], records: SIZES.drain, tag }) },
+          ...wharfs.map((w) => ({ key: w.key, run: () => kinesisRows({ endpoint: w.s.urls.kinesis, pids: { own: [w.s.pids.kinesis], brokers: [brokers.redis, brokers.kafka] }, putRecords: SIZES.putH2, drainRecords: SIZES.drain, tag: `${tag}-${w.key}` }) })),
+          { key: 'kinesalite', run: () => kinesisRows({ endpoint: peers.kinesalite.urls.kinesis, pids: { own: [peers.kinesalite.pids.kinesalite] }, putRecords: SIZES.putH2, drainRecords: SIZES.drain, tag, http2: false }) },
+          { key: 'kafkajs', run: () => rawKafkaRows({ pids: { own: [], brokers: [brokers.kafka] }, records: SIZES.drain, tag }) },
         ];
         for (const t of order(list)) {
           const r = await t.run();
@@ -92,8 +92,8 @@ async function main() {
       }
       if (ONLY.includes('sns')) {
         const list = [
-          ...wharfs.map((w) => ({ key: w.key, run: (batch) => snsFanOutRow({ endpoint: w.s.urls.edge, pids: [w.s.pids.edge, w.s.pids.sns, w.s.pids.sqs, brokers.redis, brokers.rabbitmq], messages: batch ? SIZES.snsBatch : SIZES.snsSingle, batch, tag: `${tag}-${w.key}` }) })),
-          { key: 'amqplib', run: (batch) => rawAmqpRow({ pids: [brokers.rabbitmq], messages: batch ? SIZES.snsBatch : SIZES.snsSingle, tag }) },
+          ...wharfs.map((w) => ({ key: w.key, run: (batch) => snsFanOutRow({ endpoint: w.s.urls.edge, pids: { own: [w.s.pids.edge, w.s.pids.sns, w.s.pids.sqs], brokers: [brokers.redis, brokers.rabbitmq] }, messages: batch ? SIZES.snsBatch : SIZES.snsSingle, batch, tag: `${tag}-${w.key}` }) })),
+          { key: 'amqplib', run: (batch) => rawAmqpRow({ pids: { own: [], brokers: [brokers.rabbitmq] }, messages: batch ? SIZES.snsBatch : SIZES.snsSingle, tag }) },
         ];
         for (const t of order(list)) {
           record(round, t.key, 'snsSingle', await t.run(false));
@@ -102,8 +102,8 @@ async function main() {
       }
       if (ONLY.includes('edge')) {
         for (const w of order(wharfs)) {
-          const r = await edgeRows({ edge: w.s.urls.edge, direct: w.s.urls.sns, pids: [w.s.pids.edge, w.s.pids.sns, brokers.rabbitmq], samples: SIZES.edgeSamples, messages: SIZES.edgeMessages, tag: `${tag}-${w.key}` });
-          const fig = { rate: r.edge.rate, serverCpu: r.edge.serverCpu, clientCpu: r.edge.clientCpu, directRate: r.direct.rate, p50Edge: r.p50Edge, p50Direct: r.p50Direct, added: r.p50Edge - r.p50Direct, share: r.edge.rate / r.direct.rate };
+          const r = await edgeRows({ edge: w.s.urls.edge, direct: w.s.urls.sns, pids: { own: [w.s.pids.edge, w.s.pids.sns], brokers: [brokers.rabbitmq] }, samples: SIZES.edgeSamples, messages: SIZES.edgeMessages, tag: `${tag}-${w.key}` });
+          const fig = { rate: r.edge.rate, serverCpu: r.edge.serverCpu, ownCpu: r.edge.ownCpu, clientCpu: r.edge.clientCpu, directRate: r.direct.rate, p50Edge: r.p50Edge, p50Direct: r.p50Direct, added: r.p50Edge - r.p50Direct, share: r.edge.rate / r.direct.rate };
           record(round, w.key, 'edge', fig);
           console.log(`    p50 edge ${r.p50Edge.toFixed(2)} ms, direct ${r.p50Direct.toFixed(2)} ms; throughput edge ${Math.round(r.edge.rate)}/s, direct ${Math.round(r.direct.rate)}/s`);
         }
@@ -122,7 +122,7 @@ function report(runs) {
   const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
   const peersOf = { sqs: ['elasticmq'], kinesis: ['kinesalite', 'kafkajs'], sns: ['amqplib'], edge: [] };
   const lines = [
-    `| row | Wharf now | Wharf ${BASELINE} | peers / ceilings (same run) | now ÷ ${BASELINE} | target | met | server CPU-ms/1k now / ${BASELINE} (incl. brokers) | client CPU-ms/1k now |`,
+    `| row | Wharf now | Wharf ${BASELINE} | peers / ceilings (same run) | now ÷ ${BASELINE} | target | met | server CPU-ms/1k now / ${BASELINE}: own (incl. brokers) | client CPU-ms/1k now |`,
     '|---|---:|---:|---|---:|---|---|---:|---:|',
   ];
   const summary = {};
@@ -130,7 +130,7 @@ function report(runs) {
     if (!runs.some((r) => r.row === row.id)) continue;
     const now = med('now', row.id, 'rate');
     const base = med('base', row.id, 'rate');
-    const cpu = `${fmt(med('now', row.id, 'serverCpu'))} / ${fmt(med('base', row.id, 'serverCpu'))}`;
+    const cpu = `${fmt(med('now', row.id, 'ownCpu'))} (${fmt(med('now', row.id, 'serverCpu'))}) / ${fmt(med('base', row.id, 'ownCpu'))} (${fmt(med('base', row.id, 'serverCpu'))})`;
     const client = fmt(med('now', row.id, 'clientCpu'));
     if (row.id === 'edge') {
       const added = med('now', 'edge', 'added');
@@ -146,7 +146,7 @@ function report(runs) {
     const peerText = peersOf[row.group]
       .map((p) => [p, med(p, row.id, 'rate')])
       .filter(([, v]) => Number.isFinite(v))
-      .map(([p, v]) => `${p} ${fmt(v)} (now ÷ it ${x(now / v)})`)
+      .map(([p, v]) => `${p} ${fmt(v)} (now ÷ it ${x(now / v)}; ${fmt(med(p, row.id, 'serverCpu'))} CPU-ms/1k)`)
       .join('; ');
     const pub = row.group === 'sns' ? ` (${fmt(med('now', row.id, 'publishRate'))} publishes/s)` : '';
     const basePub = row.group === 'sns' ? ` (${fmt(med('base', row.id, 'publishRate'))})` : '';

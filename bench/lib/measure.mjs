@@ -12,12 +12,15 @@ export async function pool(count, concurrency, fn) {
 }
 
 /**
- * Times `fn` and the CPU used meanwhile by `serverPids` (the server's processes and the brokers it uses)
- * and by this client process. `fn` returns { messages, ...extra }; rates are per second, CPU per 1,000.
+ * Times `fn` and the CPU used meanwhile by the server (`own`: its processes; `brokers`: the shared brokers it
+ * uses, whose CPU also carries whatever else runs on them) and by this client process. `fn` returns
+ * { messages, ...extra }; rates are per second, CPU in ms per 1,000 messages (serverCpu = own + brokers).
  */
-export async function measured(serverPids, fn) {
-  const pids = serverPids.filter(Boolean);
-  const s0 = sumCpuMs(pids);
+export async function measured({ own, brokers = [] }, fn) {
+  const ownPids = own.filter(Boolean);
+  const brokerPids = brokers.filter(Boolean);
+  const o0 = sumCpuMs(ownPids);
+  const b0 = sumCpuMs(brokerPids);
   const c0 = clientCpuMs();
   const t0 = performance.now();
   const result = await fn();
@@ -27,7 +30,8 @@ export async function measured(serverPids, fn) {
     ...result,
     ms: result.ms ?? ms,
     rate: (messages / (result.ms ?? ms)) * 1000,
-    serverCpu: ((sumCpuMs(pids) - s0) / messages) * 1000,
+    ownCpu: ((sumCpuMs(ownPids) - o0) / messages) * 1000,
+    serverCpu: ((sumCpuMs(ownPids) - o0 + sumCpuMs(brokerPids) - b0) / messages) * 1000,
     clientCpu: ((clientCpuMs() - c0) / messages) * 1000,
   };
 }
