@@ -1,7 +1,7 @@
 import { All, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { AwsError } from '@wharf/aws-protocol';
-import { MqContext, failOverBroker } from '@wharf/mq-engine';
-import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { MqContext, failOverBroker, ownedBy } from '@wharf/mq-engine';
+import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, signedCallerOf, toHttpRequestLike } from '@wharf/service-kit';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
@@ -19,8 +19,11 @@ export class MqController {
    * down), which the AWS model has no field for. DescribeBroker lists the active instance first.
    */
   @Get('_wharf/mq/brokers/:id/instances')
-  async instances(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
-    const b = this.ctx.brokers.get(id);
+  async instances(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    // With SigV4 on, only the signer's account's brokers (another account's is not found, as DescribeBroker).
+    const caller = signedCallerOf(req);
+    const found = this.ctx.brokers.get(id);
+    const b = found && (!caller || ownedBy(found.brokerArn, caller)) ? found : undefined;
     if (!b) {
       await reply.status(404).send({ message: `No broker ${id}` });
       return;
@@ -30,9 +33,9 @@ export class MqController {
 
   /** The console's "fail over": the active instance stops, the standby takes over (see failOverBroker). */
   @Post('_wharf/mq/brokers/:id/fail-over')
-  async failOver(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async failOver(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     try {
-      await reply.status(200).send(await failOverBroker(this.ctx, id));
+      await reply.status(200).send(await failOverBroker(this.ctx, id, signedCallerOf(req)));
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
       await reply.status(err.code === 'NotFoundException' ? 404 : 400).send({ __type: err.code, message: err.message });

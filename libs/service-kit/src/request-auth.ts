@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, type Provider } from '@nestjs/
 import { APP_GUARD } from '@nestjs/core';
 import { verifySigV4, type AuthErrorStyle, type HttpRequestLike, type ServiceModel, type SignedBy, type WireProtocol } from '@wharf/aws-protocol';
 import type { FastifyRequest } from 'fastify';
-import { envBool } from './config';
+import { envBool, envString } from './config';
 import { credentialStoreFromEnv, type CredentialStore } from './credentials';
 import { toHttpRequestLike } from './http';
 
@@ -36,6 +36,11 @@ export class RequestAuthenticator {
   /** The account of a listed access key (whether or not signatures are verified). */
   readonly accountOf = (accessKeyId: string): string | undefined => this.settings.store.accountOf(accessKeyId);
 
+  /** The account a request signed with `accessKeyId` acts for: as `decodeRequest` settles it for AWS calls. */
+  accountFor(accessKeyId: string): string {
+    return this.accountOf(accessKeyId) ?? (/^\d{12}$/.test(accessKeyId) ? accessKeyId : envString('WHARF_ACCOUNT_ID', '000000000000'));
+  }
+
   /** Verifies `req` was signed for `service` by a known key; throws the style's AwsError. */
   verify(req: HttpRequestLike, service: string, style: AuthErrorStyle): Promise<SignedBy> {
     const regions = this.settings.regions;
@@ -45,6 +50,17 @@ export class RequestAuthenticator {
       ...(regions.size ? { validRegion: (r: string) => regions.has(r) } : {}),
     });
   }
+}
+
+/** Who signed a request to a Wharf route (set by SignedRoutesGuard when SigV4 is on). */
+export interface SignedCaller {
+  accessKeyId: string;
+  accountId: string;
+}
+
+/** The signer of a request the guard verified; undefined when SigV4 is off (every account's view). */
+export function signedCallerOf(request: unknown): SignedCaller | undefined {
+  return (request as { wharfSignedCaller?: SignedCaller }).wharfSignedCaller;
 }
 
 /** An error the exception filter answers in `protocol` whatever the request looks like. */
@@ -77,7 +93,9 @@ export class SignedRoutesGuard implements CanActivate {
     const path = request.url.split('?')[0];
     if (!this.protects(path)) return true;
     try {
-      await this.auth.verify(toHttpRequestLike(request), this.scope, 'rest');
+      const signed = await this.auth.verify(toHttpRequestLike(request), this.scope, 'rest');
+      // Admin routes answer for the signer's account only (e.g. an MQ broker's instances).
+      (request as { wharfSignedCaller?: SignedCaller }).wharfSignedCaller = { accessKeyId: signed.accessKeyId, accountId: this.auth.accountFor(signed.accessKeyId) };
     } catch (error) {
       (error as ProtocolPinned).protocol = 'restJson1';
       throw error;

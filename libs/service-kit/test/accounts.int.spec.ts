@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-mq';
 import { uniqueId } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, BOB, startServices, type Key, type Services } from './sigv4-support';
+import { ALICE, BOB, send, signRequest, startServices, type Key, type Services } from './sigv4-support';
 
 // Two access keys of two accounts (WHARF_CREDENTIALS="AKID:SECRET:ACCOUNT,…"), SigV4 on: each account sees
 // only its own queues, topics, streams and brokers, on every service, as AWS does.
@@ -129,6 +129,10 @@ describe('accounts are isolated', () => {
     expect(((await bob.send(new ListBrokersCommand({}))).BrokerSummaries ?? []).map((b) => b.BrokerId)).not.toContain(broker.BrokerId);
     expect(await failure(bob.send(new DescribeBrokerCommand({ BrokerId: broker.BrokerId })))).toMatchObject({ name: 'NotFoundException', status: 404 });
     expect(await failure(bob.send(new DeleteBrokerCommand({ BrokerId: broker.BrokerId })))).toMatchObject({ name: 'NotFoundException' });
+    // Wharf's own broker routes answer for the signer's account only.
+    const instances = `/_wharf/mq/brokers/${broker.BrokerId}/instances`;
+    expect((await send(await signRequest(s.mq.url, { service: 'mq', method: 'GET', path: instances, key: BOB }))).status).toBe(404);
+    expect((await send(await signRequest(s.mq.url, { service: 'mq', method: 'GET', path: instances, key: ALICE }))).status).toBe(200);
     expect(((await alice.send(new ListBrokersCommand({}))).BrokerSummaries ?? []).map((b) => b.BrokerId)).toContain(broker.BrokerId);
     for (let i = 0; i < 60; i++) {
       const state = (await alice.send(new DescribeBrokerCommand({ BrokerId: broker.BrokerId }))).BrokerState;

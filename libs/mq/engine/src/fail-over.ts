@@ -6,8 +6,8 @@ import { badRequest } from './errors';
  * standby takes the shared store's lock as it would after a crash (Amazon MQ fails over the same way during
  * maintenance). Not an AWS operation: Wharf's own route (POST /_wharf/mq/brokers/<id>/fail-over).
  */
-export async function failOverBroker(ctx: MqContext, brokerId: string): Promise<{ brokerId: string; stopped: number }> {
-  const b = ctx.broker(brokerId);
+export async function failOverBroker(ctx: MqContext, brokerId: string, caller?: { accountId: string }): Promise<{ brokerId: string; stopped: number }> {
+  const b = ctx.broker(brokerId, caller);
   if (b.deploymentMode !== 'ACTIVE_STANDBY_MULTI_AZ') {
     throw badRequest('broker-id', `Broker ${brokerId} is ${b.deploymentMode}: only an ACTIVE_STANDBY_MULTI_AZ broker has a standby to fail over to.`);
   }
