@@ -129,6 +129,18 @@ class MqClientsTest {
       assertNotNull(i.consoleURL(), "ActiveMQ instances have a console");
       assertTrue(i.endpoints().stream().anyMatch(e -> e.startsWith("ssl://") || e.startsWith("tcp://")), i.endpoints().toString());
     }
+    // Amazon MQ lists TLS endpoints only; Wharf too unless WHARF_MQ_ENDPOINTS=plain
+    if (!"plain".equals(System.getenv("WHARF_MQ_ENDPOINTS"))) {
+      for (BrokerInstance i : activemq.brokerInstances()) {
+        for (String scheme : List.of("ssl", "amqp+ssl", "stomp+ssl", "mqtt+ssl", "wss")) {
+          assertTrue(i.endpoints().stream().anyMatch(e -> e.startsWith(scheme + "://")), scheme + " in " + i.endpoints());
+        }
+        assertTrue(i.endpoints().stream().noneMatch(e -> e.startsWith("tcp://")), i.endpoints().toString());
+      }
+      for (DescribeBrokerResponse r : List.of(rabbit42, rabbit313)) {
+        assertTrue(r.brokerInstances().get(0).endpoints().get(0).startsWith("amqps://"), r.brokerInstances().get(0).endpoints().toString());
+      }
+    }
     assertEquals(List.of("reader", USER), activemq.users().stream().map(UserSummary::username).sorted().toList());
     assertEquals("4.2", rabbit42.engineVersion());
     assertEquals("3.13", rabbit313.engineVersion());
