@@ -7,7 +7,17 @@ import { EdgeModule } from './edge.module';
 // http/1.1 (the Java SDK, KCL/KPL) with the local CA's certificate — all on the same port, routed to the
 // services by target, action or path. WHARF_TLS=false leaves the port cleartext only.
 const config = edgeConfig();
-const ca: LocalCa | undefined = envBool('WHARF_TLS', true) ? ensureLocalCa() : undefined;
+let caError: string | undefined;
+function localCa(): LocalCa | undefined {
+  try {
+    return ensureLocalCa();
+  } catch (err) {
+    // e.g. a container whose user cannot write the checkout: serve cleartext rather than not at all
+    caError = `HTTPS off: the local CA could not be created or read (${String(err)}); set WHARF_TLS_DIR to a writable folder`;
+    return undefined;
+  }
+}
+const ca = envBool('WHARF_TLS', true) ? localCa() : undefined;
 void bootstrapService({
   name: 'edge',
   module: EdgeModule,
@@ -19,6 +29,7 @@ void bootstrapService({
   config: { ...commonConfig(), bodyLimitBytes: config.bodyLimitBytes },
 })
   .then(({ logger, url }) => {
+    if (caError) logger.warn(caError);
     if (!ca) return;
     const https = url.replace(/^http:/, 'https:');
     logger.info({ https, caCert: ca.caCertPath, sans: ca.sans }, [`edge also serves HTTPS (h2, http/1.1) at ${https}; trust the local CA:`, ...trustHints(ca)].join('\n  '));

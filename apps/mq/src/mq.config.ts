@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { TlsListenerName } from '@wharf/mq-backend-rabbitmq';
-import { brokerConfig, commonConfig, ensureLocalCa, envInt, envString } from '@wharf/service-kit';
+import { brokerConfig, commonConfig, ensureLocalCa, envInt, envString, type LocalCa } from '@wharf/service-kit';
 
 export const MQ_CONFIG = Symbol('MQ_CONFIG');
 
@@ -37,6 +37,8 @@ export interface MqConfig {
    * `plain`: the cleartext listeners (tcp://, amqp://, …). WHARF_MQ_ENDPOINTS.
    */
   endpoints: 'tls' | 'plain';
+  /** Why endpoints fell back to cleartext (logged at start). */
+  tlsError?: string;
   /** RABBITMQ brokers' TLS listeners in this process (endpoints=tls): key, certificate, bind address, ports. */
   rabbitmqTls?: { key: string; cert: string; bindHost: string; ports: Partial<Record<TlsListenerName, number>> };
 }
@@ -69,7 +71,14 @@ export function mqConfig(): MqConfig {
   const brokers = brokerConfig();
   const endpoints = envString('WHARF_MQ_ENDPOINTS', 'tls');
   if (endpoints !== 'tls' && endpoints !== 'plain') throw new Error(`WHARF_MQ_ENDPOINTS must be tls or plain, got "${endpoints}"`);
-  const ca = endpoints === 'tls' ? ensureLocalCa() : undefined;
+  let ca: LocalCa | undefined;
+  let tlsError: string | undefined;
+  try {
+    ca = endpoints === 'tls' ? ensureLocalCa() : undefined;
+  } catch (err) {
+    // e.g. a container whose user cannot write the checkout: cleartext endpoints rather than no mq at all
+    tlsError = `Endpoints are cleartext: the local CA could not be created or read (${String(err)}); set WHARF_TLS_DIR to a writable folder`;
+  }
   return {
     port: envInt('MQ_PORT', 8180),
     redisUrl: brokers.redisUrl,
@@ -89,7 +98,8 @@ export function mqConfig(): MqConfig {
       ? { keyStore: resolve(envString('WHARF_MQ_ACTIVEMQ_KEYSTORE', '')), keyStorePassword: envString('WHARF_MQ_ACTIVEMQ_KEYSTORE_PASSWORD', 'password') }
       : ca && { keyStore: ca.keyStorePath, keyStorePassword: ca.keyStorePassword, keyStoreType: 'PKCS12' },
     activemqStatic: envString('WHARF_MQ_ACTIVEMQ_STATIC', ''),
-    endpoints,
+    endpoints: ca || endpoints === 'plain' ? endpoints : 'plain',
+    tlsError,
     rabbitmqTls: ca && { key: ca.key, cert: ca.cert, bindHost: commonConfig().host, ports: tlsPorts(envString('WHARF_MQ_RABBITMQ_TLS_PORTS', '')) },
   };
 }

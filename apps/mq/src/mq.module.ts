@@ -21,6 +21,7 @@ const BACKENDS = Symbol('MQ_BACKENDS');
       provide: BACKENDS,
       useFactory: (c: MqConfig): BrokerBackend[] => {
         const backends: BrokerBackend[] = [];
+        if (c.tlsError) logger.warn(c.tlsError);
         if (c.rabbitmqManagementUrl) {
           const tls = c.rabbitmqTls && { ...c.rabbitmqTls, logger };
           backends.push(new RabbitMqBackend({ managementUrl: c.rabbitmqManagementUrl, publicHost: c.rabbitmqPublicHost, tls }));
