@@ -279,7 +279,8 @@ export function bodyCase(service: ServiceName, r: Random): FuzzRequest {
     return { service, kind: 'body:rest-json', method: route.method === 'GET' ? 'POST' : route.method, path, headers: ct ? [['content-type', ct]] : [], body, protocol: ct === 'application/json' ? 'restJson1' : undefined };
   }
   if (pick === 0 || (service === 'sns' && pick < 3)) {
-    return { service, kind: 'body:form', method: 'POST', path: '/', headers: [['content-type', QUERY_CT]], body: Buffer.from(r.pick(BROKEN_FORMS).replace('Version=2012-11-05', `Version=${model.version}`) + (r.chance(0.5) ? `&Version=${model.version}` : '')), protocol: 'awsQuery' };
+    const protocol = model.protocols.includes('awsQuery') ? 'awsQuery' : undefined; // Kinesis answers a form in its own
+    return { service, kind: 'body:form', method: 'POST', path: '/', headers: [['content-type', QUERY_CT]], body: Buffer.from(r.pick(BROKEN_FORMS).replace('Version=2012-11-05', `Version=${model.version}`) + (r.chance(0.5) ? `&Version=${model.version}` : '')), protocol };
   }
   if (pick === 1 && service === 'kinesis') {
     return { service, kind: 'body:cbor', method: 'POST', path: '/', headers: [['x-amz-target', target(service, op)], ['content-type', 'application/x-amz-cbor-1.1']], body: r.pick(BROKEN_CBOR), protocol: 'cbor' };

@@ -71,7 +71,8 @@ describe('reliability: seeded fuzzer over every service port and the edge', () =
     ]);
     const edge = await startApp('edge', {
       portEnv: 'EDGE_PORT',
-      env: { ...env, WHARF_EDGE_BODY_LIMIT: String(1024 * 1024), WHARF_SQS_URL: sqsApp.url, WHARF_SNS_URL: snsApp.url, WHARF_KINESIS_URL: kinesisApp.url, WHARF_MQ_URL: mqApp.url },
+      // the edge's idle upstream connections must close before the services' idle timeout closes them under it
+      env: { ...env, WHARF_EDGE_BODY_LIMIT: String(1024 * 1024), WHARF_EDGE_UPSTREAM_KEEPALIVE_MS: String(TIMEOUTS.idleMs / 3), WHARF_SQS_URL: sqsApp.url, WHARF_SNS_URL: snsApp.url, WHARF_KINESIS_URL: kinesisApp.url, WHARF_MQ_URL: mqApp.url },
       timeoutMs: 180_000,
     });
     for (const [name, app] of [['sqs', sqsApp], ['sns', snsApp], ['kinesis', kinesisApp], ['mq', mqApp], ['edge', edge]] as const) apps.set(name, app);

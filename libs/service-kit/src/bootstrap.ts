@@ -6,10 +6,10 @@ import type { WireProtocol } from '@wharf/aws-protocol';
 import type { FastifyServerFactory } from 'fastify';
 import type { Logger } from 'pino';
 import { commonConfig, type CommonConfig, type ListenerTimeouts } from './config';
-import type { DualProtocolServer } from './dual-listener';
+import type { DualProtocolServer, Http2TimeoutAnswer } from './dual-listener';
 import { createLogger, PinoNestLogger } from './logger';
 import { AwsExceptionFilter } from './aws-exception.filter';
-import { awsClientErrorHandler, awsFrameworkErrors } from './client-errors';
+import { awsClientErrorHandler, awsFrameworkErrors, http2TimeoutAnswer } from './client-errors';
 import { abortOnShutdownSignals } from './http';
 
 export interface ServiceOptions {
@@ -58,7 +58,7 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   fastify.removeAllContentTypeParsers();
   if (options.streamBodies) fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
   else fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  applyListenerTimeouts(fastify.server, config.timeouts);
+  applyListenerTimeouts(fastify.server, config.timeouts, http2TimeoutAnswer(config, options.fallbackProtocol));
   app.useGlobalFilters(new AwsExceptionFilter(config, logger, options.fallbackProtocol));
   // Ours first: open long waits end before Nest closes the listener and waits for requests in flight.
   abortOnShutdownSignals();
@@ -74,10 +74,10 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
  * minutes) and a server from a factory gets none of Fastify's settings: the same limits on every listener.
  * Node checks them on an interval; a 1 s check keeps a short timeout from overrunning by up to 30 s.
  */
-function applyListenerTimeouts(server: http.Server, t: ListenerTimeouts): void {
+function applyListenerTimeouts(server: http.Server, t: ListenerTimeouts, answer: Http2TimeoutAnswer): void {
   server.requestTimeout = t.requestMs;
   server.headersTimeout = t.headersMs;
   server.keepAliveTimeout = t.idleMs;
   (server as http.Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, t.requestMs || 1_000);
-  (server as Partial<DualProtocolServer>).setHttp2Timeouts?.({ requestMs: t.requestMs, sessionIdleMs: t.idleMs });
+  (server as Partial<DualProtocolServer>).setHttp2Timeouts?.({ requestMs: t.requestMs, sessionIdleMs: t.idleMs, answer });
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { AwsError, detectProtocol, encodeError, newRequestId, type WireProtocol } from '@wharf/aws-protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -50,5 +51,14 @@ export function awsFrameworkErrors(config: CommonConfig, fallback: WireProtocol)
     const protocol = detectProtocol(toHttpRequestLike(request)) ?? fallback;
     const aws = new AwsError('InvalidURI', `The request URI could not be parsed: ${error.message}`, { status: 400 });
     void sendHttpResponse(reply, encodeError(undefined, aws, { requestId: newRequestId(), region: config.region, accountId: config.accountId, protocol }));
+  };
+}
+
+/** The 408 of an h2c stream whose request did not arrive in time, in the protocol its headers say. */
+export function http2TimeoutAnswer(config: CommonConfig, fallback: WireProtocol): (headers: http2.IncomingHttpHeaders) => ReturnType<typeof encodeError> {
+  return (headers) => {
+    const request = { method: String(headers[':method'] ?? 'POST'), path: String(headers[':path'] ?? '/'), headers, body: Buffer.alloc(0) };
+    const protocol = detectProtocol(request) ?? fallback;
+    return encodeError(undefined, clientErrorAsAws(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' })), { requestId: newRequestId(), region: config.region, accountId: config.accountId, protocol });
   };
 }

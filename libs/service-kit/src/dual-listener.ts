@@ -75,14 +75,21 @@ export interface DualProtocolServer extends http.Server {
   closeHttp2Sessions(): void;
   /** Live HTTP/2 sessions (for tests and metrics). */
   readonly http2Sessions: ReadonlySet<http2.ServerHttp2Session>;
-  /** Sets the h2c request and session idle timeouts (for sessions and streams from now on). */
-  setHttp2Timeouts(timeouts: { requestMs: number; sessionIdleMs: number }): void;
+  /**
+   * Sets the h2c request and session idle timeouts (for sessions and streams from now on); `answer` builds
+   * the 408 (an AWS error in the request's protocol) from the stream's headers, else it has no body.
+   */
+  setHttp2Timeouts(timeouts: { requestMs: number; sessionIdleMs: number; answer?: Http2TimeoutAnswer }): void;
 }
+
+/** The response to an h2c stream whose request did not arrive whole in time. */
+export type Http2TimeoutAnswer = (headers: http2.IncomingHttpHeaders) => { status: number; headers: Record<string, string>; body: string | Uint8Array };
 
 export function createHttp1AndH2cServer(handler: RequestHandler, options: DualListenerOptions = {}): DualProtocolServer {
   const firstByteTimeoutMs = options.firstByteTimeoutMs ?? 30_000;
   let sessionTimeoutMs = options.http2SessionTimeoutMs ?? 72_000;
   let requestTimeoutMs = options.http2RequestTimeoutMs ?? 0;
+  let timeoutAnswer: Http2TimeoutAnswer | undefined;
   const closeGraceMs = options.closeGraceMs ?? 10_000;
 
   const server = http.createServer(options.http1 ?? {}, handler) as DualProtocolServer;
@@ -95,11 +102,20 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
     session.on('error', () => session.destroy());
     if (sessionTimeoutMs > 0) session.setTimeout(sessionTimeoutMs, () => session.close());
   });
-  h2.on('stream', (stream: http2.ServerHttp2Stream) => {
+  h2.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
     if (requestTimeoutMs <= 0 || stream.endAfterHeaders) return;
     const timer = setTimeout(() => {
-      if (!stream.headersSent) stream.respond({ ':status': 408 }, { endStream: true });
-      stream.close(http2.constants.NGHTTP2_CANCEL);
+      // An answer already under way (the handler did not need the rest of the body) is not cut short.
+      if (stream.headersSent) return;
+      const cancel = () => stream.close(http2.constants.NGHTTP2_CANCEL);
+      const answer = timeoutAnswer?.(headers);
+      if (!answer) {
+        stream.respond({ ':status': 408 }, { endStream: true });
+        return cancel();
+      }
+      const { connection: _connection, ...answerHeaders } = answer.headers;
+      stream.respond({ ...answerHeaders, ':status': answer.status });
+      stream.end(answer.body, cancel);
     }, requestTimeoutMs);
     timer.unref();
     // The request is in once its body ends; a handler that answers without reading it closes the stream.
@@ -205,9 +221,10 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
     http2Sessions: { value: sessions },
     closeHttp2Sessions: { value: closeHttp2Sessions },
     setHttp2Timeouts: {
-      value: (t: { requestMs: number; sessionIdleMs: number }) => {
+      value: (t: { requestMs: number; sessionIdleMs: number; answer?: Http2TimeoutAnswer }) => {
         requestTimeoutMs = t.requestMs;
         sessionTimeoutMs = t.sessionIdleMs;
+        timeoutAnswer = t.answer;
       },
     },
   });
