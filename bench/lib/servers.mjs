@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-export const REDIS_URL = process.env.WHARF_REDIS_URL || 'redis://127.0.0.1:6379';
+// Wharf's own Redis (brokers.sh: appendfsync always), the durable default the goal is measured with;
+// the baseline commit gets the same URL, so both sides pay for the same fsyncs.
+export const REDIS_URL = process.env.WHARF_REDIS_URL || 'redis://127.0.0.1:6380';
 export const AMQP_URL = process.env.WHARF_AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 export const KAFKA_BROKERS = (process.env.WHARF_KAFKA_BROKERS || '127.0.0.1:9092').split(',');
 const children = new Set();
