@@ -123,6 +123,11 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
     await row('sns → sqs', 'rabbitmq', await snsScenario((await sns()).url, (await sqs()).url), health('sns'), () => r.kill(), () => r.restart());
   }, ROW_MS);
 
+  it('sns → sqs (FIFO + standard), kill -9 Redis (topics, subscriptions; and the queues)', async () => {
+    const r = await redis();
+    await row('sns → sqs', 'redis', await snsScenario((await sns()).url, (await sqs()).url), health('sns'), () => r.kill(), () => r.restart());
+  }, ROW_MS);
+
   it('kinesis (keyed records), kill -9 the kinesis service', async () => {
     await row('kinesis', 'kinesis service', await kinesisScenario((await kinesis()).url), health('kinesis'), killApp('kinesis'), restartApp('kinesis'));
   }, ROW_MS);
@@ -130,6 +135,11 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
   it('kinesis (keyed records), kill -9 Kafka', async () => {
     const k = await kafka();
     await row('kinesis', 'kafka', await kinesisScenario((await kinesis()).url), health('kinesis'), () => k.kill(), () => k.restart());
+  }, ROW_MS);
+
+  it('kinesis (keyed records), kill -9 Redis (stream metadata, limits)', async () => {
+    const r = await redis();
+    await row('kinesis', 'redis', await kinesisScenario((await kinesis()).url), health('kinesis'), () => r.kill(), () => r.restart());
   }, ROW_MS);
 
   it('mq (ActiveMQ pair, persistent STOMP), kill -9 the active instance', async () => {
