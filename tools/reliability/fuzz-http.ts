@@ -118,10 +118,13 @@ export function sendRaw(url: string, c: RawCase, waitMs: number): Promise<Outcom
         const i = line.indexOf(':');
         if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
       }
+      // the first response only (a pipelined or relayed one may follow it)
+      const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
+      const rest = split < 0 ? '' : response.slice(split + 4);
       resolve({
         status: m ? Number(m[1]) : 0,
         headers,
-        body: split < 0 ? Buffer.alloc(0) : Buffer.from(response.slice(split + 4), 'latin1'),
+        body: Buffer.from(length === undefined ? rest : rest.slice(0, length), 'latin1'),
         elapsedMs: Date.now() - started,
         closedWithoutResponse: !m && closed,
         held: !m && !closed,

@@ -22,7 +22,12 @@ describe('fuzzer findings: refusals before a handler are AWS errors', () => {
 
   const exchange = async (url: string, bytes: string) => (await rawExchange(url, bytes, REQUEST_TIMEOUT_MS + 15_000)).response;
   const statusOf = (response: string) => response.split('\r\n')[0];
-  const bodyOf = (response: string) => response.slice(response.indexOf('\r\n\r\n') + 4);
+  /** The first response's body (on the edge a relayed 408 of the service may be followed by the edge's own). */
+  const bodyOf = (response: string) => {
+    const rest = response.slice(response.indexOf('\r\n\r\n') + 4);
+    const length = /\r\ncontent-length: (\d+)\r\n/i.exec(response.slice(0, response.indexOf('\r\n\r\n') + 2))?.[1];
+    return length === undefined ? rest : rest.slice(0, Number(length));
+  };
 
   it.each(['sqs', 'edge'])('%s: a request line Node cannot parse is a 400 AWS JSON error, not Fastify’s JSON', async (name) => {
     const response = await exchange(name === 'sqs' ? sqs.url : edge.url, 'FOO / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}');

@@ -9,7 +9,7 @@ import { commonConfig, type CommonConfig, type ListenerTimeouts } from './config
 import type { DualProtocolServer, Http2TimeoutAnswer } from './dual-listener';
 import { createLogger, PinoNestLogger } from './logger';
 import { AwsExceptionFilter } from './aws-exception.filter';
-import { awsClientErrorHandler, awsFrameworkErrors, http2TimeoutAnswer } from './client-errors';
+import { answerNodeRefusalsAsAws, awsClientErrorHandler, awsFrameworkErrors, http2TimeoutAnswer } from './client-errors';
 import { abortOnShutdownSignals } from './http';
 
 export interface ServiceOptions {
@@ -59,6 +59,7 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   if (options.streamBodies) fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
   else fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   applyListenerTimeouts(fastify.server, config.timeouts, http2TimeoutAnswer(config, options.fallbackProtocol));
+  answerNodeRefusalsAsAws(fastify, config, options.fallbackProtocol);
   app.useGlobalFilters(new AwsExceptionFilter(config, logger, options.fallbackProtocol));
   // Ours first: open long waits end before Nest closes the listener and waits for requests in flight.
   abortOnShutdownSignals();

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { rawExchange } from '@wharf/testing';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsClientErrorHandler, awsFrameworkErrors } from './client-errors';
+import { answerNodeRefusalsAsAws, awsClientErrorHandler, awsFrameworkErrors } from './client-errors';
 import type { CommonConfig } from './config';
 
 const config = { region: 'us-east-1', accountId: '000000000000' } as CommonConfig;
@@ -57,5 +57,26 @@ describe('refusals before a handler, as AWS errors', () => {
     expect(rest.statusCode).toBe(400);
     expect(rest.headers['x-amzn-errortype']).toBe('InvalidURI');
     await app.close();
+  });
+
+  it('no Host on HTTP/1.1, an unknown Expect: AWS errors (Node answered both itself with no body)', async () => {
+    const app = Fastify();
+    answerNodeRefusalsAsAws(app, config, 'awsJson1_0');
+    app.get('/', async () => 'ok');
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const query = 'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 17\r\nConnection: close\r\n\r\nAction=ListTopics';
+      const noHost = await rawExchange(url, `POST / HTTP/1.1\r\n${query}`, 5_000);
+      expect(noHost.response).toMatch(/^HTTP\/1\.1 400 /);
+      expect(noHost.response).toMatch(/<Code>InvalidHostHeader<\/Code>/);
+      const expectation = await rawExchange(url, `POST / HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\n${query}`, 5_000);
+      expect(expectation.response).toMatch(/^HTTP\/1\.1 417 /);
+      expect(expectation.response).toMatch(/<Code>ExpectationFailed<\/Code>/);
+      const ok = await rawExchange(url, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 5_000);
+      expect(ok.response).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      await app.close();
+    }
   });
 });

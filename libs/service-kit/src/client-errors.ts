@@ -2,7 +2,7 @@ import http from 'node:http';
 import type http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { AwsError, detectProtocol, encodeError, newRequestId, type WireProtocol } from '@wharf/aws-protocol';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CommonConfig } from './config';
 import { sendHttpResponse, toHttpRequestLike } from './http';
 
@@ -61,4 +61,26 @@ export function http2TimeoutAnswer(config: CommonConfig, fallback: WireProtocol)
     const protocol = detectProtocol(request) ?? fallback;
     return encodeError(undefined, clientErrorAsAws(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' })), { requestId: newRequestId(), region: config.region, accountId: config.accountId, protocol });
   };
+}
+
+/**
+ * Two refusals Node writes itself, with no body, before any hook: an HTTP/1.1 request without Host (400)
+ * and an `Expect` it does not know (417). Node lets them through instead, and they are answered here as
+ * AWS errors in the request's protocol.
+ */
+export function answerNodeRefusalsAsAws(fastify: FastifyInstance, config: CommonConfig, fallback: WireProtocol): void {
+  const server = fastify.server as http.Server & { requireHostHeader: boolean };
+  server.requireHostHeader = false;
+  const answer = (req: http.IncomingMessage, error: AwsError) => {
+    const protocol = detectProtocol({ method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0) }) ?? fallback;
+    return encodeError(undefined, error, { requestId: newRequestId(), region: config.region, accountId: config.accountId, protocol });
+  };
+  server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const r = answer(req, new AwsError('ExpectationFailed', `The expectation "${req.headers.expect}" is not supported.`, { status: 417 }));
+    res.writeHead(r.status, { ...r.headers, connection: 'close' }).end(r.body);
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return done();
+    void sendHttpResponse(reply.header('connection', 'close'), answer(request.raw, new AwsError('InvalidHostHeader', 'An HTTP/1.1 request must carry a Host header.', { status: 400 })));
+  });
 }
