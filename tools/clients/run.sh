@@ -84,6 +84,8 @@ echo "clients: Wharf on $edge (sqs ${port[sqs]}, sns ${port[sns]}, kinesis ${por
 
 # What both suites read: where Wharf is and, once it serves TLS, the CA that signed it.
 export WHARF_CLIENTS_HTTP_ENDPOINT="http://localhost:${port[edge]}"
+# mq itself, for its /_wharf/mq/brokers/<id>/fail-over (the failover test stops the active ActiveMQ instance)
+export WHARF_CLIENTS_MQ_URL="http://127.0.0.1:${port[mq]}"
 # The edge serves HTTPS on the same port with the local CA (libs/service-kit local-ca.ts) unless WHARF_TLS=false.
 tls_dir=${WHARF_TLS_DIR:-$root/.data/tls}
 java_trust=()

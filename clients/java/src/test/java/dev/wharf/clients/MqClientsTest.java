@@ -28,6 +28,13 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +49,7 @@ import software.amazon.awssdk.services.mq.model.*;
  * TLS endpoints (ssl://, amqp+ssl://, mqtt+ssl://, amqps://) are trusted through the run's truststore.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the failover test last: it changes which instance is active
 class MqClientsTest {
   static final String USER = "wharfadmin";
   static final String PASSWORD = "Wharf-java-pass-123";
@@ -179,6 +187,46 @@ class MqClientsTest {
     }
     // anonymous and wrong passwords are refused by the broker itself
     assertThrows(jakarta.jms.JMSSecurityException.class, () -> new ActiveMQConnectionFactory(USER, "wrong", a.toString()).createConnection().start());
+  }
+
+  /** The active instance stops (Wharf's fail-over control); the failover: client goes on with the standby, nothing lost. */
+  @Test
+  @Order(Integer.MAX_VALUE) // unannotated tests have Order.DEFAULT (MAX_VALUE / 2)
+  void openWireFailoverSurvivesTakeover() throws Exception {
+    String mqUrl = Wharf.env("WHARF_CLIENTS_MQ_URL", "");
+    org.junit.jupiter.api.Assumptions.assumeFalse(mqUrl.isEmpty(), "WHARF_CLIENTS_MQ_URL unset");
+    URI a = endpoint(activemq, 0, "ssl", "tcp");
+    URI b = endpoint(activemq, 1, "ssl", "tcp");
+    ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(USER, PASSWORD,
+        "failover:(" + a + "," + b + ")?randomize=false&initialReconnectDelay=100&maxReconnectDelay=1000&timeout=60000");
+    String queue = Wharf.unique("takeover");
+    try (jakarta.jms.Connection connection = factory.createConnection()) {
+      connection.start();
+      Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+      MessageProducer producer = session.createProducer(session.createQueue(queue));
+      producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+      for (int i = 0; i < 10; i++) producer.send(session.createTextMessage("m" + i));
+      MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+      for (int i = 0; i < 5; i++) {
+        TextMessage m = (TextMessage) consumer.receive(10_000);
+        assertEquals("m" + i, m.getText());
+        m.acknowledge();
+      }
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(mqUrl + "/_wharf/mq/brokers/" + activemq.brokerId() + "/fail-over"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      for (int i = 10; i < 20; i++) producer.send(session.createTextMessage("m" + i)); // blocks until the standby has taken over
+      // every persistent message sent and not acknowledged arrives (a redelivery after the switch may repeat one)
+      LinkedHashSet<String> got = new LinkedHashSet<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (got.size() < 15 && System.nanoTime() < deadline) {
+        TextMessage m = (TextMessage) consumer.receive(1000);
+        if (m == null) continue;
+        got.add(m.getText());
+        m.acknowledge();
+      }
+      assertEquals(java.util.stream.IntStream.range(5, 20).mapToObj(i -> "m" + i).toList(), List.copyOf(got));
+    }
   }
 
   @Test
