@@ -2,6 +2,7 @@ import { DescribeStreamSummaryCommand, CreateStreamCommand, DeleteStreamCommand,
 import { CreateBrokerCommand, DeleteBrokerCommand, DescribeBrokerCommand, MqClient, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ensureLocalCa } from '@wharf/service-kit';
 import { deleteRedisKeys, startApp, uniqueId, type AppProcess } from '@wharf/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ describe('AWS_ENDPOINT_URL alone reaches every service through the edge', () => 
     const [sns, kinesis, mq] = await Promise.all([
       startApp('sns', { portEnv: 'SNS_PORT', env: { SNS_REDIS_PREFIX: prefixes.sns, WHARF_SQS_URL: sqs.url } }),
       startApp('kinesis', { portEnv: 'KINESIS_PORT', env: { KINESIS_REDIS_PREFIX: prefixes.kinesis, KINESIS_TOPIC_PREFIX: `wharf.it.${id}` } }),
-      startApp('mq', { portEnv: 'MQ_PORT', env: { WHARF_MQ_REDIS_PREFIX: prefixes.mq, WHARF_MQ_DATA_DIR: `tmp/mq-test/${id}` } }),
+      startApp('mq', { portEnv: 'MQ_PORT', env: { WHARF_MQ_REDIS_PREFIX: prefixes.mq, WHARF_MQ_DATA_DIR: `tmp/mq-test/${id}`, WHARF_MQ_RABBITMQ_TLS_PORTS: '0' } }),
     ]);
     apps.push(sqs, sns, kinesis, mq);
     edge = await startEdge({ WHARF_SQS_URL: sqs.url, WHARF_SNS_URL: sns.url, WHARF_KINESIS_URL: kinesis.url, WHARF_MQ_URL: mq.url });
@@ -63,7 +64,7 @@ describe('AWS_ENDPOINT_URL alone reaches every service through the edge', () => 
     kinesis.destroy();
   });
 
-  it('Amazon MQ creates a RabbitMQ broker whose AMQP endpoint takes its user', async () => {
+  it('Amazon MQ creates a RabbitMQ broker whose AMQPS endpoint takes its user', async () => {
     const mq = new MqClient(config);
     const user = `ep${id}`.slice(0, 30);
     const password = 'Wharf-edge-pass-123';
@@ -79,12 +80,14 @@ describe('AWS_ENDPOINT_URL alone reaches every service through the edge', () => 
       if (broker.BrokerState !== 'RUNNING') await new Promise((r) => setTimeout(r, 100));
     }
     expect(broker.BrokerState).toBe('RUNNING');
-    const amqpUrl = broker.BrokerInstances?.[0]?.Endpoints?.find((e) => e.startsWith('amqp'));
+    const amqpUrl = broker.BrokerInstances?.[0]?.Endpoints?.[0];
+    expect(amqpUrl).toMatch(/^amqps:\/\//);
     expect(amqpUrl).toBeDefined();
     const amqpEndpoint = new URL(amqpUrl as string);
     amqpEndpoint.username = user;
     amqpEndpoint.password = password;
-    const connection = await amqp.connect(amqpEndpoint.toString());
+    // amqps:// by default (WHARF_MQ_ENDPOINTS=tls), with the local CA's certificate
+    const connection = await amqp.connect(amqpEndpoint.toString(), { ca: [ensureLocalCa().ca], servername: 'localhost' });
     const channel = await connection.createChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true });
     channel.sendToQueue(queue, Buffer.from('through the broker'));
