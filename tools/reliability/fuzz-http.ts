@@ -124,7 +124,7 @@ export function sendRaw(url: string, c: RawCase, waitMs: number): Promise<Outcom
       resolve({
         status: m ? Number(m[1]) : 0,
         headers,
-        body: Buffer.from(length === undefined ? rest : rest.slice(0, length), 'latin1'),
+        body: Buffer.from(length !== undefined ? rest.slice(0, length) : /chunked/i.test(headers['transfer-encoding'] ?? '') ? dechunk(rest) : rest, 'latin1'),
         elapsedMs: Date.now() - started,
         closedWithoutResponse: !m && closed,
         held: !m && !closed,
@@ -145,6 +145,19 @@ export function sendRaw(url: string, c: RawCase, waitMs: number): Promise<Outcom
       }, c.bytes.everyMs);
     }
   });
+}
+
+/** The body of a chunked response (what arrived of it). */
+function dechunk(raw: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const eol = raw.indexOf('\r\n', at);
+    const size = eol < 0 ? NaN : parseInt(raw.slice(at, eol), 16);
+    if (!(size > 0)) return out;
+    out += raw.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
+  }
 }
 
 /** An h2c stream whose body never ends (the session's other streams must keep working). */

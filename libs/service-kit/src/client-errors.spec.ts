@@ -73,6 +73,7 @@ describe('refusals before a handler, as AWS errors', () => {
       const expectation = await rawExchange(url, `POST / HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\n${query}`, 5_000);
       expect(expectation.response).toMatch(/^HTTP\/1\.1 417 /);
       expect(expectation.response).toMatch(/<Code>ExpectationFailed<\/Code>/);
+      expect(expectation.response).toMatch(/\r\ncontent-length: \d+\r\n/i);
       const ok = await rawExchange(url, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 5_000);
       expect(ok.response).toMatch(/^HTTP\/1\.1 200 /);
     } finally {

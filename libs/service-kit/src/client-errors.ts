@@ -77,7 +77,7 @@ export function answerNodeRefusalsAsAws(fastify: FastifyInstance, config: Common
   };
   server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const r = answer(req, new AwsError('ExpectationFailed', `The expectation "${req.headers.expect}" is not supported.`, { status: 417 }));
-    res.writeHead(r.status, { ...r.headers, connection: 'close' }).end(r.body);
+    res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body), connection: 'close' }).end(r.body);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return done();
