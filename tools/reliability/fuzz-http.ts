@@ -19,17 +19,22 @@ export interface Outcome {
 const lower = (h: http.IncomingHttpHeaders | http2.IncomingHttpHeaders): Record<string, string> =>
   Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
 
+/** The first way an exchange ends (response, reset, wait over) resolves it, with the time it took. */
+function settle(resolve: (o: Outcome) => void, onSettled: () => void): (o: Omit<Outcome, 'elapsedMs'>) => void {
+  const started = Date.now();
+  let done = false;
+  return (o) => {
+    if (done) return;
+    done = true;
+    onSettled();
+    resolve({ ...o, elapsedMs: Date.now() - started });
+  };
+}
+
 /** HTTP/1.1 with node:http on keep-alive connections; headers sent exactly as listed (repeats kept). */
 export function sendH1(agent: http.Agent, url: string, req: FuzzRequest, waitMs: number): Promise<Outcome> {
-  const started = Date.now();
   return new Promise((resolve) => {
-    let done = false;
-    const finish = (o: Omit<Outcome, 'elapsedMs'>) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve({ ...o, elapsedMs: Date.now() - started });
-    };
+    const finish = settle(resolve, () => clearTimeout(timer));
     // a header listed twice goes as two lines (an array value); an explicit length keeps Node from chunking
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of req.headers) {
@@ -55,15 +60,8 @@ export function sendH1(agent: http.Agent, url: string, req: FuzzRequest, waitMs:
 
 /** One h2c (prior knowledge) stream on a shared session; a header the h2 client refuses is dropped. */
 export function sendH2(session: http2.ClientHttp2Session, req: FuzzRequest, waitMs: number): Promise<Outcome> {
-  const started = Date.now();
   return new Promise((resolve) => {
-    let done = false;
-    const finish = (o: Omit<Outcome, 'elapsedMs'>) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve({ ...o, elapsedMs: Date.now() - started });
-    };
+    const finish = settle(resolve, () => clearTimeout(timer));
     const headers: http2.OutgoingHttpHeaders = { ':method': req.method, ':path': req.path || '/' };
     for (const [k, v] of req.headers) if (!(k in headers)) headers[k] = v; // h2 allows no repeated content-type
     let stream: http2.ClientHttp2Stream;
