@@ -228,6 +228,8 @@ export function rawCases(service: ServiceName, r: Random, timeouts: { headersMs:
     })),
     { service, kind: 'pipelined', bytes: Buffer.concat(Array.from({ length: 20 }, (_, i) => b(`${head}\r\nHost: localhost\r\n${cl}${i === 19 ? '\r\nConnection: close' : ''}\r\n\r\n${body}`))) },
     { service, kind: 'random-bytes', bytes: r.bytes(1 + r.int(2000)) },
+    // over the body limit the test sets (1 MiB): AWS's 413
+    { service, kind: 'body:too-large', bytes: req(`Content-Length: ${1_200_000 + body.length}`, body + ' '.repeat(1_200_000)) },
     // slowloris: headers that never end, sent a byte at a time; a body that never ends; an idle keep-alive connection
     { service, kind: 'slow:headers', bytes: { pieces: [...`${head}\r\nHost: localhost\r\nX-Slow: `].map((ch) => b(ch)), everyMs: 50 }, mustEndWithinMs: timeouts.headersMs + slackMs },
     { service, kind: 'slow:body', bytes: { pieces: [b(`${head}\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n`), ...Array.from({ length: 400 }, () => b('x'))], everyMs: 100 }, mustEndWithinMs: request },
