@@ -66,15 +66,24 @@ start_service() {
   die "podman system service did not answer on $SOCK within 20 s"
 }
 
+# Debian's podman 4.3 gives the host's /dev/null the mode/owner of a container's user on `podman exec` without
+# -i, which `healthcheck run` is (podman issue #24894; seen here: crw------- root after a CI run). Every
+# non-root process then fails to open it: RabbitMQ's epmd-starter helpers spun at 7% CPU each, one more per
+# minute, until the machine's load reached 80. Put it back after each round and when the engine stops.
+restore_dev_null() {
+  [ "$(stat -c '%a %U:%G' /dev/null)" = "666 root:root" ] && return 0
+  chown root:root /dev/null && chmod 666 /dev/null
+}
+
 start_poller() {
   if alive "$RUN_DIR/poller.pid"; then return 0; fi
   # every 2 s: run the healthcheck of every container that has one (what systemd timers would do)
-  setsid bash -c '
+  setsid bash -c "$(declare -f restore_dev_null)"'
     while :; do
       for id in $(podman ps -q --filter health=starting --filter health=healthy --filter health=unhealthy 2>/dev/null); do
         timeout 60 podman healthcheck run "$id" >/dev/null 2>&1 &
       done
-      wait; sleep 2
+      wait; restore_dev_null; sleep 2
     done' >/dev/null 2>&1 </dev/null &
   echo $! > "$RUN_DIR/poller.pid"
   log "healthcheck poller up (pid $(cat "$RUN_DIR/poller.pid"))"
@@ -103,6 +112,7 @@ case ${1:-} in
     stop_pid "$RUN_DIR/poller.pid"
     stop_pid "$RUN_DIR/service.pid"
     rm -f "$SOCK"
+    restore_dev_null || log "warning: could not restore /dev/null to 0666 root:root"
     log "podman API and poller stopped"
     ;;
   env) print_env ;;
