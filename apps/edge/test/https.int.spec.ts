@@ -108,6 +108,22 @@ describe('edge HTTPS on the cleartext port (stand-ins)', () => {
     expect(standIns.kinesis.last().headers).toMatchObject({ 'x-forwarded-proto': 'https', via: '2 wharf-edge' });
   });
 
+  it('a TLS client that offers no ALPN and sends the h2 preface at once (the Java SDK default) is served h2', async () => {
+    // node:https offers no ALPN either, and its HTTP/1.1 request is answered in the test above.
+    const noAlpn = () => tls.connect({ host: '127.0.0.1', port: edge.port, servername: 'localhost', ca: ca.ca, ALPNProtocols: [] });
+    const session = http2.connect(`https://localhost:${edge.port}`, { createConnection: noAlpn });
+    session.on('error', () => undefined); // a refused preface fails the request below
+    try {
+      const h2 = await h2get(session, { ':method': 'POST', ':path': '/', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.ListStreams' }, '{}');
+      expect((session.socket as tls.TLSSocket).alpnProtocol).toBe(false);
+      expect(h2.status).toBe(200);
+      expect(h2.chunks.map((c) => c.text).join('')).toBe('{"standIn":"kinesis"}');
+    } finally {
+      session.close();
+    }
+    expect(standIns.kinesis.last().headers).toMatchObject({ 'x-forwarded-proto': 'https', via: '2 wharf-edge' });
+  });
+
   it('relays a slow response over TLS h2 chunk by chunk, as the upstream writes it', async () => {
     const written: number[] = [];
     standIns.kinesis.handler = async (_req, res) => {

@@ -30,8 +30,9 @@ import type { FastifyServerFactory } from 'fastify';
  *
  * With `tls` set the same port also serves HTTPS: a first byte of 0x16 (a TLS handshake record; no HTTP method
  * or preface starts with it) hands the socket to a `tls.Server` offering ALPN h2 and http/1.1, and the
- * decrypted socket then goes to the same HTTP/2 server or HTTP/1.1 handler as a cleartext one — one set of
- * timeouts, connection tracking and close() for both. The cleartext path only gains one byte comparison.
+ * decrypted socket then goes to the same HTTP/2 server or HTTP/1.1 handler as a cleartext one (by ALPN, or
+ * without ALPN by the same first-bytes peek) — one set of timeouts, connection tracking and close() for
+ * both. The cleartext path only gains one byte comparison.
  *
  * Both request kinds reach the same handler: `IncomingMessage`/`ServerResponse` for HTTP/1.1 and the
  * `Http2ServerRequest`/`Http2ServerResponse` compatibility objects for h2 (Fastify tells them apart by
@@ -142,42 +143,7 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
   const https = options.tls ? httpsOnTheSamePort(options.tls, firstByteTimeoutMs, toHttp2, toHttp1) : undefined;
   const toTls = https?.toTls;
 
-  server.on('connection', (socket: Socket) => {
-    let seen: Buffer = Buffer.alloc(0);
-    const abandon = () => {
-      cleanup();
-      socket.destroy();
-    };
-    const cleanup = () => {
-      socket.setTimeout(0);
-      socket.removeListener('timeout', abandon);
-      socket.removeListener('readable', onReadable);
-      socket.removeListener('error', abandon);
-      socket.removeListener('end', abandon);
-    };
-    function onReadable() {
-      let chunk: Buffer | null;
-      while ((chunk = socket.read() as Buffer | null) !== null) seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
-      const n = Math.min(seen.length, PREFACE.length);
-      if (n === 0) return;
-      if (toTls && seen[0] === TLS_HANDSHAKE) {
-        cleanup();
-        socket.unshift(seen);
-        toTls(socket);
-        return;
-      }
-      const prefaceSoFar = seen.compare(PREFACE, 0, n, 0, n) === 0;
-      if (prefaceSoFar && n < PREFACE.length) return; // "PRI * HT" — wait for the rest before deciding
-      cleanup();
-      socket.unshift(seen);
-      if (prefaceSoFar) toHttp2(socket);
-      else toHttp1(socket);
-    }
-    socket.setTimeout(firstByteTimeoutMs, abandon);
-    socket.on('error', abandon);
-    socket.on('end', abandon);
-    socket.on('readable', onReadable);
-  });
+  server.on('connection', (socket: Socket) => routeByFirstBytes(socket, firstByteTimeoutMs, { toHttp2, toHttp1, toTls }));
 
   const closeHttp2Sessions = () => {
     for (const session of sessions) if (!session.closed) session.close();
@@ -232,8 +198,57 @@ export function createHttp1AndH2cServer(handler: RequestHandler, options: DualLi
 }
 
 /**
+ * Reads a connection's first bytes in paused mode, puts them back and hands the socket on: a TLS handshake
+ * record → `toTls` (when given), the HTTP/2 client preface → `toHttp2`, anything else → `toHttp1`. A socket
+ * that sends nothing within `timeoutMs`, or hangs up first, is destroyed.
+ */
+function routeByFirstBytes(
+  socket: Socket,
+  timeoutMs: number,
+  routes: { toHttp2: (socket: Socket) => void; toHttp1: (socket: Socket) => void; toTls?: (socket: Socket) => void },
+): void {
+  let seen: Buffer = Buffer.alloc(0);
+  const abandon = () => {
+    cleanup();
+    socket.destroy();
+  };
+  const cleanup = () => {
+    socket.setTimeout(0);
+    socket.removeListener('timeout', abandon);
+    socket.removeListener('readable', onReadable);
+    socket.removeListener('error', abandon);
+    socket.removeListener('end', abandon);
+  };
+  function onReadable() {
+    let chunk: Buffer | null;
+    while ((chunk = socket.read() as Buffer | null) !== null) seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+    const n = Math.min(seen.length, PREFACE.length);
+    if (n === 0) return;
+    if (routes.toTls && seen[0] === TLS_HANDSHAKE) {
+      cleanup();
+      socket.unshift(seen);
+      routes.toTls(socket);
+      return;
+    }
+    const prefaceSoFar = seen.compare(PREFACE, 0, n, 0, n) === 0;
+    if (prefaceSoFar && n < PREFACE.length) return; // "PRI * HT" — wait for the rest before deciding
+    cleanup();
+    socket.unshift(seen);
+    if (prefaceSoFar) routes.toHttp2(socket);
+    else routes.toHttp1(socket);
+  }
+  socket.setTimeout(timeoutMs, abandon);
+  socket.on('error', abandon);
+  socket.on('end', abandon);
+  socket.on('readable', onReadable);
+}
+
+/**
  * A TLS server that never listens: raw sockets are handed to it, and each decrypted one goes to the HTTP/2
- * server when ALPN chose h2, else to the HTTP/1.1 handler (ALPN http/1.1 or a client without ALPN).
+ * server when ALPN chose h2, to the HTTP/1.1 handler when it chose http/1.1. A client that offered no ALPN
+ * (the Java SDK's default ASSUME_PROTOCOL sends the h2 preface right after the handshake) is routed by its
+ * first decrypted bytes, like a cleartext connection.
+ *
  * The TLSSocket takes over the raw socket's handle, so the raw socket never closes by itself and the
  * listener would count it open forever (close() never finishing): it is destroyed with its TLS socket
  * (`_parent` is Node's link from a TLSSocket to the socket it wraps), and `handedOver` keeps the rest —
@@ -254,10 +269,17 @@ function httpsOnTheSamePort(
       raw.destroy();
     });
   };
+  // Node's http2 server sends a TLS socket whose alpnProtocol is false to its HTTP/1.1 fallback (or a 403);
+  // the preface has proved it is h2, so say so.
+  const h2WithoutAlpn = (socket: Socket) => {
+    (socket as tls.TLSSocket).alpnProtocol = 'h2';
+    toHttp2(socket);
+  };
   server.on('secureConnection', (socket: tls.TLSSocket) => {
     closeRawWith(socket);
     if (socket.alpnProtocol === 'h2') toHttp2(socket);
-    else toHttp1(socket);
+    else if (socket.alpnProtocol === 'http/1.1') toHttp1(socket);
+    else routeByFirstBytes(socket, handshakeTimeoutMs, { toHttp2: h2WithoutAlpn, toHttp1 });
   });
   // A failed handshake (an untrusting client, a port scan) is the client's business: just close.
   server.on('tlsClientError', (_err: Error, socket: tls.TLSSocket) => {
