@@ -12,7 +12,7 @@ import {
   RegisterStreamConsumerCommand,
   SubscribeToShardCommand,
 } from '@aws-sdk/client-kinesis';
-import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ensureLocalCa, type LocalCa } from '@wharf/service-kit';
 import { deleteRedisKeys, startApp, uniqueId, type AppProcess } from '@wharf/testing';
@@ -182,10 +182,21 @@ describe('edge HTTPS in front of the real services', () => {
     const client = new SQSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: ca.ca }) }) });
     clients.push(client);
     const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: `${id}-q` }));
+    expect(QueueUrl).toMatch(new RegExp(`^https://localhost:${edge.port}/\\d{12}/${id}-q$`)); // the scheme the client used
     await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'over https' }));
     const got = await client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 2 }));
     expect(got.Messages?.map((m) => m.Body)).toEqual(['over https']);
     await client.send(new DeleteQueueCommand({ QueueUrl }));
+  });
+
+  it('SQS queue URLs through the edge follow the scheme the client used (the edge says x-forwarded-proto)', async () => {
+    const over = (origin: string) => new SQSClient({ endpoint: origin, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: ca.ca }) }) });
+    const [secure, clear] = [over(endpoint), over(`http://localhost:${edge.port}`)];
+    clients.push(secure, clear);
+    const QueueName = `${id}-scheme`;
+    expect((await clear.send(new CreateQueueCommand({ QueueName }))).QueueUrl).toMatch(new RegExp(`^http://localhost:${edge.port}/\\d{12}/${QueueName}$`));
+    expect((await secure.send(new CreateQueueCommand({ QueueName }))).QueueUrl).toMatch(new RegExp(`^https://localhost:${edge.port}/\\d{12}/${QueueName}$`));
+    await clear.send(new DeleteQueueCommand({ QueueUrl: (await clear.send(new GetQueueUrlCommand({ QueueName }))).QueueUrl }));
   });
 
   it('Kinesis (JS SDK v3, its default NodeHttp2Handler, h2 by ALPN): SubscribeToShard delivers records put meanwhile', async () => {

@@ -3,7 +3,7 @@ import type http from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { WireProtocol } from '@wharf/aws-protocol';
-import type { FastifyServerFactory } from 'fastify';
+import type { FastifyServerFactory, FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { commonConfig, type CommonConfig, type ListenerTimeouts } from './config';
 import type { DualProtocolServer, Http2TimeoutAnswer } from './dual-listener';
@@ -24,6 +24,11 @@ export interface ServiceOptions {
   serverFactory?: FastifyServerFactory;
   /** Leave request bodies unread (the edge streams them to a service). */
   streamBodies?: boolean;
+  /**
+   * Peers whose `x-forwarded-*` headers Fastify believes (`req.protocol`, `req.ip`), in proxy-addr's terms
+   * (`'loopback'`, addresses, CIDRs). Default none: a client must not choose what the service thinks it used.
+   */
+  trustProxy?: FastifyServerOptions['trustProxy'];
   config?: CommonConfig;
   logger?: Logger;
 }
@@ -49,6 +54,7 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
     clientErrorHandler: awsClientErrorHandler(config, options.fallbackProtocol),
     frameworkErrors: awsFrameworkErrors(config, options.fallbackProtocol),
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(options.module as never, adapter, {
     logger: new PinoNestLogger(logger),
