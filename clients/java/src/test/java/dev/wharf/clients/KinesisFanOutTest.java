@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.core.SdkBytes;
@@ -20,20 +19,14 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.model.*;
 
 /**
- * Enhanced fan-out: SubscribeToShard through the SDK's Netty client (HTTP/2) — over https the protocol is chosen by
- * ALPN in the TLS handshake, as against AWS; over http by h2c prior knowledge.
+ * Enhanced fan-out: SubscribeToShard through the SDK's Netty client (HTTP/2). Over https "default" is the client as
+ * shipped (ProtocolNegotiation.ASSUME_PROTOCOL: no ALPN offered, the HTTP/2 preface right after the TLS handshake, as
+ * AWS's Kinesis endpoints accept) and "alpn" chooses h2 in the handshake; over http it is h2c prior knowledge.
  */
 class KinesisFanOutTest {
   @ParameterizedTest(name = "{0}, {1}")
   @CsvSource({"https,default", "https,alpn", "http,default"})
   void subscribeToShardDeliversRecordsInOrder(String scheme, String negotiation) throws Exception {
-    // KNOWN FAILURE (Wharf defect, libs/service-kit/src/dual-listener.ts, owned by the TLS work): the SDK's Netty
-    // client as shipped (ProtocolNegotiation.ASSUME_PROTOCOL) offers no ALPN and sends the HTTP/2 preface right after
-    // the TLS handshake, as AWS's Kinesis endpoints accept; Wharf's TLS listener hands every connection without ALPN
-    // to HTTP/1.1, so the first call (CreateStream) never gets an answer ("Acquire operation took longer…").
-    // WHARF_CLIENTS_KNOWN_FAILURES=1 runs it anyway.
-    Assumptions.assumeFalse(scheme.equals("https") && negotiation.equals("default") && !"1".equals(System.getenv("WHARF_CLIENTS_KNOWN_FAILURES")),
-        "known failure: TLS without ALPN + HTTP/2 preface goes to Wharf's HTTP/1.1 handler (dual-listener.ts)");
     KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder().endpointOverride(Wharf.endpoint(scheme))
         .region(Wharf.REGION).credentialsProvider(Wharf.CREDENTIALS);
     if (negotiation.equals("alpn")) {
