@@ -83,7 +83,9 @@ export class KafkaRecordLog implements RecordLog {
 
   async createTopic(topic: string, partitions: number, retentionMs: number): Promise<void> {
     await this.admin.createTopics({
-      waitForLeaders: true,
+      // Not kafkajs's own wait: right after CreateTopics a KRaft broker may answer the topic's metadata with
+      // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry (only LEADER_NOT_AVAILABLE); see waitForLeaders.
+      waitForLeaders: false,
       topics: [
         {
           topic,
@@ -101,7 +103,29 @@ export class KafkaRecordLog implements RecordLog {
         },
       ],
     });
+    // Only a topic the broker already lists joins the clients' metadata: every refresh asks for all of them,
+    // so one still being created by a parallel CreateStream would fail the others' refreshes.
+    await this.waitForLeaders(topic, partitions);
     await this.withPrune(() => this.refresh(topic));
+  }
+
+  /**
+   * Waits until the broker's metadata lists `topic` with `total` partitions, each with a leader. Right after
+   * CreateTopics/CreatePartitions it may answer UNKNOWN_TOPIC_OR_PARTITION or LEADER_NOT_AVAILABLE a while.
+   */
+  private async waitForLeaders(topic: string, total: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+        const parts = meta.topics[0]?.partitions ?? [];
+        if (parts.length >= total && parts.every((p) => p.leader >= 0)) return;
+      } catch (error) {
+        const type = (error as { type?: string }).type;
+        if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+      }
+      if (attempt >= 100) throw new Error(`Kafka topic ${topic} has no leader for all ${total} partitions after 10 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   async deleteTopic(topic: string): Promise<void> {
@@ -152,12 +176,7 @@ export class KafkaRecordLog implements RecordLog {
       }
     }
     // Wait until the new partitions have leaders, then make both clusters see them.
-    for (let i = 0; i < 50; i++) {
-      const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
-      const parts = meta.topics[0]?.partitions ?? [];
-      if (parts.length >= total && parts.every((p) => p.leader >= 0)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await this.waitForLeaders(topic, total);
     await this.withPrune(() => this.refresh(topic, true));
   }
 
