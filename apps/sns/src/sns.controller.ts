@@ -1,5 +1,5 @@
 import { All, Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, toHttpRequestLike } from '@wharf/service-kit';
+import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, signedCallerOf, toHttpRequestLike } from '@wharf/service-kit';
 import { SIGNING, type SigningInfo } from './signing';
 import { SnsReports } from './sns.reports';
 
@@ -20,9 +20,15 @@ export class SnsController {
 
   /** The console's per-subscription counts (its own route: API requests never pass here). */
   @Get('_wharf/sns/subscriptions')
-  async subscriptionCounts(@Query('topic') topic: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async subscriptionCounts(@Query('topic') topic: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!topic) {
       await reply.status(400).send({ __type: 'InvalidParameter', message: 'topic (a topic ARN) is required.' });
+      return;
+    }
+    // With SigV4 on, only the signer's account's topics (another account's is not found, as GetTopicAttributes).
+    const caller = signedCallerOf(req);
+    if (caller && accountOfArn(topic) !== caller.accountId) {
+      await reply.status(404).send({ __type: 'NotFound', message: 'Topic does not exist' });
       return;
     }
     await reply.header('cache-control', 'no-store').send(await this.reports.subscriptionCounts(topic));
@@ -36,9 +42,15 @@ export class SnsController {
       return;
     }
     if (req.method === 'GET' && path === '/_wharf/sns/held') {
-      await reply.status(200).header('content-type', 'application/json').send(JSON.stringify(await this.reports.held()));
+      const caller = signedCallerOf(req);
+      await reply.status(200).header('content-type', 'application/json').send(JSON.stringify(await this.reports.held(caller && ((arn) => accountOfArn(arn) === caller.accountId))));
       return;
     }
     await sendHttpResponse(reply, await this.handler.handle(toHttpRequestLike(req)));
   }
+}
+
+/** The account field of an ARN (arn:aws:sns:<region>:<account>:…). */
+function accountOfArn(arn: string): string | undefined {
+  return arn.split(':')[4];
 }

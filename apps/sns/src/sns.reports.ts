@@ -25,9 +25,11 @@ export class SnsReports {
     @Inject(RabbitSnsBus) private readonly bus: RabbitSnsBus,
   ) {}
 
-  async held(): Promise<HeldReport> {
+  /** `visible`: which subscription ARNs the asker may see (the signer's account with SigV4 on; all without). */
+  async held(visible?: (subscriptionArn: string) => boolean): Promise<HeldReport> {
     const subscriptions: HeldReport['subscriptions'] = [];
     for (const sub of await this.store.allSubscriptions()) {
+      if (visible && !visible(sub.arn)) continue;
       const depth = await this.bus.depth(sub);
       if (depth.held > 0) {
         subscriptions.push({ subscriptionArn: sub.arn, endpoint: sub.endpoint, protocol: sub.protocol, held: depth.held, waiting: depth.ready });

@@ -1,9 +1,9 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { AwsError } from '@wharf/aws-protocol';
 import { RedisInspector } from '@wharf/sqs-backend-redis';
 import { SqsContext, inspectQueues, peekQueue } from '@wharf/sqs-engine';
-import { commonConfig } from '@wharf/service-kit';
-import type { FastifyReply } from 'fastify';
+import { commonConfig, signedCallerOf } from '@wharf/service-kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -13,7 +13,7 @@ const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array
  */
 @Controller('_wharf/sqs')
 export class SqsAdminController {
-  private readonly caller = { accountId: commonConfig().accountId };
+  private readonly defaultAccount = commonConfig().accountId;
 
   constructor(
     private readonly ctx: SqsContext,
@@ -22,14 +22,19 @@ export class SqsAdminController {
 
   /** GET /_wharf/sqs/stats?queue=<url>&queue=<url>…: counts, oldest message age, FIFO groups in flight. */
   @Get('stats')
-  async stats(@Query('queue') queue: string | string[] | undefined, @Res() reply: FastifyReply): Promise<void> {
-    await answer(reply, async () => ({ queues: await inspectQueues(this.ctx, this.inspector, list(queue), this.caller) }));
+  async stats(@Query('queue') queue: string | string[] | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await answer(reply, async () => ({ queues: await inspectQueues(this.ctx, this.inspector, list(queue), this.callerOf(req)) }));
   }
 
   /** GET /_wharf/sqs/peek?queue=<url>&max=20: the oldest messages, nothing about them changed. */
   @Get('peek')
-  async peek(@Query('queue') queue: string | undefined, @Query('max') max: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    await answer(reply, async () => ({ messages: await peekQueue(this.ctx, this.inspector, queue ?? '', max === undefined ? 10 : Number(max), this.caller) }));
+  async peek(@Query('queue') queue: string | undefined, @Query('max') max: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await answer(reply, async () => ({ messages: await peekQueue(this.ctx, this.inspector, queue ?? '', max === undefined ? 10 : Number(max), this.callerOf(req)) }));
+  }
+
+  /** The signer's account when SigV4 is on (another account's queue is then not found, as in the API). */
+  private callerOf(req: FastifyRequest): { accountId: string } {
+    return { accountId: signedCallerOf(req)?.accountId ?? this.defaultAccount };
   }
 }
 
