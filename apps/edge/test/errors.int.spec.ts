@@ -199,15 +199,21 @@ describe('edge errors', () => {
       expect(await form.text()).toContain('<Code>RequestEntityTooLarge</Code>');
     });
 
-    it('garbage on the socket gets a 400, and the edge still routes afterwards', async () => {
-      const reply = await new Promise<string>((resolve) => {
-        const s = net.connect(edge.port, '127.0.0.1', () => s.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0x0d, 0x0a, 0x0d, 0x0a])));
+    const exchange = (bytes: number[]) =>
+      new Promise<string>((resolve) => {
+        const s = net.connect(edge.port, '127.0.0.1', () => s.write(Buffer.from(bytes)));
         let data = '';
         s.on('data', (c) => (data += c.toString('latin1')));
         s.on('close', () => resolve(data));
         s.on('error', () => resolve(data));
       });
+
+    it('garbage on the socket gets a 400, and the edge still routes afterwards', async () => {
+      const reply = await exchange([0x00, 0xff, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]);
       expect(reply).toMatch(/^HTTP\/1\.1 400/);
+      // the same port serves TLS (a first byte 0x16): a handshake record of an unknown type ends the connection with an alert
+      const alert = await exchange([0x16, 0x03, 0x01, 0x00, 0x04, 0xff, 0x00, 0x00, 0x00]);
+      expect(alert).not.toMatch(/^HTTP/);
 
       expect(edge.child.exitCode).toBeNull();
       expect((await fetch(`${edge.url}/health`)).status).toBe(200);
