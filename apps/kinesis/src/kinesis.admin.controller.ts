@@ -1,7 +1,6 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { AwsError } from '@wharf/aws-protocol';
-import { KinesisContext, streamMetrics } from '@wharf/kinesis-engine';
-import { commonConfig, signedCallerOf } from '@wharf/service-kit';
+import { KinesisContext, streamConsumerLag, streamMetrics } from '@wharf/kinesis-engine';
+import { commonConfig, sendAdminAnswer, signedCallerOf } from '@wharf/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -17,12 +16,16 @@ export class KinesisAdminController {
   /** GET /_wharf/kinesis/streams/<name>/metrics: per-shard incoming records/s and bytes/s. */
   @Get('streams/:name/metrics')
   async metrics(@Param('name') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    try {
-      await reply.header('cache-control', 'no-store').send(await streamMetrics(this.ctx, name, this.callerOf(req)));
-    } catch (err) {
-      if (!(err instanceof AwsError)) throw err;
-      await reply.status(err.status ?? 400).send({ __type: err.code, message: err.message });
-    }
+    await sendAdminAnswer(reply, () => streamMetrics(this.ctx, name, this.callerOf(req)));
+  }
+
+  /**
+   * GET /_wharf/kinesis/streams/<name>/consumer-lag: per registered consumer and shard, how many records its
+   * live SubscribeToShard (in this process) has still to send, or `subscribed: false`.
+   */
+  @Get('streams/:name/consumer-lag')
+  async consumerLag(@Param('name') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await sendAdminAnswer(reply, () => streamConsumerLag(this.ctx, name, this.callerOf(req)));
   }
 
   /** The signer's account when SigV4 is on (another account's stream is then not found, as in the API). */

@@ -1,8 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { AwsError } from '@wharf/aws-protocol';
 import { RedisInspector } from '@wharf/sqs-backend-redis';
 import { SqsContext, inspectQueues, peekQueue } from '@wharf/sqs-engine';
-import { commonConfig, signedCallerOf } from '@wharf/service-kit';
+import { commonConfig, sendAdminAnswer, signedCallerOf } from '@wharf/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -23,27 +22,17 @@ export class SqsAdminController {
   /** GET /_wharf/sqs/stats?queue=<url>&queue=<url>…: counts, oldest message age, FIFO groups in flight. */
   @Get('stats')
   async stats(@Query('queue') queue: string | string[] | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await answer(reply, async () => ({ queues: await inspectQueues(this.ctx, this.inspector, list(queue), this.callerOf(req)) }));
+    await sendAdminAnswer(reply, async () => ({ queues: await inspectQueues(this.ctx, this.inspector, list(queue), this.callerOf(req)) }));
   }
 
   /** GET /_wharf/sqs/peek?queue=<url>&max=20: the oldest messages, nothing about them changed. */
   @Get('peek')
   async peek(@Query('queue') queue: string | undefined, @Query('max') max: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await answer(reply, async () => ({ messages: await peekQueue(this.ctx, this.inspector, queue ?? '', max === undefined ? 10 : Number(max), this.callerOf(req)) }));
+    await sendAdminAnswer(reply, async () => ({ messages: await peekQueue(this.ctx, this.inspector, queue ?? '', max === undefined ? 10 : Number(max), this.callerOf(req)) }));
   }
 
   /** The signer's account when SigV4 is on (another account's queue is then not found, as in the API). */
   private callerOf(req: FastifyRequest): { accountId: string } {
     return { accountId: signedCallerOf(req)?.accountId ?? this.defaultAccount };
-  }
-}
-
-/** JSON of the result, or the AwsError as `{ __type, message }` with its status. */
-async function answer(reply: FastifyReply, produce: () => Promise<unknown>): Promise<void> {
-  try {
-    await reply.header('cache-control', 'no-store').send(await produce());
-  } catch (err) {
-    if (!(err instanceof AwsError)) throw err;
-    await reply.status(err.status ?? 400).send({ __type: err.code, message: err.message });
   }
 }

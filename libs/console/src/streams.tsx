@@ -19,6 +19,11 @@ export interface StreamMetrics {
   shards: { shardId: string; recordsPerSecond: number; bytesPerSecond: number }[];
 }
 
+/** GET /_wharf/kinesis/streams/<name>/consumer-lag: per consumer and shard, what its live subscription has still to send. */
+export interface ConsumerLags {
+  consumers: { consumerARN: string; shards: ({ shardId: string; subscribed: false } | { shardId: string; subscribed: true; behindRecords: number })[] }[];
+}
+
 export async function listAllShards(aws: Aws, stream: string): Promise<Shard[]> {
   const shards: Shard[] = [];
   let token: string | undefined;
@@ -77,6 +82,8 @@ function StreamDetail({ aws, name }: { aws: Aws; name: string }) {
   const consumers = usePoll(async () => (arn ? ((await aws.kinesis.send(new ListStreamConsumersCommand({ StreamARN: arn }))).Consumers ?? []) : []), 5_000, [arn]);
   const all = shards.data ?? [];
   const open = all.filter(isOpen);
+  const lag = usePoll(() => aws.admin<ConsumerLags>('kinesis', `streams/${encodeURIComponent(name)}/consumer-lag`), 2_000, [name]);
+  const lagOf = new Map((lag.data?.consumers ?? []).map((c) => [c.consumerARN, c.shards]));
   const rates = new Map((metrics.data?.shards ?? []).map((s) => [s.shardId, s]));
   const refresh = useCallback(() => {
     shards.refresh();
@@ -125,12 +132,13 @@ function StreamDetail({ aws, name }: { aws: Aws; name: string }) {
       <Reshard aws={aws} name={name} shards={all} refresh={refresh} />
       <h3>Consumers</h3>
       <ErrorBox error={consumers.error} />
+      <ErrorBox error={lag.error} />
       {(consumers.data ?? []).length === 0 ? (
         <div class="muted">no registered consumers</div>
       ) : (
         <table class="grid" data-testid="consumers">
           <thead>
-            <tr><th>consumer</th><th>status</th><th>since</th></tr>
+            <tr><th>consumer</th><th>status</th><th>since</th><th>lag per shard (SubscribeToShard)</th></tr>
           </thead>
           <tbody>
             {(consumers.data ?? []).map((c) => (
@@ -138,6 +146,13 @@ function StreamDetail({ aws, name }: { aws: Aws; name: string }) {
                 <td>{c.ConsumerName}</td>
                 <td>{c.ConsumerStatus}</td>
                 <td>{c.ConsumerCreationTimestamp?.toISOString()}</td>
+                <td data-testid="consumer-lag">
+                  {(lagOf.get(c.ConsumerARN ?? '') ?? []).map((l) => (
+                    <div key={l.shardId} data-shard={l.shardId}>
+                      {l.shardId}: {!l.subscribed ? <span class="muted">not subscribed</span> : l.behindRecords === 0 ? 'caught up' : `${l.behindRecords} records behind`}
+                    </div>
+                  ))}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -13,3 +13,4 @@ export * from './aws-api.module';
 export * from './local-ca';
 export * from './credentials';
 export * from './request-auth';
+export * from './admin-answer';

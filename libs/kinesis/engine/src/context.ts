@@ -1,6 +1,7 @@
 import type { Caller, Clock, EngineLogger } from '@wharf/engine-kit';
 import type { KinesisEngineConfig } from './config';
 import { KinesisErrors } from './errors';
+import { LiveSubscriptions } from './live-subscriptions';
 import { parseKinesisArn, type StreamMeta } from './model';
 import type { MetadataStore, RecordLog, StreamKey, ThroughputGate } from './ports';
 import { ShardRouter } from './router';
@@ -35,6 +36,8 @@ export class KinesisContext {
   readonly gate: ThroughputGate;
   readonly logger: EngineLogger;
   readonly iterators: ShardIteratorCodec;
+  /** This process's SubscribeToShard subscriptions and how far each has sent (the console's consumer lag). */
+  readonly subscriptions = new LiveSubscriptions();
   private readonly cache = new Map<string, CacheEntry>();
 
   constructor(deps: KinesisDeps) {

@@ -14,3 +14,5 @@ export * from './validation';
 export type { Subscription } from './ops/consumers';
 export { backgroundTick } from './ops/reshard';
 export * from './shard-metrics';
+export * from './consumer-lag';
+export * from './live-subscriptions';

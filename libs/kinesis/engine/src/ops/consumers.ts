@@ -160,11 +160,20 @@ export async function SubscribeToShard(ctx: KinesisContext, input: SubscribeToSh
   }
   let cancelled = false;
   let wake: (() => void) | undefined;
-  const events = streamEvents(ctx, key, meta, shard.index, offset, consumer.arn, token, () => cancelled, (fn) => (wake = fn));
+  const position = ctx.subscriptions.open(consumer.arn, shard.index, offset, ctx.clock.now());
+  const stream = streamEvents(ctx, key, meta, shard.index, offset, consumer.arn, token, () => cancelled, (fn) => (wake = fn), position.sent);
+  async function* events(): AsyncGenerator<SubscribeToShardEvent> {
+    try {
+      yield* stream;
+    } finally {
+      position.end();
+    }
+  }
   return {
-    events,
+    events: events(),
     cancel: () => {
       cancelled = true;
+      position.end();
       wake?.();
     },
   };
@@ -180,6 +189,8 @@ async function* streamEvents(
   token: string,
   cancelled: () => boolean,
   onWake: (fn: () => void) => void,
+  /** Told the next offset after each event sent (the console's consumer lag). */
+  sent: (nextOffset: number) => void,
 ): AsyncGenerator<SubscribeToShardEvent> {
   const started = ctx.clock.now();
   const sleep = (ms: number) =>
@@ -223,6 +234,7 @@ async function* streamEvents(
     if (read.records.length > 0 || read.finished || due) {
       lastEmit = ctx.clock.now();
       const last = read.records.length > 0 ? read.records[read.records.length - 1].offset : offset - 1;
+      sent(offset);
       yield {
         Records: read.records.map((r) => toSdkRecord(meta, shardIndex, r)),
         ContinuationSequenceNumber: sequenceNumber(meta, shardIndex, last),
