@@ -2,7 +2,7 @@ import { CreateStreamCommand, KinesisClient, ListShardsCommand, waitUntilStreamE
 import { CreateBrokerCommand, DeleteBrokerCommand, DescribeBrokerCommand, MqClient } from '@aws-sdk/client-mq';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, startStack, type ConsoleStack } from './stack';
+import { collectPageErrors, launchChromium, openView, startStack, type ConsoleStack } from './stack';
 
 /** The console's buttons the view tests do not press: merge shards, MQ fail over and reboot. */
 describe('console buttons: merge, fail over, reboot', () => {
@@ -23,14 +23,10 @@ describe('console buttons: merge, fail over, reboot', () => {
   afterAll(async () => {
     if (BrokerId) await mq.send(new DeleteBrokerCommand({ BrokerId })).catch(() => undefined);
     mq?.destroy();
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   }, 120_000);
 
-  const open = async (view: string) => {
-    await page.goto(`${stack.edge.url}/_wharf/console/#/${view}`);
-    await page.locator(`nav a[data-view="${view}"].current`).waitFor();
-  };
+  const open = (view: string) => openView(page, stack, view);
 
   it('Streams: merging two shards from the page shows the merged child in the lineage', async () => {
     const kinesis = new KinesisClient({ endpoint: stack.edge.url, region: 'us-east-1', credentials });

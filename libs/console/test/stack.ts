@@ -109,3 +109,9 @@ export function runWharf(args: string[], endpoint: string, timeoutMs = 240_000):
     });
   });
 }
+
+/** Opens a view of the console (`#/<view>`) and waits until its nav entry is the current one. */
+export async function openView(page: Page, stack: ConsoleStack, view: string): Promise<void> {
+  await page.goto(`${stack.edge.url}/_wharf/console/#/${view}`);
+  await page.locator(`nav a[data-view="${view}"].current`).waitFor();
+}
