@@ -61,7 +61,9 @@ brokers() {
   bash libs/mq/backend-activemq/launcher/run-instance.sh --prepare >/dev/null || die "fetching the mq launcher's extra ActiveMQ jars"
   local ctx=tmp/containers/activemq-ctx
   rm -rf "$ctx"; mkdir -p "$ctx/lib"
-  cp tools/brokers/activemq/lib/*.jar libs/mq/backend-activemq/launcher/lib/*.jar "$ctx/lib/"
+  # the same jar may be in both (activemq-jaas, since the development pair needs it too): one copy each
+  cp tools/brokers/activemq/lib/*.jar "$ctx/lib/"
+  cp -n libs/mq/backend-activemq/launcher/lib/*.jar "$ctx/lib/"
   cp tools/containers/activemq/activemq tools/containers/activemq/log4j2.properties "$ctx/"
   build localhost/wharf-activemq:6 tools/containers/activemq/Dockerfile "$ctx"
 }

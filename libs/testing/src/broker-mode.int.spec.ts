@@ -24,6 +24,6 @@ describe('where the suites find their brokers', () => {
 
   it.runIf(brokerMode() === 'local' && !process.env.WHARF_REDIS_URL)('local mode: the machine\'s own brokers', async () => {
     expect(localBrokerEnv().WHARF_KAFKA_BROKERS).toBe('127.0.0.1:9092');
-    expect(await redisAppendOnly(localBrokerEnv().WHARF_REDIS_URL)).toBe('no'); // tools/brokers runs Redis without AOF
+    expect(await redisAppendOnly(localBrokerEnv().WHARF_REDIS_URL)).toBe('yes'); // tools/brokers runs Wharf's own Redis with AOF (6380)
   });
 });
