@@ -45,7 +45,7 @@ async function liveHeap(gc = true) {
   const answer = new Promise((r) => { ws.onmessage = (m) => { const d = JSON.parse(m.data); if (d.id === id) r(d.result.result.value); }; });
   ws.send(JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression: `${gc ? 'gc(); gc(); ' : ''}JSON.stringify(process.memoryUsage())`, returnByValue: true } }));
   const u = JSON.parse(await answer);
-  return { total: u.heapUsed, rss: u.rss, external: u.external };
+  return { total: u.heapUsed, heapTotal: u.heapTotal, rss: u.rss, external: u.external };
 }
 
 const broker = await mq.send(new CreateBrokerCommand({
@@ -73,7 +73,7 @@ try {
       }
       const h = await liveHeap(!NO_GC || i === CALLS);
       samples.push({ calls: i, heap: h.total });
-      console.log(`${String(i).padStart(7)} calls ${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s  ${NO_GC && i < CALLS ? 'heap used (no GC)' : 'heap after GC'} ${(h.total / 1024 / 1024).toFixed(2)} MiB  external ${(h.external / 1024 / 1024).toFixed(2)} MiB  rss ${(h.rss / 1024 / 1024).toFixed(1)} MiB`);
+      console.log(`${String(i).padStart(7)} calls ${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s  ${NO_GC && i < CALLS ? 'heap used (no GC)' : 'heap after GC'} ${(h.total / 1024 / 1024).toFixed(2)} MiB  heapTotal ${(h.heapTotal / 1024 / 1024).toFixed(1)} MiB  external ${(h.external / 1024 / 1024).toFixed(2)} MiB  rss ${(h.rss / 1024 / 1024).toFixed(1)} MiB`);
     }
     if (i < CALLS) await mq.send(ops[i % ops.length](i));
     if (HEALTH_EVERY && i % HEALTH_EVERY === 0) await fetch(`${app.url}/health`).then((r) => r.text());
