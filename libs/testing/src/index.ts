@@ -4,3 +4,4 @@ export * from './ids';
 export * from './redis-keys';
 export * from './raw-http';
 export * from './brokers';
+export * from './replicas';
