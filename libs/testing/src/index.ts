@@ -5,3 +5,4 @@ export * from './redis-keys';
 export * from './raw-http';
 export * from './brokers';
 export * from './replicas';
+export * from './wharf-stack';
