@@ -1,7 +1,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runWharf, startWharf, type CliRun, type WharfStack } from './wharf-stack';
+import { runWharfCli as runWharf, startWharfStack, type CliRun, type WharfStack } from '@wharf/testing';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const MINUTES = 60_000;
@@ -34,7 +34,7 @@ describe('wharf demo trucks / wharf status', () => {
   const wharf = async (...args: string[]) => (last = await runWharf(args, stack.edge.url));
 
   beforeAll(async () => {
-    stack = await startWharf();
+    stack = await startWharfStack({ idPrefix: 'cli' });
   }, 3 * MINUTES);
   afterEach((ctx) => {
     if (ctx.task.result?.state === 'fail') {
