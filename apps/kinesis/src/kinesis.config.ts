@@ -10,7 +10,10 @@ export interface KinesisConfig {
   kafkaBrokers: string[];
   /** Kafka topic names start with this. */
   topicPrefix: string;
-  kafkaReplicationFactor: number;
+  /** Of new topics; undefined: min(3, brokers in the cluster). */
+  kafkaReplicationFactor?: number;
+  /** `min.insync.replicas` of new topics; undefined: 2 when the replication factor is ≥ 3, else 1. */
+  kafkaMinInsyncReplicas?: number;
   /** PROVISIONED per-shard limits (false for load tests). */
   enforceLimits: boolean;
   shardLimit: number;
@@ -30,7 +33,9 @@ export function kinesisConfig(): KinesisConfig {
     redisPrefix: envString('KINESIS_REDIS_PREFIX', 'wharf:kinesis'),
     kafkaBrokers: brokers.kafkaBrokers,
     topicPrefix: envString('KINESIS_TOPIC_PREFIX', 'wharf.kinesis'),
-    kafkaReplicationFactor: envInt('KINESIS_KAFKA_REPLICATION', 1),
+    // 0 (the default): chosen from the cluster when a topic is created (see KafkaRecordLog.topicReplication).
+    kafkaReplicationFactor: envInt('WHARF_KAFKA_REPLICATION_FACTOR', envInt('KINESIS_KAFKA_REPLICATION', 0)) || undefined,
+    kafkaMinInsyncReplicas: envInt('WHARF_KAFKA_MIN_INSYNC_REPLICAS', 0) || undefined,
     enforceLimits: envBool('KINESIS_ENFORCE_LIMITS', true),
     shardLimit: envInt('KINESIS_SHARD_LIMIT', 500),
     iteratorSecret: envString('KINESIS_ITERATOR_SECRET', 'wharf-kinesis-iterators'),

@@ -26,6 +26,7 @@ const logger = createLogger('kinesis', commonConfig().logLevel);
         const log = new KafkaRecordLog({
           brokers: c.kafkaBrokers,
           replicationFactor: c.kafkaReplicationFactor,
+          minInsyncReplicas: c.kafkaMinInsyncReplicas,
           log: (level, message, extra) => logger[level](extra, message),
         });
         await log.connect();

@@ -5,8 +5,10 @@ import { createCluster, createProducerOn, kafkajsLogger, type KafkaBroker, type 
 export interface KafkaRecordLogOptions {
   brokers: string[];
   clientId?: string;
-  /** Replication factor of new topics (1 on a single broker). */
+  /** Replication factor of new topics; unset: min(3, brokers in the cluster's metadata). */
   replicationFactor?: number;
+  /** `min.insync.replicas` of new topics; unset: 2 when the replication factor is 3 or more, else 1. */
+  minInsyncReplicas?: number;
   /** Largest record batch a topic accepts (records up to 10 MiB, many per PutRecords). */
   maxMessageBytes?: number;
   /** Most bytes one coalesced produce request carries. */
@@ -42,7 +44,9 @@ export class KafkaRecordLog implements RecordLog {
   private readonly admin: Admin;
   private readonly produceCluster: KafkaCluster;
   private readonly readCluster: KafkaCluster;
-  private readonly producer: Producer;
+  /** Replaced after a failed produce: see `resetProducer`. */
+  private producer: Producer;
+  private producerNeedsReset = false;
   private readonly queue: PendingAppend[] = [];
   private flushing = false;
   private readonly knownTopics = new Set<string>();
@@ -81,7 +85,17 @@ export class KafkaRecordLog implements RecordLog {
     return { brokers: cluster.brokers.length };
   }
 
+  /**
+   * Replication of new topics: as configured, else as many replicas as the cluster allows up to 3, and
+   * acks=all then waits for 2 of 3 (one broker may die without a put failing or an acknowledged record lost).
+   */
+  async topicReplication(): Promise<{ replicationFactor: number; minInsyncReplicas: number }> {
+    const replicationFactor = this.options.replicationFactor ?? Math.min(3, Math.max(1, (await this.ping()).brokers));
+    return { replicationFactor, minInsyncReplicas: this.options.minInsyncReplicas ?? (replicationFactor >= 3 ? 2 : 1) };
+  }
+
   async createTopic(topic: string, partitions: number, retentionMs: number): Promise<void> {
+    const { replicationFactor, minInsyncReplicas } = await this.topicReplication();
     await this.admin.createTopics({
       // Not kafkajs's own wait: right after CreateTopics a KRaft broker may answer the topic's metadata with
       // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry (only LEADER_NOT_AVAILABLE); see waitForLeaders.
@@ -90,8 +104,9 @@ export class KafkaRecordLog implements RecordLog {
         {
           topic,
           numPartitions: partitions,
-          replicationFactor: this.options.replicationFactor ?? 1,
+          replicationFactor,
           configEntries: [
+            { name: 'min.insync.replicas', value: String(minInsyncReplicas) },
             { name: 'retention.ms', value: String(retentionMs) },
             { name: 'retention.bytes', value: '-1' },
             { name: 'cleanup.policy', value: 'delete' },
@@ -214,6 +229,7 @@ export class KafkaRecordLog implements RecordLog {
           batch.forEach((p, i) => p.resolve(offsets[i]));
         } catch (error) {
           for (const p of batch) p.reject(error);
+          this.producerNeedsReset = true;
         }
       }
     } finally {
@@ -221,8 +237,25 @@ export class KafkaRecordLog implements RecordLog {
     }
   }
 
+  /**
+   * After a produce that failed for good, a request may still have been written (its answer lost with a dying
+   * broker). The idempotent producer numbers batches per producer id and did not advance its sequence, so the
+   * next batch would reuse that number and a broker would take it for the retry of the written one: answered
+   * with the old offsets, its records never stored. A new producer id starts a new numbering. (The failed
+   * records were reported as InternalFailure; a client's retry may store them twice, as Kinesis allows.)
+   */
+  private async resetProducer(): Promise<void> {
+    // Fresh metadata first: a new producer id is asked of a broker the metadata names, maybe the dead one.
+    await this.produceCluster.refreshMetadata();
+    const producer = createProducerOn(this.produceCluster, { logger: kafkajsLogger(this.kafka), idempotent: true, retries: 10 });
+    await producer.connect();
+    this.producer = producer;
+    this.producerNeedsReset = false;
+  }
+
   /** One produce request for several appends; offsets come back per append, in entry order. */
   private async produce(batch: PendingAppend[]): Promise<number[][]> {
+    if (this.producerNeedsReset) await this.resetProducer();
     for (const topic of new Set(batch.map((p) => p.topic))) {
       const needed = Math.max(...batch.filter((p) => p.topic === topic).flatMap((p) => p.entries.map((e) => e.partition))) + 1;
       await this.ensureKnown(this.produceCluster, topic, needed);
@@ -260,7 +293,27 @@ export class KafkaRecordLog implements RecordLog {
   // --- reads --------------------------------------------------------------------------------------------
 
   read(topic: string, partition: number, offset: number, options: ReadOptions): Promise<ReadResult> {
-    return this.withPrune(() => this.readOnce(topic, partition, offset, options));
+    return this.withPrune(() => this.followLeader(() => this.readOnce(topic, partition, offset, options)));
+  }
+
+  /**
+   * Runs a read on a partition's leader again while leadership moves: a dead broker's connection fails, and
+   * until the controller fences it (broker.session.timeout.ms, 9 s by default) and elects another leader, the
+   * brokers answer NOT_LEADER/LEADER_NOT_AVAILABLE; a new leader may answer OFFSET_NOT_AVAILABLE until its
+   * high watermark catches up. The read cluster's metadata is refreshed between attempts (kafkajs would keep
+   * the stale leader for metadataMaxAge, 5 minutes). After `LEADER_MOVE_MS` the error goes to the caller.
+   */
+  private async followLeader<T>(fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (!isLeaderMove(error) || Date.now() - started > LEADER_MOVE_MS) throw error;
+        await sleep(Math.min(100 * 2 ** attempt, 1000));
+        await this.readCluster.refreshMetadata().catch(() => undefined);
+      }
+    }
   }
 
   private async readOnce(topic: string, partition: number, offset: number, options: ReadOptions): Promise<ReadResult> {
@@ -310,7 +363,7 @@ export class KafkaRecordLog implements RecordLog {
   }
 
   private listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
-    return this.withPrune(() => this.listOffsetOnce(topic, partition, timestamp));
+    return this.withPrune(() => this.followLeader(() => this.listOffsetOnce(topic, partition, timestamp)));
   }
 
   private async listOffsetOnce(topic: string, partition: number, timestamp: number): Promise<number> {
@@ -351,6 +404,25 @@ export class KafkaRecordLog implements RecordLog {
     return this.readCluster.findBroker({ nodeId });
   }
 }
+
+/** How long a read follows a moving partition leader before its error reaches the caller (a retryable 500). */
+const LEADER_MOVE_MS = 15_000;
+const LEADER_MOVE_TYPES = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'OFFSET_NOT_AVAILABLE',
+  'REPLICA_NOT_AVAILABLE',
+]);
+const CONNECTION_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
+
+function isLeaderMove(error: unknown): boolean {
+  const e = error as { type?: string; name?: string };
+  return LEADER_MOVE_TYPES.has(e.type ?? '') || CONNECTION_ERRORS.has(e.name ?? '');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function isUnknownTopic(error: unknown): boolean {
   return (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
