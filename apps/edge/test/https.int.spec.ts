@@ -3,23 +3,14 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
-import {
-  CreateStreamCommand,
-  DeleteStreamCommand,
-  DescribeStreamCommand,
-  KinesisClient,
-  PutRecordsCommand,
-  RegisterStreamConsumerCommand,
-  SubscribeToShardCommand,
-} from '@aws-sdk/client-kinesis';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ensureLocalCa, type LocalCa } from '@wharf/service-kit';
-import { deleteRedisKeys, startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { uniqueId, type AppProcess } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, h1request, sleep, startEdge, startStandIns } from './support';
+import { credentials, h1request, slowChunks, startEdge, startEdgeOnStandIns, startSqsAndKinesis, stopAll, subscribeAndPut, type StandIns } from './support';
 
-const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
 const run = promisify(execFile);
 
 /** Opens a TLS connection to the edge offering `alpn`; resolves with what was negotiated. */
@@ -51,19 +42,15 @@ function h2get(session: http2.ClientHttp2Session, headers: http2.OutgoingHttpHea
  * edge tells the service (x-forwarded-proto), streaming over TLS. Upstreams are ROUTING STAND-INS here.
  */
 describe('edge HTTPS on the cleartext port (stand-ins)', () => {
-  let standIns: Awaited<ReturnType<typeof startStandIns>>;
+  let standIns: StandIns;
   let edge: AppProcess;
   let ca: LocalCa;
 
   beforeAll(async () => {
-    standIns = await startStandIns();
-    edge = await startEdge({ ...standIns.env, WHARF_LOG_LEVEL: 'info' });
+    ({ standIns, edge } = await startEdgeOnStandIns({ WHARF_LOG_LEVEL: 'info' }));
     ca = ensureLocalCa(); // the same directory the edge uses: created by whichever came first, then kept
   });
-  afterAll(async () => {
-    await edge?.stop();
-    await standIns?.stop();
-  });
+  afterAll(() => stopAll([], edge, standIns));
 
   it('prints the CA file and how to trust it from Node, Java and Python at start', () => {
     const out = edge.output();
@@ -126,15 +113,7 @@ describe('edge HTTPS on the cleartext port (stand-ins)', () => {
 
   it('relays a slow response over TLS h2 chunk by chunk, as the upstream writes it', async () => {
     const written: number[] = [];
-    standIns.kinesis.handler = async (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      for (let i = 0; i < 4; i++) {
-        if (i) await sleep(250);
-        written.push(Date.now());
-        res.write(`chunk-${i};`);
-      }
-      res.end();
-    };
+    standIns.kinesis.handler = slowChunks(written);
     const session = http2.connect(`https://localhost:${edge.port}`, { ca: ca.ca });
     try {
       const { chunks } = await h2get(session, { ':method': 'POST', ':path': '/', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.SubscribeToShard' }, '{}');
@@ -149,34 +128,21 @@ describe('edge HTTPS on the cleartext port (stand-ins)', () => {
 /** The real sqs and kinesis behind the edge, over https only, with the official SDK and the AWS CLI. */
 describe('edge HTTPS in front of the real services', () => {
   const id = uniqueId('edge-tls');
-  const sqsPrefix = `wharf:it:${id}:sqs:`;
-  const kinesisPrefix = `wharf:it:${id}:kinesis`;
-  let sqs: AppProcess;
-  let kinesis: AppProcess;
+  let services: Awaited<ReturnType<typeof startSqsAndKinesis>>;
   let edge: AppProcess;
   let ca: LocalCa;
   let endpoint: string;
   const clients: { destroy(): void }[] = [];
 
   beforeAll(async () => {
-    [sqs, kinesis] = await Promise.all([
-      startApp('sqs', { portEnv: 'SQS_PORT', env: { SQS_REDIS_PREFIX: sqsPrefix, WHARF_REDIS_URL: REDIS_URL } }),
-      startApp('kinesis', {
-        portEnv: 'KINESIS_PORT',
-        env: { KINESIS_REDIS_PREFIX: kinesisPrefix, KINESIS_TOPIC_PREFIX: `wharf.it.${id}`, KINESIS_ENFORCE_LIMITS: 'false', WHARF_REDIS_URL: REDIS_URL },
-      }),
-    ]);
-    edge = await startEdge({ WHARF_SQS_URL: sqs.url, WHARF_KINESIS_URL: kinesis.url });
+    services = await startSqsAndKinesis(id);
+    edge = await startEdge(services.env);
     ca = ensureLocalCa();
     endpoint = `https://localhost:${edge.port}`;
     // What NODE_EXTRA_CA_CERTS does for a process started with it: the SDK's HTTP/2 handler takes no CA option.
     tls.setDefaultCACertificates([...tls.getCACertificates('default'), ca.ca]);
   });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await Promise.all([edge?.stop(), sqs?.stop(), kinesis?.stop()]);
-    await deleteRedisKeys([sqsPrefix, kinesisPrefix], REDIS_URL);
-  });
+  afterAll(() => stopAll(clients, edge, services));
 
   it('SQS (JS SDK v3, HTTP/1.1 over TLS): messages round-trip', async () => {
     const client = new SQSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: ca.ca }) }) });
@@ -202,30 +168,8 @@ describe('edge HTTPS in front of the real services', () => {
   it('Kinesis (JS SDK v3, its default NodeHttp2Handler, h2 by ALPN): SubscribeToShard delivers records put meanwhile', async () => {
     const client = new KinesisClient({ endpoint, region: 'us-east-1', credentials });
     clients.push(client);
-    const StreamName = `${id}-trucks`;
-    await client.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
-    let description;
-    for (let i = 0; i < 100; i++) {
-      description = (await client.send(new DescribeStreamCommand({ StreamName }))).StreamDescription;
-      if (description?.StreamStatus === 'ACTIVE') break;
-      await sleep(100);
-    }
-    const { Consumer } = await client.send(new RegisterStreamConsumerCommand({ StreamARN: description?.StreamARN, ConsumerName: 'tls-dashboard' }));
-    const leave = new AbortController();
-    const sub = await client.send(
-      new SubscribeToShardCommand({ ConsumerARN: Consumer?.ConsumerARN, ShardId: 'shardId-000000000000', StartingPosition: { Type: 'TRIM_HORIZON' } }),
-      { abortSignal: leave.signal },
-    );
     const positions = Array.from({ length: 10 }, (_, i) => `truck-9 position ${i}`);
-    await client.send(new PutRecordsCommand({ StreamName, Records: positions.map((p) => ({ PartitionKey: 'truck-9', Data: Buffer.from(p) })) }));
-    const received: string[] = [];
-    for await (const event of sub.EventStream ?? []) {
-      for (const r of event.SubscribeToShardEvent?.Records ?? []) received.push(Buffer.from(r.Data ?? []).toString());
-      if (received.length >= positions.length) break;
-    }
-    leave.abort();
-    expect(received).toEqual(positions);
-    await client.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
+    expect(await subscribeAndPut(client, `${id}-trucks`, 'tls-dashboard', positions, 'truck-9')).toEqual(positions);
   });
 
   it('the AWS CLI with --endpoint-url https://… --ca-bundle <ca> (SQS over Query/JSON, Kinesis over JSON)', async () => {

@@ -5,7 +5,7 @@ import { ListBrokersCommand, MqClient } from '@aws-sdk/client-mq';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AppProcess } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, h1request, h2request, startEdge, startStandIns } from './support';
+import { credentials, h1request, h2request, startEdgeOnStandIns, stopAll, type StandIns } from './support';
 
 /**
  * Routing through the BUILT edge process to four ROUTING STAND-INS (tiny recording HTTP servers, not the
@@ -13,19 +13,14 @@ import { credentials, h1request, h2request, startEdge, startStandIns } from './s
  * with its bytes, Host and signature headers intact; the stand-in's answer must come back unchanged.
  */
 describe('edge routing (to recording stand-ins)', () => {
-  let standIns: Awaited<ReturnType<typeof startStandIns>>;
+  let standIns: StandIns;
   let edge: AppProcess;
   const clients: { destroy(): void }[] = [];
 
   beforeAll(async () => {
-    standIns = await startStandIns();
-    edge = await startEdge(standIns.env);
+    ({ standIns, edge } = await startEdgeOnStandIns());
   });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await edge?.stop();
-    await standIns?.stop();
-  });
+  afterAll(() => stopAll(clients, edge, standIns));
 
   it('routes an HTTP/1.1 JSON 1.0 request by X-Amz-Target and relays the answer', async () => {
     standIns.sqs.handler = (_req, res) => {

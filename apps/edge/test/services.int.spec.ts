@@ -1,12 +1,4 @@
-import {
-  CreateStreamCommand,
-  DeleteStreamCommand,
-  DescribeStreamCommand,
-  KinesisClient,
-  PutRecordsCommand,
-  RegisterStreamConsumerCommand,
-  SubscribeToShardCommand,
-} from '@aws-sdk/client-kinesis';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -16,43 +8,28 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
-import { deleteRedisKeys, startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { uniqueId, type AppProcess } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, sleep, startEdge } from './support';
-
-const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
+import { credentials, startEdge, startSqsAndKinesis, stopAll, subscribeAndPut } from './support';
 
 /** The BUILT edge in front of the BUILT sqs and kinesis apps (real Redis, real Kafka), driven by the official SDKs. */
 describe('edge in front of the real services', () => {
   const id = uniqueId('edge');
-  const sqsPrefix = `wharf:it:${id}:sqs:`;
-  const kinesisPrefix = `wharf:it:${id}:kinesis`;
-  let sqs: AppProcess;
-  let kinesis: AppProcess;
+  let services: Awaited<ReturnType<typeof startSqsAndKinesis>>;
   let edge: AppProcess;
   const clients: { destroy(): void }[] = [];
 
   beforeAll(async () => {
-    [sqs, kinesis] = await Promise.all([
-      startApp('sqs', { portEnv: 'SQS_PORT', env: { SQS_REDIS_PREFIX: sqsPrefix, WHARF_REDIS_URL: REDIS_URL } }),
-      startApp('kinesis', {
-        portEnv: 'KINESIS_PORT',
-        env: { KINESIS_REDIS_PREFIX: kinesisPrefix, KINESIS_TOPIC_PREFIX: `wharf.it.${id}`, KINESIS_ENFORCE_LIMITS: 'false', WHARF_REDIS_URL: REDIS_URL },
-      }),
-    ]);
-    edge = await startEdge({ WHARF_SQS_URL: sqs.url, WHARF_KINESIS_URL: kinesis.url });
+    services = await startSqsAndKinesis(id);
+    edge = await startEdge(services.env);
   });
   afterEach((context) => {
     // A failure here is often a service that died: show what the processes said.
     if (context.task.result?.state === 'fail') {
-      for (const app of [edge, sqs, kinesis]) if (app) console.error(`--- ${app.name} (exit ${app.child.exitCode ?? 'none'}):\n${app.output().slice(-3000)}`);
+      for (const app of [edge, services?.sqs, services?.kinesis]) if (app) console.error(`--- ${app.name} (exit ${app.child.exitCode ?? 'none'}):\n${app.output().slice(-3000)}`);
     }
   });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await Promise.all([edge?.stop(), sqs?.stop(), kinesis?.stop()]);
-    await deleteRedisKeys([sqsPrefix, kinesisPrefix], REDIS_URL);
-  });
+  afterAll(() => stopAll(clients, edge, services));
 
   const sqsClient = (protocol: 'json' | 'query') => {
     const client = new SQSClient({
@@ -110,34 +87,8 @@ describe('edge in front of the real services', () => {
   it('Kinesis through the edge with the SDK default HTTP/2 handler: SubscribeToShard delivers records put meanwhile', async () => {
     const client = new KinesisClient({ endpoint: edge.url, region: 'us-east-1', credentials });
     clients.push(client);
-    const StreamName = 'edge-trucks';
-    await client.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
-    let description;
-    for (let i = 0; i < 100; i++) {
-      description = (await client.send(new DescribeStreamCommand({ StreamName }))).StreamDescription;
-      if (description?.StreamStatus === 'ACTIVE') break;
-      await sleep(100);
-    }
-    expect(description?.StreamStatus).toBe('ACTIVE');
-    const { Consumer } = await client.send(new RegisterStreamConsumerCommand({ StreamARN: description?.StreamARN, ConsumerName: 'edge-dashboard' }));
-
-    // Leaving the loop does not end the SDK's HTTP/2 stream; aborting does (else it lives on to the edge's shutdown grace).
-    const leave = new AbortController();
-    const sub = await client.send(
-      new SubscribeToShardCommand({ ConsumerARN: Consumer?.ConsumerARN, ShardId: 'shardId-000000000000', StartingPosition: { Type: 'TRIM_HORIZON' } }),
-      { abortSignal: leave.signal },
-    );
     const positions = Array.from({ length: 20 }, (_, i) => `truck-7 position ${i}`);
-    await client.send(new PutRecordsCommand({ StreamName, Records: positions.map((p) => ({ PartitionKey: 'truck-7', Data: Buffer.from(p) })) }));
-
-    const received: string[] = [];
-    for await (const event of sub.EventStream ?? []) {
-      for (const r of event.SubscribeToShardEvent?.Records ?? []) received.push(Buffer.from(r.Data ?? []).toString());
-      if (received.length >= positions.length) break;
-    }
-    leave.abort();
-    expect(received).toEqual(positions);
-    await client.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
+    expect(await subscribeAndPut(client, 'edge-trucks', 'edge-dashboard', positions, 'truck-7')).toEqual(positions);
   });
 
   it('/health reports sqs and kinesis up with their own broker checks', async () => {

@@ -5,7 +5,7 @@ import { KinesisClient, SubscribeToShardCommand } from '@aws-sdk/client-kinesis'
 import { encodeEvent, encodeInitialResponse, EVENT_STREAM_CONTENT_TYPE } from '@wharf/aws-protocol';
 import type { AppProcess } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, sleep, startEdge, startStandIns } from './support';
+import { credentials, sleep, slowChunks, startEdge, startEdgeOnStandIns, stopAll, type StandIns } from './support';
 
 const CONSUMER_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/trucks/consumer/c:1700000000';
 
@@ -15,31 +15,18 @@ const CONSUMER_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/trucks/consu
  * the service while it is still being sent. Upstreams here are ROUTING STAND-INS, not the real services.
  */
 describe('edge streaming', () => {
-  let standIns: Awaited<ReturnType<typeof startStandIns>>;
+  let standIns: StandIns;
   let edge: AppProcess;
   const clients: KinesisClient[] = [];
 
   beforeAll(async () => {
-    standIns = await startStandIns();
-    edge = await startEdge(standIns.env);
+    ({ standIns, edge } = await startEdgeOnStandIns());
   });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await edge?.stop();
-    await standIns?.stop();
-  });
+  afterAll(() => stopAll(clients, edge, standIns));
 
   it('relays a slow chunked response over h2c chunk by chunk, as the upstream writes it', async () => {
     const written: number[] = [];
-    standIns.kinesis.handler = async (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      for (let i = 0; i < 4; i++) {
-        if (i) await sleep(250);
-        written.push(Date.now());
-        res.write(`chunk-${i};`);
-      }
-      res.end();
-    };
+    standIns.kinesis.handler = slowChunks(written);
     const session = http2.connect(edge.url);
     const arrivals: { at: number; text: string }[] = [];
     try {
