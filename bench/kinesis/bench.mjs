@@ -7,20 +7,12 @@
 // interleaved with the others, and the median round counts (the machine is shared: single runs are noisy).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateStreamCommand,
-  DeleteStreamCommand,
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  KinesisClient,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DeleteStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { Kafka, logLevel } from 'kafkajs';
+import { client, createStream } from '../lib/kinesis-rows.mjs';
+import { freePort } from '../lib/servers.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const N = Number(process.argv[2] ?? 20_000);
@@ -36,16 +28,6 @@ const run = `b${Date.now().toString(36)}`;
 let round = 0;
 const children = [];
 
-const freePort = () =>
-  new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-
 async function start(name, cmd, args, { cwd = root, env = {}, ready }) {
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -59,25 +41,6 @@ async function start(name, cmd, args, { cwd = root, env = {}, ready }) {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${name} did not start:\n${out}`);
-}
-
-function client(url, http1) {
-  return new KinesisClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    maxAttempts: 10,
-    ...(http1 ? { requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 64 } }) } : {}),
-  });
-}
-
-async function createStream(c, name) {
-  await c.send(new CreateStreamCommand({ StreamName: name, ShardCount: SHARDS }));
-  for (;;) {
-    const d = (await c.send(new DescribeStreamCommand({ StreamName: name }))).StreamDescription;
-    if (d.StreamStatus === 'ACTIVE') return d.Shards.map((s) => s.ShardId);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** PutRecords of N records, CONCURRENCY calls in flight; failed entries are sent again. */
@@ -129,7 +92,7 @@ async function drain(c, stream, perShard) {
 async function kinesisTarget(name, url, http1) {
   const c = client(url, http1);
   const stream = `${run}-${name.replace(/[^a-z0-9]/gi, '')}-${round}`;
-  await createStream(c, stream);
+  await createStream(c, stream, SHARDS);
   const put = await putAll(c, stream);
   const get = await drain(c, stream, put.perShard);
   await c.send(new DeleteStreamCommand({ StreamName: stream })).catch(() => undefined);

@@ -30,7 +30,8 @@ function record(n) {
   return b;
 }
 
-function client(endpoint, http1) {
+/** A Kinesis client of `endpoint`: the SDK's default HTTP/2 handler, or HTTP/1.1 keep-alive when `http1`. */
+export function client(endpoint, http1) {
   return new KinesisClient({
     endpoint,
     region: 'us-east-1',
@@ -40,8 +41,9 @@ function client(endpoint, http1) {
   });
 }
 
-async function createStream(k, name) {
-  await k.send(new CreateStreamCommand({ StreamName: name, ShardCount: SHARDS }));
+/** Creates a stream of `shards` shards and waits until it is ACTIVE; returns its shard ids. */
+export async function createStream(k, name, shards = SHARDS) {
+  await k.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
   for (;;) {
     const d = (await k.send(new DescribeStreamCommand({ StreamName: name }))).StreamDescription;
     if (d.StreamStatus === 'ACTIVE') return d.Shards.map((s) => s.ShardId);
