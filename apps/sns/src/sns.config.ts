@@ -1,3 +1,4 @@
+import type { QueueType } from '@wharf/sns-backend-rabbitmq';
 import { ANY_ADDRESS_CIDRS } from '@wharf/sns-engine';
 import { brokerConfig, commonConfig, credentialStoreFromEnv, envBool, envInt, envString } from '@wharf/service-kit';
 
@@ -10,7 +11,10 @@ export interface SnsConfig {
   redisUrl: string;
   /** Prefix of every Redis key (lets test runs share a Redis). */
   redisPrefix: string;
+  /** WHARF_AMQP_URL: one node, or the nodes of a cluster separated by commas (reconnects go to the next). */
   amqpUrl: string;
+  /** WHARF_SNS_QUEUE_TYPE of new queues: quorum (default; replicated) or classic. Existing queues keep theirs. */
+  queueType: QueueType;
   /** The SQS service SNS delivers to, through its API. */
   sqsUrl: string;
   /**
@@ -52,6 +56,7 @@ export function snsConfig(): SnsConfig {
     redisUrl: brokers.redisUrl,
     redisPrefix: envString('SNS_REDIS_PREFIX', 'wharf:sns:'),
     amqpUrl: brokers.amqpUrl,
+    queueType: queueType(envString('WHARF_SNS_QUEUE_TYPE', 'quorum')),
     sqsUrl: envString('WHARF_SQS_URL', 'http://127.0.0.1:9324').replace(/\/+$/, ''),
     sqsCredentialsFor: (accountId) => keys.forAccount(accountId, common.accountId) ?? { accessKeyId: accountId, secretAccessKey: fallbackSecret },
     httpAllowedCidrs: envString('SNS_HTTP_ALLOWED_CIDRS', ANY_ADDRESS_CIDRS),
@@ -65,4 +70,9 @@ export function snsConfig(): SnsConfig {
     pendingExpiryMs: envInt('SNS_PENDING_EXPIRY_MS', 3 * 24 * 3600 * 1000),
     cacheMs: envInt('SNS_CACHE_MS', 1_000),
   };
+}
+
+function queueType(value: string): QueueType {
+  if (value === 'quorum' || value === 'classic') return value;
+  throw new Error(`WHARF_SNS_QUEUE_TYPE must be quorum or classic, got "${value}"`);
 }

@@ -1,13 +1,13 @@
 import { lookup } from 'node:dns/promises';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { snsModel } from '@wharf/aws-protocol';
 import { systemClock } from '@wharf/engine-kit';
 import { RabbitConnection, RabbitSnsBus } from '@wharf/sns-backend-rabbitmq';
 import { RedisFifoStore, RedisSnsStore } from '@wharf/sns-backend-redis';
 import { EnvelopeBuilder, MessageSigner, parseCidrList, snsOperations, type SnsContext } from '@wharf/sns-engine';
-import { AwsApiModule, commonConfig, createLogger } from '@wharf/service-kit';
+import { AwsApiModule, commonConfig, createLogger, createRedisClient } from '@wharf/service-kit';
 import type { Logger } from 'pino';
 import { CachedSnsStore } from './cached-store';
 import { Deliverer } from './delivery/deliverer';
@@ -28,8 +28,8 @@ const SNS_CONTEXT = Symbol('SNS_CONTEXT');
   providers: [
     { provide: SNS_CONFIG, useFactory: snsConfig },
     { provide: LOGGER, useFactory: () => createLogger('sns', commonConfig().logLevel) },
-    { provide: REDIS, useFactory: (c: SnsConfig) => new Redis(c.redisUrl, { maxRetriesPerRequest: 3 }), inject: [SNS_CONFIG] },
-    { provide: REDIS_SUBSCRIBER, useFactory: (c: SnsConfig) => new Redis(c.redisUrl), inject: [SNS_CONFIG] },
+    { provide: REDIS, useFactory: (c: SnsConfig) => createRedisClient(c.redisUrl, { redis: { maxRetriesPerRequest: 3 } }), inject: [SNS_CONFIG] },
+    { provide: REDIS_SUBSCRIBER, useFactory: (c: SnsConfig) => createRedisClient(c.redisUrl), inject: [SNS_CONFIG] },
     { provide: RedisSnsStore, useFactory: (r: Redis, c: SnsConfig) => new RedisSnsStore(r, c.redisPrefix), inject: [REDIS, SNS_CONFIG] },
     { provide: RedisFifoStore, useFactory: (r: Redis, c: SnsConfig) => new RedisFifoStore(r, c.redisPrefix), inject: [REDIS, SNS_CONFIG] },
     { provide: CachedSnsStore, useFactory: (s: RedisSnsStore, c: SnsConfig) => new CachedSnsStore(s, c.cacheMs), inject: [RedisSnsStore, SNS_CONFIG] },
@@ -42,7 +42,11 @@ const SNS_CONTEXT = Symbol('SNS_CONTEXT');
       },
       inject: [SNS_CONFIG, LOGGER],
     },
-    { provide: RabbitSnsBus, useFactory: (conn: RabbitConnection) => new RabbitSnsBus(conn), inject: [RabbitConnection] },
+    {
+      provide: RabbitSnsBus,
+      useFactory: (conn: RabbitConnection, c: SnsConfig, log: Logger) => new RabbitSnsBus(conn, { queueType: c.queueType, log }),
+      inject: [RabbitConnection, SNS_CONFIG, LOGGER],
+    },
     { provide: SIGNING, useFactory: (s: CachedSnsStore, c: SnsConfig) => loadSigning(s, c.publicUrl), inject: [CachedSnsStore, SNS_CONFIG] },
     {
       provide: EnvelopeBuilder,

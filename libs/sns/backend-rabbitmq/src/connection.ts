@@ -34,9 +34,18 @@ function coalesceFrameWrites(model: ChannelModel): void {
   };
 }
 
+/** `WHARF_AMQP_URL` as a list: one URL, or several (nodes of one cluster) separated by commas. */
+export function parseAmqpUrls(urls: string | readonly string[]): string[] {
+  const list = (typeof urls === 'string' ? urls.split(',') : [...urls]).map((u) => u.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error('no AMQP URL given');
+  return list;
+}
+
 /**
  * One AMQP connection that comes back by itself: after a loss it reconnects with backoff and runs every
- * `onConnected` hook again (channels and consumers are rebuilt there).
+ * `onConnected` hook again (channels and consumers are rebuilt there). Given several URLs (nodes of one
+ * cluster) it starts at the first and, after a loss, tries the next one first, round the list: the node that
+ * just died is the last one tried.
  */
 export class RabbitConnection {
   private model?: ChannelModel;
@@ -44,11 +53,21 @@ export class RabbitConnection {
   private closing = false;
   private readonly hooks: ((model: ChannelModel) => Promise<void>)[] = [];
   private generationCounter = 0;
+  private readonly urls: string[];
+  /** Index in `urls` of the node tried next. */
+  private next = 0;
+  private connectedUrl?: string;
 
-  constructor(
-    private readonly url: string,
-    private readonly log: Log = silent,
-  ) {}
+  constructor(urls: string | readonly string[], private readonly log: Log = silent) {
+    this.urls = parseAmqpUrls(urls);
+  }
+
+  /** The node of the current connection, without credentials (undefined while disconnected). */
+  get node(): string | undefined {
+    if (!this.model || !this.connectedUrl) return undefined;
+    const u = new URL(this.connectedUrl);
+    return `${u.hostname}:${u.port || '5672'}`;
+  }
 
   /** Increases with every new connection; channels remember the generation they belong to. */
   get generation(): number {
@@ -73,10 +92,13 @@ export class RabbitConnection {
 
   private async open(): Promise<ChannelModel> {
     let delay = 100;
+    let failures = 0;
     for (;;) {
       if (this.closing) throw new Error('connection closed');
+      const url = this.urls[this.next];
+      this.next = (this.next + 1) % this.urls.length;
       try {
-        const model = await connect(this.url, { clientProperties: { connection_name: 'wharf-sns' } });
+        const model = await connect(url, { timeout: 10_000, clientProperties: { connection_name: 'wharf-sns' } });
         coalesceFrameWrites(model);
         model.on('error', (err: Error) => this.log.warn({ err: err.message }, 'amqp connection error'));
         model.on('close', () => {
@@ -87,6 +109,7 @@ export class RabbitConnection {
           }
         });
         this.model = model;
+        this.connectedUrl = url;
         this.generationCounter++;
         for (const hook of this.hooks) {
           try {
@@ -98,9 +121,12 @@ export class RabbitConnection {
         return model;
       } catch (err) {
         if (this.closing) throw err;
-        this.log.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: delay }, 'amqp connect failed');
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5000);
+        this.log.warn({ err: err instanceof Error ? err.message : String(err), node: new URL(url).host, retryInMs: delay }, 'amqp connect failed');
+        // Another node at once; the backoff only after every node failed.
+        if (++failures % this.urls.length === 0) {
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, 5000);
+        }
       }
     }
   }

@@ -1,7 +1,7 @@
 import type { Channel, ConfirmChannel, Options } from 'amqplib';
 import { AwsError } from '@wharf/aws-protocol';
 import { encodeStoredMessage, type SnsBus, type StoredMessage, type SubscriptionRecord, type TopicRecord } from '@wharf/sns-engine';
-import type { RabbitConnection } from './connection';
+import type { Log, RabbitConnection } from './connection';
 import {
   delayQueue,
   HEADER_ATTEMPTS,
@@ -47,6 +47,28 @@ function isNotFound(error: unknown): boolean {
   return /NOT_FOUND|404/.test(text);
 }
 
+/** A queue declared with arguments other than those it has (its type above all); the channel is closed. */
+function isPreconditionFailed(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /PRECONDITION_FAILED|406/.test(text);
+}
+
+/**
+ * The type of the queues Wharf declares (subscription, holding and delay queues). `quorum`: replicated on the
+ * cluster's nodes (Raft), so a subscription survives the loss of a node, and RabbitMQ's type for data that
+ * must not be lost (it works on one node as well). `classic`: one node's queue, what Wharf declared before.
+ */
+export type QueueType = 'quorum' | 'classic';
+
+export interface RabbitSnsBusOptions {
+  queueType?: QueueType;
+  /** Publishes whose confirm was lost (channel or connection closed, broker nack) are sent again this often. */
+  publishAttempts?: number;
+  log?: Log;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * SnsBus on RabbitMQ. Publishes go through a confirm channel and resolve only when the broker has the
  * persistent message in every bound durable queue, so an acknowledged Publish survives an sns crash.
@@ -57,8 +79,17 @@ export class RabbitSnsBus implements SnsBus {
   private readonly delayQueues = new Set<number>();
   private readonly holdQueues = new Set<string>();
   private redeliverDeclared = false;
+  readonly queueType: QueueType;
+  private readonly publishAttempts: number;
+  /** Queues found with another type than `queueType` (declared before a change of WHARF_SNS_QUEUE_TYPE). */
+  private readonly keptAsTheyWere = new Set<string>();
 
-  constructor(private readonly connection: RabbitConnection) {
+  constructor(
+    private readonly connection: RabbitConnection,
+    private readonly options: RabbitSnsBusOptions = {},
+  ) {
+    this.queueType = options.queueType ?? 'quorum';
+    this.publishAttempts = options.publishAttempts ?? 6;
     this.publisher = new ChannelSlot(async () => {
       const ch = await (await connection.get()).createConfirmChannel();
       ch.on('error', () => undefined);
@@ -84,8 +115,32 @@ export class RabbitSnsBus implements SnsBus {
       return await step(await this.admin.get());
     } catch (error) {
       this.admin.reset();
-      if (isNotFound(error)) throw error;
+      if (isNotFound(error) || isPreconditionFailed(error)) throw error;
       return step(await this.admin.get());
+    }
+  }
+
+  /** Arguments of a queue of the configured type, beside the queue's own. */
+  private queueArguments(own: Record<string, unknown> = {}): Record<string, unknown> {
+    return this.queueType === 'quorum' ? { 'x-queue-type': 'quorum', ...own } : own;
+  }
+
+  /**
+   * Declares a durable queue. One that exists with other arguments (a classic queue from before the switch to
+   * quorum queues, or the reverse) makes RabbitMQ answer PRECONDITION_FAILED (406): a queue's type cannot
+   * change, and replacing it would drop the messages in it. It is kept as it is (it exists: checked passively)
+   * and said once in the log; `rabbitmq-queues` or a drained re-subscription migrates it.
+   */
+  private async declareQueue(queue: string, args: Record<string, unknown>): Promise<void> {
+    try {
+      await this.topology((ch) => ch.assertQueue(queue, { durable: true, arguments: args }));
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw error;
+      await this.topology((ch) => ch.checkQueue(queue));
+      if (!this.keptAsTheyWere.has(queue)) {
+        this.keptAsTheyWere.add(queue);
+        this.options.log?.warn({ queue, wanted: args, err: error instanceof Error ? error.message : String(error) }, 'queue exists with other arguments; kept as it is');
+      }
     }
   }
 
@@ -110,10 +165,10 @@ export class RabbitSnsBus implements SnsBus {
 
   async ensureSubscription(sub: SubscriptionRecord, bind: boolean): Promise<void> {
     const queue = subscriptionQueue(sub);
+    // FIFO: one consumer at a time across all sns processes (replicas) keeps each group's order.
+    await this.declareQueue(queue, this.queueArguments(sub.fifo ? { 'x-single-active-consumer': true } : {}));
     await this.topology(async (ch) => {
       await this.ensureRedeliverExchange(ch);
-      // FIFO: one consumer at a time across all sns processes keeps each group's order.
-      await ch.assertQueue(queue, { durable: true, arguments: sub.fifo ? { 'x-single-active-consumer': true } : {} });
       await ch.bindQueue(queue, REDELIVER_EXCHANGE, '', { 'x-match': 'all', [HEADER_QUEUE]: queue });
       if (bind) await ch.bindQueue(queue, topicExchange(sub.topicArn), '');
     });
@@ -131,8 +186,27 @@ export class RabbitSnsBus implements SnsBus {
     this.holdQueues.delete(holdingQueue(sub));
   }
 
-  /** Publishes with confirm; resolves when the broker has it, rejects (NotFound for a vanished topic) otherwise. */
+  /**
+   * Publishes with confirm; resolves when the broker has it, rejects (NotFound for a vanished topic) otherwise.
+   * A confirm lost with its channel (the connected node died) or a nack (a quorum queue without a leader for a
+   * moment) is not an answer: the message is published again, on a new channel and maybe another node —
+   * at least once (AWS SNS's own promise; SQS FIFO drops the duplicate by its deduplication id), never lost
+   * behind an acknowledged Publish. After `publishAttempts` the error reaches the caller (a retryable 500).
+   */
   private async confirmed(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.confirmedOnce(exchange, routingKey, content, options);
+        return;
+      } catch (error) {
+        if (error instanceof AwsError || attempt >= this.publishAttempts) throw error;
+        this.options.log?.warn({ err: error instanceof Error ? error.message : String(error), attempt }, 'publish not confirmed; publishing again');
+        await sleep(100 * 2 ** attempt);
+      }
+    }
+  }
+
+  private async confirmedOnce(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
     const ch = await this.publisher.get();
     await new Promise<void>((resolve, reject) => {
       try {
@@ -165,13 +239,11 @@ export class RabbitSnsBus implements SnsBus {
     }
     const ms = Math.max(1, Math.round(delayMs));
     if (!this.delayQueues.has(ms)) {
-      await this.topology(async (ch) => {
-        await this.ensureRedeliverExchange(ch);
-        await ch.assertQueue(delayQueue(ms), {
-          durable: true,
-          arguments: { 'x-message-ttl': ms, 'x-dead-letter-exchange': REDELIVER_EXCHANGE },
-        });
-      });
+      await this.topology((ch) => this.ensureRedeliverExchange(ch));
+      const own: Record<string, unknown> = { 'x-message-ttl': ms, 'x-dead-letter-exchange': REDELIVER_EXCHANGE };
+      // A quorum queue dead-letters at most once unless told otherwise; at-least-once needs reject-publish.
+      if (this.queueType === 'quorum') Object.assign(own, { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' });
+      await this.declareQueue(delayQueue(ms), this.queueArguments(own));
       this.delayQueues.add(ms);
     }
     await this.confirmed('', delayQueue(ms), content, { headers, messageId });
@@ -181,7 +253,7 @@ export class RabbitSnsBus implements SnsBus {
   async hold(sub: SubscriptionRecord, content: Buffer, failedAttempts: number, reason: string, messageId?: string): Promise<void> {
     const queue = holdingQueue(sub);
     if (!this.holdQueues.has(queue)) {
-      await this.topology((ch) => ch.assertQueue(queue, { durable: true }));
+      await this.declareQueue(queue, this.queueArguments());
       this.holdQueues.add(queue);
     }
     await this.confirmed('', queue, content, {
