@@ -3,7 +3,7 @@ import { kinesisModel } from '@wharf/aws-protocol';
 import { systemClock, type Timer } from '@wharf/engine-kit';
 import { KafkaRecordLog, RedisKinesisMetadata } from '@wharf/kinesis-backend-kafka';
 import { backgroundTick, defaultEngineConfig, KinesisContext, kinesisOperations } from '@wharf/kinesis-engine';
-import { AwsApiModule, commonConfig, createLogger } from '@wharf/service-kit';
+import { AwsApiModule, commonConfig, createLogger, createRedisClient } from '@wharf/service-kit';
 import Redis from 'ioredis';
 import { KINESIS_CONFIG, type KinesisConfig, kinesisConfig } from './kinesis.config';
 import { KinesisAdminController } from './kinesis.admin.controller';
@@ -17,7 +17,7 @@ const logger = createLogger('kinesis', commonConfig().logLevel);
     { provide: KINESIS_CONFIG, useFactory: kinesisConfig },
     {
       provide: Redis,
-      useFactory: (c: KinesisConfig) => new Redis(c.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true }),
+      useFactory: (c: KinesisConfig) => createRedisClient(c.redisUrl, { redis: { maxRetriesPerRequest: 3, enableAutoPipelining: true } }),
       inject: [KINESIS_CONFIG],
     },
     {

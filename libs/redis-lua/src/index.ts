@@ -1,1 +1,2 @@
 export * from './lua-scripts';
+export * from './replica-wait';

@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { checkReplicas, replicaWaitOf, type RedisClient } from './replica-wait';
 
 /**
  * The one way Wharf loads Redis scripts: each script is a `.lua` file in its backend's `lua/` folder that
  * opens with its contract (a comment naming its KEYS, ARGV and what it Returns), optionally preceded by a
  * shared library file (helpers and the key layout). Scripts are registered with ioredis' defineCommand, so
  * they run by EVALSHA and fall back to EVAL once per connection.
+ *
+ * On a Redis Cluster a script runs on the master of its first key's slot and may touch keys of that slot
+ * only. When the client's policy asks for replicas (replica-wait.ts), a script that writes is sent with a
+ * WAIT behind it in one pipeline on that master's connection: the answer comes once the write is on the
+ * replicas (no extra round trip), or the call fails with ReplicaWaitError.
  */
 export interface LuaScriptSetOptions<Name extends string> {
   /** The folder of the .lua files (find it from `__dirname` so src/ and dist/ both work). */
@@ -17,6 +24,8 @@ export interface LuaScriptSetOptions<Name extends string> {
   scripts: Record<Name, number>;
   /** A file (in `dir`) put before every script: shared helpers. It has no contract of its own. */
   library?: string;
+  /** Scripts that write nothing: never followed by WAIT. */
+  readOnly?: readonly NoInfer<Name>[];
 }
 
 export type LuaRunner<Name extends string> = (name: Name, keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
@@ -47,13 +56,44 @@ export class LuaScriptSet<Name extends string> {
   }
 
   /** Registers every script on a connection and returns a function that runs one by name. */
-  define(redis: Pick<Redis, 'defineCommand'>): LuaRunner<Name> {
+  define(redis: Pick<Redis, 'defineCommand'> | RedisClient): LuaRunner<Name> {
     for (const name of Object.keys(this.sources) as Name[]) {
       redis.defineCommand(this.options.prefix + name, { numberOfKeys: this.options.scripts[name], lua: this.sources[name] });
     }
+    const wait = 'pipeline' in redis ? replicaWaitOf(redis) : { replicas: 0, timeoutMs: 0 };
+    const readOnly = new Set<string>(this.options.readOnly ?? []);
     return (name, keys, args) => {
+      if (wait.replicas > 0 && !readOnly.has(name)) return this.runDurably(redis as RedisClient, name, keys, args);
       const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[this.options.prefix + name];
       return command.call(redis, ...keys, ...args.map(String));
     };
+  }
+
+  private readonly shas = new Map<Name, string>();
+
+  /** EVALSHA + WAIT in one pipeline (EVAL + WAIT when the master does not know the script yet). */
+  private async runDurably(redis: RedisClient, name: Name, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    const wait = replicaWaitOf(redis);
+    const source = this.sources[name];
+    let sha = this.shas.get(name);
+    if (!sha) {
+      sha = createHash('sha1').update(source).digest('hex');
+      this.shas.set(name, sha);
+    }
+    const argv = args.map(String);
+    const send = (useSource: boolean) => {
+      const p = redis.pipeline();
+      if (useSource) p.eval(source, keys.length, ...keys, ...argv);
+      else p.evalsha(sha, keys.length, ...keys, ...argv);
+      return p.wait(wait.replicas, wait.timeoutMs).exec();
+    };
+    let results = await send(false);
+    if (results?.[0]?.[0]?.message.includes('NOSCRIPT')) results = await send(true);
+    if (!results) throw new Error('Redis pipeline was discarded');
+    const [[err, value], [waitErr, acknowledged]] = results as [[Error | null, unknown], [Error | null, unknown]];
+    if (err) throw err;
+    if (waitErr) throw waitErr;
+    checkReplicas(acknowledged, wait);
+    return value;
   }
 }

@@ -1,8 +1,9 @@
 import net from 'node:net';
 import { connect as amqpConnect, type ChannelModel, type Channel } from 'amqplib';
-import { Redis } from 'ioredis';
+import type { RedisClient } from '@wharf/redis-lua';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { HealthCheck } from './health';
+import { createRedisClient, isCluster, parseRedisTarget } from './redis-client';
 
 /*
  * Readiness probes of the brokers, each one cheap (one round trip on a kept connection, or one TCP
@@ -45,14 +46,19 @@ export function redactUrl(url: string): string {
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
-    return url;
+    // redis-cluster://user:pass@h1:p1,h2:p2 is no WHATWG URL
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
   }
 }
 
-/** Redis answers PING on one kept connection; reports the server version and round-trip time. */
+/**
+ * Redis answers PING on one kept connection; reports the server version and round-trip time. A Redis
+ * Cluster (redis-cluster:// URL) must say `cluster_state:ok` and every master must answer PING.
+ */
 export function redisCheck(url: string, options: CheckOptions = {}): BrokerCheck {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let client: Redis | undefined;
+  const clustered = parseRedisTarget(url).kind === 'cluster';
+  let client: RedisClient | undefined;
   let version: string | undefined;
   const drop = () => {
     client?.disconnect();
@@ -64,22 +70,36 @@ export function redisCheck(url: string, options: CheckOptions = {}): BrokerCheck
     async check() {
       const started = process.hrtime.bigint();
       try {
-        client ??= new Redis(url, {
-          lazyConnect: true,
-          connectTimeout: timeoutMs,
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 0,
-          retryStrategy: () => null, // no background reconnect loop: the next check reconnects
-          connectionName: 'wharf-health',
+        client ??= createRedisClient(url, {
+          redis: {
+            lazyConnect: true,
+            connectTimeout: timeoutMs,
+            enableOfflineQueue: clustered, // a cluster client queues until it knows the slots
+            maxRetriesPerRequest: 0,
+            retryStrategy: () => null, // no background reconnect loop: the next check reconnects
+            connectionName: 'wharf-health',
+          },
+          replicaWait: { replicas: 0, timeoutMs: 0 },
         });
         const c = client;
         c.on('error', () => undefined); // reported by the failing command instead
+        let masters: number | undefined;
         await withTimeout('redis', timeoutMs, (async () => {
           if (c.status === 'wait') await c.connect();
-          await c.ping();
-          if (version === undefined) version = /redis_version:(\S+)/.exec(await c.info('server'))?.[1] ?? 'unknown';
+          if (isCluster(c)) {
+            const info = await c.cluster('INFO');
+            const state = /cluster_state:(\w+)/.exec(String(info))?.[1];
+            if (state !== 'ok') throw new Error(`redis cluster_state is ${state ?? 'unknown'}`);
+            const nodes = c.nodes('master');
+            await Promise.all(nodes.map((n) => n.ping()));
+            masters = nodes.length;
+            if (version === undefined) version = /redis_version:(\S+)/.exec(await nodes[0].info('server'))?.[1] ?? 'unknown';
+          } else {
+            await c.ping();
+            if (version === undefined) version = /redis_version:(\S+)/.exec(await c.info('server'))?.[1] ?? 'unknown';
+          }
         })(), drop);
-        return { url: redactUrl(url), version, latencyMs: elapsedMs(started) };
+        return { url: redactUrl(url), version, ...(masters !== undefined ? { masters } : {}), latencyMs: elapsedMs(started) };
       } catch (err) {
         drop();
         throw err;

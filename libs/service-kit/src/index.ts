@@ -14,3 +14,4 @@ export * from './local-ca';
 export * from './credentials';
 export * from './request-auth';
 export * from './admin-answer';
+export * from './redis-client';
