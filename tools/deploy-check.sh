@@ -13,8 +13,8 @@
 #               installed (it is on this machine kind), deploy/rabbitmq/wharf.conf goes through RabbitMQ's own
 #               config schemas (cuttlefish, via escript): unknown keys and bad values fail; and every plugin in
 #               deploy/rabbitmq/enabled_plugins must exist. (Those schemas are 3.10's; the image runs 3.13.)
-#   k8s         k8s/: rendered with `kubectl kustomize` (or `kustomize build`, else a small built-in renderer
-#               for the subset k8s/kustomization.yaml uses), then every object is validated against the
+#   k8s         k8s/ (the base in k8s/base): rendered with `kubectl kustomize` (or `kustomize build`, else a
+#               small built-in renderer for the subset k8s/ uses: resources, labels, patches by path), then every object is validated against the
 #               Kubernetes OpenAPI schema (npm `kubernetes-models`: types, formats, required fields) and
 #               type-checked with `tsc` against the same package's interfaces, which rejects unknown fields
 #               (a misspelt `readinesProbe` passes the JSON schema but not this). Then cross-object checks:
@@ -22,6 +22,22 @@
 #               container has probes and requests/limits, mounts/ConfigMaps/PVCs/serviceNames resolve, the
 #               ActiveMQ pair is 2 pods on ONE ReadWriteMany claim, the ConfigMaps that carry deploy/ files
 #               equal them, and wharf-env has the same variable names docker-compose.yml gives the services.
+#               Its cluster profile (issue 14) must be the topology it promises: 6 Redis Cluster nodes (AOF,
+#               appendfsync always, a volume each) formed by ONE one-shot `redis-cli --cluster create` naming
+#               them all with --cluster-replicas 1; 3 KRaft Kafka nodes, each other's voters, replication
+#               factor 3, min ISR 2; 3 RabbitMQ nodes with one cookie whose config lists exactly them
+#               (deploy/rabbitmq/cluster.conf, also through RabbitMQ's schemas); 2+ replicas of every app;
+#               each replica's WHARF_REDIS_URL / WHARF_KAFKA_BROKERS / WHARF_AMQP_URL naming exactly those
+#               nodes, and each edge's WHARF_<SVC>_URL exactly that service's replicas. Every WHARF_/SQS_/
+#               SNS_/KINESIS_/MQ_ variable given to an app is one its code reads (apps/<app>/src, libs/).
+#   k8s-cluster k8s/overlays/cluster: rendered and validated as k8s above (the built-in renderer also applies
+#               its strategic-merge patches), then its topology: StatefulSets redis (6, cluster mode, a Job
+#               running `redis-cli --cluster create` over every pod with --cluster-replicas 1), kafka (3,
+#               every pod a voter by its pod index, RF 3, min ISR 2) and rabbitmq (3, long node names, the
+#               peers listed, one cookie; its k8s-cluster.conf through RabbitMQ's schemas); Deployments of
+#               2+; preferred anti-affinity by hostname on every workload of 2+; PodDisruptionBudgets that
+#               select pods, one per workload of 2+, each allowing an eviction, a majority kept for Kafka and
+#               RabbitMQ and one Redis pod at a time; wharf-env naming exactly the pods and the Services.
 #   dockerfile  Dockerfile: linted by npm `dockerfile-utils` (the VS Code Docker linter; hadolint is not in
 #               Debian), then the essentials asserted: multi-stage, npm ci + npm run build, production deps
 #               only, ARG APP in the runtime stage, node:20-bookworm-slim, non-root USER, HEALTHCHECK, CMD
@@ -30,11 +46,13 @@
 #               under 50 MB, and `npm ci --dry-run` accepting package-lock.json (the build stage's npm ci).
 #
 # Environment (for tests and one-off runs):
-#   DEPLOY_CHECK_ONLY=compose,k8s,dockerfile   which checks to run (default: all)
-#   DEPLOY_CHECK_COMPOSE_FILE, DEPLOY_CHECK_K8S_DIR, DEPLOY_CHECK_DOCKERFILE   files to check instead of the repo's
+#   DEPLOY_CHECK_ONLY=compose,k8s,k8s-cluster,dockerfile   which checks to run (default: all)
+#   DEPLOY_CHECK_COMPOSE_FILE, DEPLOY_CHECK_K8S_DIR, DEPLOY_CHECK_K8S_CLUSTER_DIR, DEPLOY_CHECK_DOCKERFILE
+#                                              files to check instead of the repo's
 #                                              (the build context and compose project directory stay the repo)
-#   DEPLOY_CHECK_RABBITMQ_CONF, DEPLOY_CHECK_RABBITMQ_PLUGINS                  RabbitMQ files for the schema check
-#   DEPLOY_CHECK_RENDERER=auto|kubectl|kustomize|node                         how to render k8s/ (default auto)
+#   DEPLOY_CHECK_RABBITMQ_CONF, DEPLOY_CHECK_RABBITMQ_CLUSTER_CONF, DEPLOY_CHECK_RABBITMQ_PLUGINS
+#                                              RabbitMQ files for the schema check
+#   DEPLOY_CHECK_RENDERER=auto|kubectl|kustomize|node   how to render k8s/ and the overlay (default auto)
 #   DEPLOY_CHECK_NO_INSTALL=1                                                  never apt-get install docker-compose
 # Exit status: 0 when every selected check passes, 1 otherwise (each failure is printed as "FAIL [check] ...").
 set -euo pipefail

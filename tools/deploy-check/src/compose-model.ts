@@ -16,6 +16,9 @@ export interface ComposeService {
   volumes?: (string | { source?: string; target: string; type?: string })[];
   ports?: (string | number | { published?: string | number; target?: number })[];
   environment?: string[] | Dict<unknown>;
+  profiles?: string[];
+  hostname?: string;
+  networks?: string[] | Dict<{ aliases?: string[] } | null>;
 }
 
 export interface ComposeFile {
@@ -44,3 +47,11 @@ export function mounts(s: ComposeService): Mount[] {
 export const envOf = (s: ComposeService | undefined): Dict<unknown> => (isObj(s?.environment) ? s.environment : {});
 
 export const commandOf = (s: ComposeService): string => ([] as string[]).concat(s.command ?? []).join(' ');
+
+/** The Wharf app a service is built as (its build.args.APP), if it is one. */
+export function appOf(s: ComposeService): string | undefined {
+  const args = isObj(s.build) ? s.build.args : undefined;
+  return Array.isArray(args) ? args.find((x) => String(x).startsWith('APP='))?.slice(4) : args?.APP;
+}
+
+export const inProfile = (s: ComposeService, profile: string): boolean => (s.profiles ?? []).includes(profile);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { type ComposeService, RABBIT_PLUGINS, WHARF_APPS, commandOf, envOf, mounts } from './compose-model';
+import { endpointsOf } from './endpoints';
 import { type Dict, type Findings, isObj } from './findings';
 
 /** Redis with AOF on a volume, Kafka in KRaft mode, RabbitMQ with its plugins and a config it can read. */
@@ -86,13 +87,13 @@ export function checkWharfServices(f: Findings, services: Dict<ComposeService>, 
       seen.set(host, name);
     }
   }
-  // every host in a service URL/host:port variable is a compose service
+  // every host in a service URL/host:port variable (each of a list) is a compose service or a network alias
+  const aliases = Object.values(services).flatMap((s) => Object.values(s.networks ?? {}).flatMap((n) => (isObj(n) && Array.isArray(n.aliases) ? n.aliases.map(String) : [])));
   for (const [name, s] of Object.entries(services)) {
     for (const [k, v] of Object.entries(envOf(s))) {
-      if (!/^(WHARF_|SQS_)/.test(k) || typeof v !== 'string') continue;
-      const m = /^(?:[a-z]+:\/\/)?(?:[^@/]*@)?([A-Za-z0-9.-]+):\d+/.exec(v);
-      if (!m || k === 'SQS_PUBLIC_URL') continue;
-      if (!names.includes(m[1])) f.err(`service "${name}": ${k}=${v} names host "${m[1]}", which is not a compose service`);
+      if (!/^(WHARF_|SQS_)/.test(k) || typeof v !== 'string' || k === 'SQS_PUBLIC_URL') continue;
+      for (const { host } of endpointsOf(v))
+        if (!names.includes(host) && !aliases.includes(host)) f.err(`service "${name}": ${k}=${v} names host "${host}", which is not a compose service`);
     }
   }
 }

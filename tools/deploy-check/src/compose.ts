@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { checkBrokerXml } from './broker-xml';
+import { checkClusterProfile } from './compose-cluster';
 import { checkBrokerServices, checkWharfServices } from './compose-services';
-import { BROKERS, type ComposeFile, type ComposeService, WHARF_APPS, commandOf, envOf, mounts } from './compose-model';
+import { BROKERS, type ComposeFile, type ComposeService, WHARF_APPS, appOf, commandOf, envOf, mounts } from './compose-model';
+import { envNamesRead, isWharfSetting } from './env-names';
 import { type Dict, type Findings, isObj, loadYaml } from './findings';
 
 /**
@@ -22,6 +24,13 @@ export function checkCompose(f: Findings, file: string, projectDir: string): voi
   checkMqStatic(f, services, names, projectDir);
   checkBrokerServices(f, services, projectDir);
   checkWharfServices(f, services, names, projectDir);
+  checkClusterProfile(f, services, projectDir);
+  for (const [name, s] of Object.entries(services)) {
+    const app = appOf(s);
+    if (!app || !(app in WHARF_APPS)) continue;
+    const read = envNamesRead(projectDir, app);
+    for (const k of Object.keys(envOf(s))) if (isWharfSetting(k) && !read.has(k)) f.err(`service "${name}": ${k} is read by no code of ${app} (apps/${app}/src, libs/): misspelt or renamed?`);
+  }
 }
 
 /** Every long-running service has a healthcheck, and whoever depends on it waits for service_healthy. */

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { IDeployment, IStatefulSet } from 'kubernetes-models/apps/v1';
 import type { IPersistentVolumeClaim, IService } from 'kubernetes-models/v1';
 import { checkBrokerXml } from './broker-xml';
-import { type ComposeFile, WHARF_APPS } from './compose-model';
+import { CLUSTER } from './compose-cluster';
+import { type ComposeFile, WHARF_APPS, appOf, inProfile } from './compose-model';
+import { envNamesRead, isWharfSetting } from './env-names';
 import { type Findings, isObj, loadYaml } from './findings';
 import { type Manifests, claimTemplatesOf, containers, key, podSpec } from './manifests';
 
@@ -14,7 +16,7 @@ const COPIES = {
 };
 
 /** Wharf's shape in k8s/: the apps with probes and ports, the brokers, the ActiveMQ pair, the shared env. */
-export function checkWharfShape(f: Findings, m: Manifests, repoRoot: string, composeFile: string): void {
+export function checkWharfShape(f: Findings, m: Manifests, repoRoot: string, composeFile: string, cluster = false): void {
   for (const [app, port] of Object.entries(WHARF_APPS)) {
     const d = m.get<IDeployment>('Deployment', app);
     if (!d) {
@@ -46,7 +48,7 @@ export function checkWharfShape(f: Findings, m: Manifests, repoRoot: string, com
   }
   checkActiveMqPair(f, m);
   checkCopies(f, m, repoRoot);
-  checkWharfEnv(f, m, composeFile);
+  checkWharfEnv(f, m, repoRoot, composeFile, cluster);
 }
 
 /** The ActiveMQ pair: two pods, one ReadWriteMany claim that holds the KahaDB of their broker XML. */
@@ -98,17 +100,28 @@ function checkCopies(f: Findings, m: Manifests, repoRoot: string): void {
   }
 }
 
-/** The common env: the same variable names as docker-compose.yml gives the services. */
-function checkWharfEnv(f: Findings, m: Manifests, composeFile: string): void {
+/**
+ * The common env: the same variable names as docker-compose.yml gives the services (the cluster overlay: as
+ * its cluster profile gives the replicas).
+ */
+function checkWharfEnv(f: Findings, m: Manifests, repoRoot: string, composeFile: string, cluster: boolean): void {
   const wenv = m.cmData('wharf-env');
   if (!wenv) return f.err('ConfigMap/wharf-env is missing');
   if (!composeFile || !existsSync(composeFile)) return;
   const [compose] = loadYaml(composeFile) as (ComposeFile | undefined)[];
   const names = new Set<string>();
-  for (const app of Object.keys(WHARF_APPS)) {
-    const env = compose?.services?.[app]?.environment;
-    if (isObj(env)) for (const k of Object.keys(env)) names.add(k);
+  const where = cluster ? `the "${CLUSTER}" profile of docker-compose.yml` : 'docker-compose.yml';
+  for (const [name, s] of Object.entries(compose?.services ?? {})) {
+    const app = cluster ? inProfile(s, CLUSTER) && appOf(s) : !(s.profiles ?? []).length && name in WHARF_APPS;
+    if (app && isObj(s.environment)) for (const k of Object.keys(s.environment)) names.add(k);
   }
-  for (const k of names) if (!(k in wenv)) f.err(`ConfigMap/wharf-env lacks ${k}, which docker-compose.yml gives the services`);
-  for (const k of Object.keys(wenv)) if (!names.has(k)) f.err(`ConfigMap/wharf-env has ${k}, which no service gets in docker-compose.yml`);
+  for (const k of Object.keys(wenv))
+    if (isWharfSetting(k) && !Object.keys(WHARF_APPS).some((app) => envNamesRead(repoRoot, app).has(k))) f.err(`ConfigMap/wharf-env: ${k} is read by no Wharf code (apps/*/src, libs/): misspelt or renamed?`);
+  for (const app of Object.keys(WHARF_APPS)) {
+    const d = m.get<IDeployment>('Deployment', app);
+    for (const e of d ? podSpec(d).containers?.[0]?.env ?? [] : [])
+      if (isWharfSetting(e.name) && !envNamesRead(repoRoot, app).has(e.name)) f.err(`Deployment/${app}: ${e.name} is read by no code of ${app} (apps/${app}/src, libs/): misspelt or renamed?`);
+  }
+  for (const k of names) if (!(k in wenv)) f.err(`ConfigMap/wharf-env lacks ${k}, which ${where} gives the services`);
+  for (const k of Object.keys(wenv)) if (!names.has(k)) f.err(`ConfigMap/wharf-env has ${k}, which no service gets in ${where}`);
 }

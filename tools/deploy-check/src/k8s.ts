@@ -1,5 +1,6 @@
 import type { IContainer, IService } from 'kubernetes-models/v1';
 import { type Dict, type Findings, loadYaml } from './findings';
+import { checkClusterShape } from './k8s-cluster';
 import { checkWharfShape } from './k8s-wharf';
 import { type KubeObject, Manifests, type Workload, claimTemplatesOf, containers, key, podSpec } from './manifests';
 
@@ -10,10 +11,11 @@ type ModelClass = new (data: unknown) => { validate(): void };
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
- * Every object against the Kubernetes OpenAPI schema (kubernetes-models), then the cross-object checks.
+ * Every object against the Kubernetes OpenAPI schema (kubernetes-models), then the cross-object checks (and,
+ * for the cluster overlay, its topology).
  * Returns the objects as TypeScript literals of the package's interfaces, for tsc to reject unknown fields.
  */
-export async function checkK8s(f: Findings, renderedFile: string, repoRoot: string, composeFile: string): Promise<string> {
+export async function checkK8s(f: Findings, renderedFile: string, repoRoot: string, composeFile: string, cluster = false): Promise<string> {
   const objects = loadYaml(renderedFile) as KubeObject[];
   if (objects.length === 0) {
     f.err('kustomize rendered nothing');
@@ -54,7 +56,8 @@ export async function checkK8s(f: Findings, renderedFile: string, repoRoot: stri
   const m = new Manifests(byKey);
   checkWorkloads(f, m);
   checkServices(f, m);
-  checkWharfShape(f, m, repoRoot, composeFile);
+  checkWharfShape(f, m, repoRoot, composeFile, cluster);
+  if (cluster) checkClusterShape(f, m);
   const kinds = [...new Set([...byKey.values()].map((o) => o.kind ?? ''))];
   f.note(`${objects.length} objects: ${kinds.map((k) => `${m.of(k).length} ${k}`).join(', ')}`);
   return tsLines.length ? `${tsLines.join('\n')}\n` : '';

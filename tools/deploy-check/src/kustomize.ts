@@ -2,10 +2,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { type Dict, loadYaml } from './findings';
+import { strategicMerge } from './strategic-merge';
 
 interface Kustomization {
   resources?: string[];
   labels?: { pairs: Dict<string>; includeSelectors?: boolean; includeTemplates?: boolean }[];
+  /** Strategic merge patches from files; each names its target by its own kind and metadata.name. */
+  patches?: { path?: string }[];
 }
 
 interface Meta {
@@ -29,21 +32,32 @@ const KUSTOMIZE_ORDER = ['Namespace', 'ResourceQuota', 'StorageClass', 'CustomRe
 
 /**
  * The fallback for where neither kubectl nor kustomize is installed. Supports what k8s/kustomization.yaml uses:
- * resources (files or folders with a kustomization.yaml) and labels (pairs; includeSelectors /
- * includeTemplates). Anything else is refused rather than silently ignored.
+ * resources (files or folders with a kustomization.yaml), labels (pairs; includeSelectors / includeTemplates)
+ * and patches by path (strategic merge, targets named by the patch's kind and name; strategic-merge.ts).
+ * Anything else is refused rather than silently ignored.
  */
 export function renderKustomization(dir: string): KObject[] {
   const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(dir, f)).find(existsSync);
   if (!kfile) throw new Error(`${dir}: no kustomization.yaml`);
   const k = parseYaml(readFileSync(kfile, 'utf8')) as Kustomization;
   for (const key of Object.keys(k))
-    if (!['apiVersion', 'kind', 'resources', 'labels'].includes(key))
+    if (!['apiVersion', 'kind', 'resources', 'labels', 'patches'].includes(key))
       throw new Error(`${kfile}: field "${key}" is not supported by the fallback renderer (install kubectl or kustomize)`);
   const objects: KObject[] = [];
   for (const r of k.resources ?? []) {
     const p = resolve(dir, r);
     if (!existsSync(p)) throw new Error(`${kfile}: resource ${r} does not exist`);
     objects.push(...(statSync(p).isDirectory() ? renderKustomization(p) : (loadYaml(p) as KObject[])));
+  }
+  for (const p of k.patches ?? []) {
+    const file = p.path && resolve(dir, p.path);
+    if (!file || Object.keys(p).some((f) => f !== 'path')) throw new Error(`${kfile}: the fallback renderer takes patches by path only`);
+    if (!existsSync(file)) throw new Error(`${kfile}: patch ${p.path} does not exist`);
+    for (const patch of loadYaml(file) as KObject[]) {
+      const i = objects.findIndex((o) => o.kind === patch.kind && o.metadata?.name === patch.metadata?.name);
+      if (i < 0) throw new Error(`${kfile}: patch ${p.path} targets ${patch.kind}/${patch.metadata?.name}, which no resource defines`);
+      objects[i] = strategicMerge(objects[i], patch) as KObject;
+    }
   }
   for (const l of k.labels ?? []) for (const o of objects) applyLabels(o, l);
   const rank = (o: KObject) => {

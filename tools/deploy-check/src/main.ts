@@ -2,11 +2,11 @@
 // and npm registries (and those only to install a missing docker-compose). Run it as tools/deploy-check.sh;
 // what each check covers is said there. `main.js render <dir>` prints what the built-in kustomize renderer
 // makes of <dir>.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { checkCompose } from './compose';
 import { checkDockerfile } from './dockerfile';
-import { Findings, hasCommand, run } from './findings';
+import { Findings, hasCommand, loadYaml, run } from './findings';
 import { checkK8s } from './k8s';
 import { renderKustomizationYaml } from './kustomize';
 import { composeCommand, composeConfig, npmCiDryRun, rabbitmqSchemas, renderK8s, typeCheckManifests } from './tools';
@@ -18,7 +18,10 @@ const K8S_DIR = env('DEPLOY_CHECK_K8S_DIR', 'k8s');
 const DOCKERFILE = env('DEPLOY_CHECK_DOCKERFILE', 'Dockerfile');
 const RABBITMQ_CONF = env('DEPLOY_CHECK_RABBITMQ_CONF', 'deploy/rabbitmq/wharf.conf');
 const RABBITMQ_PLUGINS = env('DEPLOY_CHECK_RABBITMQ_PLUGINS', 'deploy/rabbitmq/enabled_plugins');
-const ONLY = (process.env.DEPLOY_CHECK_ONLY || 'compose,k8s,dockerfile').split(',');
+const RABBITMQ_CLUSTER_CONF = env('DEPLOY_CHECK_RABBITMQ_CLUSTER_CONF', 'deploy/rabbitmq/cluster.conf');
+const K8S_CLUSTER_DIR = env('DEPLOY_CHECK_K8S_CLUSTER_DIR', 'k8s/overlays/cluster');
+const CHECKS = ['compose', 'k8s', 'k8s-cluster', 'dockerfile'];
+const ONLY = (process.env.DEPLOY_CHECK_ONLY || CHECKS.join(',')).split(',');
 const RENDERER = process.env.DEPLOY_CHECK_RENDERER || 'auto';
 
 let failures = 0;
@@ -45,34 +48,49 @@ function composeCheck(): void {
     fail('compose', 'structural checks failed');
     ok = false;
   }
-  if (!rabbitmqSchemas(ROOT, RABBITMQ_CONF, RABBITMQ_PLUGINS)) {
-    fail('compose', 'RabbitMQ rejects deploy/rabbitmq/wharf.conf or enabled_plugins');
+  if (!rabbitmqSchemas(ROOT, RABBITMQ_CONF, RABBITMQ_PLUGINS) || !rabbitmqSchemas(ROOT, RABBITMQ_CLUSTER_CONF, RABBITMQ_PLUGINS)) {
+    fail('compose', 'RabbitMQ rejects deploy/rabbitmq/wharf.conf, cluster.conf or enabled_plugins');
     ok = false;
   }
   if (ok) console.log('  ok');
 }
 
-async function k8sCheck(work: string): Promise<void> {
-  console.log(`== k8s: ${K8S_DIR}`);
-  const rendered = join(work, 'rendered.yaml');
-  if (!renderK8s(RENDERER, K8S_DIR, rendered)) return fail('k8s', 'kustomize build failed');
+/** `k8s`: the base (one node of each broker); `k8s-cluster`: the cluster overlay, with its topology checked too. */
+async function k8sCheck(check: 'k8s' | 'k8s-cluster', dir: string, work: string): Promise<void> {
+  console.log(`== ${check}: ${dir}`);
+  const rendered = join(work, `${check}.yaml`);
+  if (!renderK8s(RENDERER, dir, rendered)) return fail(check, 'kustomize build failed');
   let ok = true;
   const f = new Findings();
   let source = '';
   try {
-    source = await checkK8s(f, rendered, ROOT, COMPOSE_FILE);
+    source = await checkK8s(f, rendered, ROOT, COMPOSE_FILE, check === 'k8s-cluster');
   } catch (e) {
     f.err(e instanceof Error ? e.message : String(e));
   }
   if (!f.report()) {
-    fail('k8s', 'schema or structural checks failed');
+    fail(check, 'schema or structural checks failed');
     ok = false;
   }
   if (source && !typeCheckManifests(ROOT, work, source)) {
-    fail('k8s', 'objects do not type-check against kubernetes-models (unknown or mistyped fields)');
+    fail(check, 'objects do not type-check against kubernetes-models (unknown or mistyped fields)');
+    ok = false;
+  }
+  if (check === 'k8s-cluster' && !k8sRabbitmqSchemas(rendered)) {
+    fail(check, "RabbitMQ rejects the overlay's k8s-cluster.conf");
     ok = false;
   }
   if (ok) console.log('  ok');
+}
+
+/** The overlay's RabbitMQ cluster settings (ConfigMap rabbitmq-config) through RabbitMQ's own schemas. */
+function k8sRabbitmqSchemas(rendered: string): boolean {
+  const cm = (loadYaml(rendered) as { kind?: string; metadata?: { name?: string }; data?: Record<string, string> }[]).find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'rabbitmq-config');
+  const text = cm?.data?.['k8s-cluster.conf'];
+  if (!text) return true; // the structural check reports a missing one
+  const file = join(dirname(rendered), 'k8s-cluster.conf');
+  writeFileSync(file, text);
+  return rabbitmqSchemas(ROOT, file, RABBITMQ_PLUGINS);
 }
 
 function dockerfileCheck(): void {
@@ -116,10 +134,11 @@ async function main(): Promise<number> {
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   // inside the repo, so that the generated TypeScript resolves the repo's node_modules
   const work = mkdtempSync(join(ROOT, 'tmp', 'deploy-check.'));
-  const ran = ['compose', 'k8s', 'dockerfile'].filter((c) => ONLY.includes(c)).length;
+  const ran = CHECKS.filter((c) => ONLY.includes(c)).length;
   try {
     if (ONLY.includes('compose')) composeCheck();
-    if (ONLY.includes('k8s')) await k8sCheck(work);
+    if (ONLY.includes('k8s')) await k8sCheck('k8s', K8S_DIR, work);
+    if (ONLY.includes('k8s-cluster')) await k8sCheck('k8s-cluster', K8S_CLUSTER_DIR, work);
     if (ONLY.includes('dockerfile')) dockerfileCheck();
   } finally {
     rmSync(work, { recursive: true, force: true });
