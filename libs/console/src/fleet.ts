@@ -1,5 +1,10 @@
 /** Pure state of the Trucks view: each truck's trail in received order and whether its order ever broke. */
 
+/**
+ * A received demo position: the CLI's record contract (apps/cli/README.md, "Contract"; apps/cli/src/fleet.ts
+ * writes it) plus what carried it. Its own type on purpose: the console and the CLI are both plain clients of
+ * Wharf and import nothing of ours; the JSON between them is the contract.
+ */
 export interface Position {
   truck: string;
   seq: number;

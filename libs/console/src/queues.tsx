@@ -15,7 +15,11 @@ import { useCallback, useMemo, useState } from 'preact/hooks';
 import type { Aws } from './aws';
 import { ActionResult, ErrorBox, VirtualList, age, parsePairs, useAction, usePoll } from './ui';
 
-/** One queue's live numbers from GET /_wharf/sqs/stats (counts as GetQueueAttributes gives them, and what it cannot). */
+/**
+ * One queue's live numbers from GET /_wharf/sqs/stats (counts as GetQueueAttributes gives them, and what it cannot).
+ * This and PeekedMessage are the JSON of QueueInspection / PeekedMessage in libs/sqs/engine/src/inspect.ts, kept
+ * here on purpose: the console is a browser client of Wharf's HTTP routes and imports nothing of ours (lint).
+ */
 export interface QueueStats {
   queueUrl: string;
   visible?: number;
