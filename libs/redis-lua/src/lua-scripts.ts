@@ -24,8 +24,8 @@ export interface LuaScriptSetOptions<Name extends string> {
   scripts: Record<Name, number>;
   /** A file (in `dir`) put before every script: shared helpers. It has no contract of its own. */
   library?: string;
-  /** Scripts that write nothing: never followed by WAIT. */
-  readOnly?: readonly NoInfer<Name>[];
+  /** Scripts never followed by WAIT: they write nothing, or only what a failover may lose (rate counters). */
+  noReplicaWait?: readonly NoInfer<Name>[];
 }
 
 export type LuaRunner<Name extends string> = (name: Name, keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
@@ -61,9 +61,9 @@ export class LuaScriptSet<Name extends string> {
       redis.defineCommand(this.options.prefix + name, { numberOfKeys: this.options.scripts[name], lua: this.sources[name] });
     }
     const wait = 'pipeline' in redis ? replicaWaitOf(redis) : { replicas: 0, timeoutMs: 0 };
-    const readOnly = new Set<string>(this.options.readOnly ?? []);
+    const noWait = new Set<string>(this.options.noReplicaWait ?? []);
     return (name, keys, args) => {
-      if (wait.replicas > 0 && !readOnly.has(name)) return this.runDurably(redis as RedisClient, name, keys, args);
+      if (wait.replicas > 0 && !noWait.has(name)) return this.runDurably(redis as RedisClient, name, keys, args);
       const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[this.options.prefix + name];
       return command.call(redis, ...keys, ...args.map(String));
     };

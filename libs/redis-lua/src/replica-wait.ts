@@ -68,6 +68,20 @@ export async function awaitReplicas(client: RedisClient, slotKey: string): Promi
 }
 
 /**
+ * Commands on keys of the slot of `slotKey` (a pipeline, not a transaction: each should be idempotent),
+ * followed in the same round trip by WAIT when the policy asks for replicas. Returns their replies.
+ */
+export async function durableWrite(client: RedisClient, slotKey: string, build: (p: ReturnType<RedisClient['pipeline']>) => void): Promise<unknown[]> {
+  const wait = replicaWaitOf(client);
+  const p = client.pipeline();
+  build(p); // its keys route the pipeline (and so the WAIT) to the master of slotKey's slot
+  if (wait.replicas > 0) p.wait(wait.replicas, wait.timeoutMs);
+  const out = replies(await p.exec());
+  if (wait.replicas > 0) checkReplicas(out.pop(), wait);
+  return out;
+}
+
+/**
  * A MULTI over keys of the slot of `slotKey`, then WAIT when the policy asks for replicas (a second round
  * trip: WAIT inside MULTI answers at once). Returns the replies of the transaction's commands.
  */
