@@ -111,6 +111,9 @@ function checkRabbitCluster(f: Findings, services: Dict<ComposeService>, nodes: 
   if (hosts.some((h) => !h) || new Set(hosts).size !== hosts.length) f.err('cluster profile: each RabbitMQ node needs its own hostname (its node name)');
   if (new Set(nodes.map((n) => String(envOf(services[n]).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS ?? ''))).size !== 1 || !/-setcookie\s+\S/.test(String(envOf(services[nodes[0]] ?? {}).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS)))
     f.err('cluster profile: the RabbitMQ nodes must share one Erlang cookie (-setcookie)');
+  // started together, blank nodes could each form a cluster of their own: all but the first wait for a peer
+  const waiting = nodes.filter((n) => nodes.some((o) => o !== n && isObj(services[n].depends_on) && services[n].depends_on[o]?.condition === 'service_healthy'));
+  if (nodes.length && waiting.length !== nodes.length - 1) f.err(`cluster profile: ${waiting.length} of ${nodes.length} RabbitMQ nodes wait for a healthy peer; all but the first should (one cluster forms, the others join it)`);
   for (const n of nodes) {
     const confs = mounts(services[n]).filter((m) => m.type === 'bind' && m.source && /\.conf$/.test(m.source) && existsSync(resolve(projectDir, m.source)));
     const text = confs.map((m) => readFileSync(resolve(projectDir, m.source ?? ''), 'utf8')).join('\n');

@@ -1,7 +1,7 @@
 import type { IDeployment, IStatefulSet } from 'kubernetes-models/apps/v1';
 import type { IJob } from 'kubernetes-models/batch/v1';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import type { IEnvVar } from 'kubernetes-models/v1';
+import type { IEnvVar, IService } from 'kubernetes-models/v1';
 import { WHARF_APPS } from './compose-model';
 import { endpointKeys } from './endpoints';
 import type { Dict, Findings } from './findings';
@@ -25,6 +25,9 @@ export function checkClusterShape(f: Findings, m: Manifests): void {
   const redis = m.get<IStatefulSet>('StatefulSet', 'redis');
   const kafka = m.get<IStatefulSet>('StatefulSet', 'kafka');
   const rabbit = m.get<IStatefulSet>('StatefulSet', 'rabbitmq');
+  for (const s of [redis, kafka, rabbit])
+    if (s && m.get<IService>('Service', s.spec?.serviceName)?.spec?.publishNotReadyAddresses !== true)
+      f.err(`Service/${s.spec?.serviceName}: publishNotReadyAddresses must be true (${s.metadata?.name} pods find each other by name while starting)`);
   if (redis) checkRedis(f, m, redis);
   if (kafka) checkKafka(f, kafka);
   if (rabbit) checkRabbit(f, m, rabbit);
