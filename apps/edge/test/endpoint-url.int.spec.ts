@@ -3,10 +3,10 @@ import { CreateBrokerCommand, DeleteBrokerCommand, DescribeBrokerCommand, MqClie
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ensureLocalCa } from '@wharf/service-kit';
-import { deleteRedisKeys, startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { startWharfStack, uniqueId, type AppProcess, type WharfStack } from '@wharf/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, startEdge } from './support';
+import { credentials } from './support';
 
 /**
  * DESIGN's promise: `AWS_ENDPOINT_URL=http://edge` is all an application needs. Every SDK client below is
@@ -14,29 +14,22 @@ import { credentials, startEdge } from './support';
  */
 describe('AWS_ENDPOINT_URL alone reaches every service through the edge', () => {
   const id = uniqueId('ep');
-  const prefixes = { sqs: `wharf:it:${id}:sqs:`, sns: `wharf:it:${id}:sns:`, kinesis: `wharf:it:${id}:kinesis`, mq: `wharf:it:${id}:mq:` };
-  const apps: AppProcess[] = [];
+  let stack: WharfStack;
   let edge: AppProcess;
   const savedEndpoint = process.env.AWS_ENDPOINT_URL;
   const config = { region: 'us-east-1', credentials };
 
   beforeAll(async () => {
-    const sqs = await startApp('sqs', { portEnv: 'SQS_PORT', env: { SQS_REDIS_PREFIX: prefixes.sqs } });
-    const [sns, kinesis, mq] = await Promise.all([
-      startApp('sns', { portEnv: 'SNS_PORT', env: { SNS_REDIS_PREFIX: prefixes.sns, WHARF_SQS_URL: sqs.url } }),
-      startApp('kinesis', { portEnv: 'KINESIS_PORT', env: { KINESIS_REDIS_PREFIX: prefixes.kinesis, KINESIS_TOPIC_PREFIX: `wharf.it.${id}` } }),
-      startApp('mq', { portEnv: 'MQ_PORT', env: { WHARF_MQ_REDIS_PREFIX: prefixes.mq, WHARF_MQ_DATA_DIR: `tmp/mq-test/${id}`, WHARF_MQ_RABBITMQ_TLS_PORTS: '0' } }),
-    ]);
-    apps.push(sqs, sns, kinesis, mq);
-    edge = await startEdge({ WHARF_SQS_URL: sqs.url, WHARF_SNS_URL: sns.url, WHARF_KINESIS_URL: kinesis.url, WHARF_MQ_URL: mq.url });
+    // MQ's TLS listeners on free ports: test files run side by side
+    stack = await startWharfStack({ idPrefix: 'ep', env: { WHARF_MQ_RABBITMQ_TLS_PORTS: '0' } });
+    edge = stack.edge;
     process.env.AWS_ENDPOINT_URL = edge.url;
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
     else process.env.AWS_ENDPOINT_URL = savedEndpoint;
-    await Promise.all([edge?.stop(), ...apps.map((a) => a.stop())]);
-    await deleteRedisKeys(Object.values(prefixes));
+    await stack?.stop();
   });
 
   it('SNS fans out to SQS, with queue URLs that point back at the edge', async () => {
