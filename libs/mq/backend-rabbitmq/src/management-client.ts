@@ -5,33 +5,55 @@ export class ManagementError extends Error {
   }
 }
 
+/**
+ * Every node of a RabbitMQ cluster serves the whole cluster's management API (vhosts, users and permissions
+ * are cluster-wide), so given several URLs the client sticks to one and moves to the next when it cannot be
+ * reached; an HTTP answer, even an error, is the cluster's answer and is not tried elsewhere.
+ */
 export class ManagementClient {
-  readonly baseUrl: string;
-  private readonly authorization: string;
+  private readonly nodes: Array<{ baseUrl: string; authorization: string }>;
+  private current = 0;
 
-  /** `url` as in WHARF_RABBITMQ_MANAGEMENT_URL: http://user:pass@host:15672 */
-  constructor(url: string, private readonly timeoutMs = 10_000) {
-    const u = new URL(url);
-    const user = decodeURIComponent(u.username || 'guest');
-    const pass = decodeURIComponent(u.password || 'guest');
-    this.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-    u.username = '';
-    u.password = '';
-    this.baseUrl = u.toString().replace(/\/$/, '');
+  /** `urls` as in WHARF_RABBITMQ_MANAGEMENT_URL: http://user:pass@host:15672, or several separated by commas. */
+  constructor(urls: string, private readonly timeoutMs = 10_000) {
+    this.nodes = urls
+      .split(',')
+      .map((url) => url.trim())
+      .filter(Boolean)
+      .map((url) => {
+        const u = new URL(url);
+        const user = decodeURIComponent(u.username || 'guest');
+        const pass = decodeURIComponent(u.password || 'guest');
+        u.username = '';
+        u.password = '';
+        return { baseUrl: u.toString().replace(/\/$/, ''), authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+      });
+    if (this.nodes.length === 0) throw new Error('no RabbitMQ management URL given');
+  }
+
+  /** The node answering now (without credentials). */
+  get baseUrl(): string {
+    return this.nodes[this.current].baseUrl;
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T | undefined> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.baseUrl}/api${path}`, {
-        method,
-        headers: { authorization: this.authorization, 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      throw new Error(`RabbitMQ management API at ${this.baseUrl} unreachable: ${err instanceof Error ? err.message : String(err)}`);
+    let res: Response | undefined;
+    const unreachable: string[] = [];
+    for (let tried = 0; !res && tried < this.nodes.length; tried++) {
+      const node = this.nodes[this.current];
+      try {
+        res = await fetch(`${node.baseUrl}/api${path}`, {
+          method,
+          headers: { authorization: node.authorization, 'content-type': 'application/json', ...headers },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (err) {
+        unreachable.push(`${node.baseUrl}: ${err instanceof Error ? err.message : String(err)}`);
+        this.current = (this.current + 1) % this.nodes.length;
+      }
     }
+    if (!res) throw new Error(`RabbitMQ management API unreachable (${unreachable.join('; ')})`);
     const text = await res.text();
     if (!res.ok) throw new ManagementError(res.status, method, path, text);
     return text ? (JSON.parse(text) as T) : undefined;

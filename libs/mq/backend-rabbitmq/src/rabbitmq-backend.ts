@@ -12,7 +12,7 @@ import { ManagementClient, enc, type Listener, type Overview } from './managemen
 import { RabbitMqTlsProxy, type RabbitMqTlsOptions } from './tls-proxy';
 
 export interface RabbitMqBackendOptions {
-  /** http://user:pass@host:15672 (WHARF_RABBITMQ_MANAGEMENT_URL). */
+  /** http://user:pass@host:15672 (WHARF_RABBITMQ_MANAGEMENT_URL), or a cluster's nodes separated by commas. */
   managementUrl: string;
   /** Host clients use in endpoints; defaults to the management URL's host. */
   publicHost?: string;
@@ -64,7 +64,7 @@ export class RabbitMqBackend implements BrokerBackend {
   constructor(options: RabbitMqBackendOptions) {
     this.client = new ManagementClient(options.managementUrl);
     this.tlsProxy = options.tls ? new RabbitMqTlsProxy(options.tls) : undefined;
-    this.publicHost = options.publicHost ?? new URL(options.managementUrl).hostname;
+    this.publicHost = options.publicHost ?? new URL(this.client.baseUrl).hostname;
     this.statsIntervalMs = options.statsIntervalMs ?? 5_000;
   }
 

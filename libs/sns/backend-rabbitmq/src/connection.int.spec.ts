@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StoredMessage, TopicRecord } from '@wharf/sns-engine';
 import { uniqueId } from '@wharf/testing';
@@ -37,4 +38,19 @@ it('sends the frames of publishes queued in one tick in one socket write, and ev
   await Promise.all(Array.from({ length: 20 }, (_, i) => bus.publish(topic, message(i + 1))));
   expect(writes).toBeGreaterThan(0);
   expect(writes).toBeLessThanOrEqual(3);
+});
+
+it('takes a comma list of nodes and passes over one that cannot be reached', async () => {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const deadPort = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  const real = new URL(url.split(',')[0]);
+  const list = new RabbitConnection(`amqp://guest:guest@127.0.0.1:${deadPort}, ${url.split(',')[0]}`);
+  try {
+    await list.get();
+    expect(list.node).toBe(`${real.hostname}:${real.port || '5672'}`);
+  } finally {
+    await list.close();
+  }
 });
