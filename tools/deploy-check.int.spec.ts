@@ -52,7 +52,7 @@ function brokenCopy(rel: string, edit: (text: string) => string): string {
   return file;
 }
 
-/** A copy of k8s/ with one file edited. */
+/** A copy of k8s/ with one file edited (`rel` inside k8s/, e.g. base/sqs.yaml); returns the copy's k8s/. */
 function brokenK8s(rel: string, edit: (text: string) => string): string {
   const dir = join(mkdtempSync(join(scratch, 'k-')), 'k8s');
   cpSync(join(ROOT, 'k8s'), dir, { recursive: true });
@@ -76,12 +76,13 @@ function composeVariant(mutate: (c: Compose) => void): string {
 }
 
 describe('tools/deploy-check.sh', () => {
-  it('passes on the repository: compose config, kustomize build + Kubernetes schema, Dockerfile lint', { timeout: 300_000 }, async () => {
+  it('passes on the repository: compose config, kustomize build + Kubernetes schema (base and cluster overlay), Dockerfile lint', { timeout: 300_000 }, async () => {
     const r = await deployCheck();
     expect(r.out).toContain('== compose');
-    expect(r.out).toContain('== k8s');
+    expect(r.out).toContain('== k8s:');
+    expect(r.out).toContain('== k8s-cluster:');
     expect(r.out).toContain('== dockerfile');
-    expect(r.out, r.out).toMatch(/deploy-check: OK \(3 checks\)/);
+    expect(r.out, r.out).toMatch(/deploy-check: OK \(4 checks\)/);
     expect(r.status, r.out).toBe(0);
   });
 
@@ -141,31 +142,100 @@ describe('tools/deploy-check.sh', () => {
     const only = { DEPLOY_CHECK_ONLY: 'k8s' };
 
     it('an unknown field (misspelt readinessProbe), which the JSON schema alone lets through', { timeout: 120_000 }, async () => {
-      const dir = brokenK8s('sqs.yaml', (t) => t.replace('          readinessProbe:', '          readinesProbe:'));
+      const dir = brokenK8s('base/sqs.yaml', (t) => t.replace('          readinessProbe:', '          readinesProbe:'));
       const r = await deployCheck({ ...only, DEPLOY_CHECK_K8S_DIR: dir });
       expect(r.status, r.out).toBe(1);
       expect(r.out).toMatch(/Deployment\/sqs: unknown or mistyped field: .*readinesProbe/);
     });
 
     it('a wrongly typed field (schema)', { timeout: 120_000 }, async () => {
-      const dir = brokenK8s('edge.yaml', (t) => t.replace('  replicas: 1\n', '  replicas: one\n'));
+      const dir = brokenK8s('base/edge.yaml', (t) => t.replace('  replicas: 1\n', '  replicas: one\n'));
       const r = await deployCheck({ ...only, DEPLOY_CHECK_K8S_DIR: dir });
       expect(r.status, r.out).toBe(1);
       expect(r.out).toMatch(/Deployment\/edge: schema: .*replicas must be integer/);
     });
 
     it('the ActiveMQ pair on a ReadWriteOnce claim', { timeout: 120_000 }, async () => {
-      const dir = brokenK8s('activemq.yaml', (t) => t.replace('accessModes: ["ReadWriteMany"]', 'accessModes: ["ReadWriteOnce"]'));
+      const dir = brokenK8s('base/activemq.yaml', (t) => t.replace('accessModes: ["ReadWriteMany"]', 'accessModes: ["ReadWriteOnce"]'));
       const r = await deployCheck({ ...only, DEPLOY_CHECK_K8S_DIR: dir });
       expect(r.status, r.out).toBe(1);
       expect(r.out).toContain('PersistentVolumeClaim/activemq-shared: accessModes must include ReadWriteMany');
     });
 
     it('a Service whose targetPort names no container port', { timeout: 120_000 }, async () => {
-      const dir = brokenK8s('mq.yaml', (t) => t.replace('      targetPort: http', '      targetPort: htp'));
+      const dir = brokenK8s('base/mq.yaml', (t) => t.replace('      targetPort: http', '      targetPort: htp'));
       const r = await deployCheck({ ...only, DEPLOY_CHECK_K8S_DIR: dir });
       expect(r.status, r.out).toBe(1);
       expect(r.out).toContain('Service/mq: targetPort "htp" is not a named port');
+    });
+  });
+
+  describe("rejects a cluster profile that is not the topology it promises (docker-compose.yml --profile cluster)", () => {
+    const only = { DEPLOY_CHECK_ONLY: 'compose' };
+
+    it('an edge that leaves a replica out of its upstream list', { timeout: 120_000 }, async () => {
+      const file = composeVariant((c) => (c.services['edge-2'].environment.WHARF_SQS_URL = 'http://sqs-1:9324'));
+      const r = await deployCheck({ ...only, DEPLOY_CHECK_COMPOSE_FILE: file });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('edge-2: WHARF_SQS_URL names sqs-1:9324, not the sqs replicas sqs-1:9324, sqs-2:9324');
+    });
+
+    it('a Kafka node that is not a voter, and a Redis Cluster created without replicas', { timeout: 120_000 }, async () => {
+      const file = composeVariant((c) => {
+        for (const k of ['kafka-1', 'kafka-2', 'kafka-3']) c.services[k].environment.KAFKA_CONTROLLER_QUORUM_VOTERS = '1@kafka-1:9093,2@kafka-2:9093';
+        c.services['redis-cluster-init'].command = c.services['redis-cluster-init'].command.map((x: string) => x.replace('--cluster-replicas 1', '--cluster-replicas 0'));
+      });
+      const r = await deployCheck({ ...only, DEPLOY_CHECK_COMPOSE_FILE: file });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('kafka-3: KAFKA_CONTROLLER_QUORUM_VOTERS is 1@kafka-1:9093,2@kafka-2:9093, not every node as a voter');
+      expect(r.out).toContain('redis-cluster-init: --cluster-replicas 1 is missing');
+    });
+
+    it('a setting no Wharf code reads (misspelt)', { timeout: 120_000 }, async () => {
+      const file = composeVariant((c) => {
+        delete c.services['sqs-1'].environment.WHARF_REDIS_WAIT_REPLICAS;
+        c.services['sqs-1'].environment.WHARF_REDIS_WAIT_REPLICA = '1';
+      });
+      const r = await deployCheck({ ...only, DEPLOY_CHECK_COMPOSE_FILE: file });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('service "sqs-1": WHARF_REDIS_WAIT_REPLICA is read by no code of sqs');
+    });
+  });
+
+  describe('rejects a broken cluster overlay (k8s/overlays/cluster)', () => {
+    const only = { DEPLOY_CHECK_ONLY: 'k8s-cluster' };
+    const overlay = (rel: string, edit: (text: string) => string) => ({ ...only, DEPLOY_CHECK_K8S_CLUSTER_DIR: join(brokenK8s(`overlays/cluster/${rel}`, edit), 'overlays/cluster') });
+
+    it('a PodDisruptionBudget whose selector matches no pods', { timeout: 120_000 }, async () => {
+      const r = await deployCheck(overlay('disruption-budgets.yaml', (t) => t.replace('name: kafka\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: kafka', 'name: kafka\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: kafka-broker')));
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('PodDisruptionBudget/kafka: selector {"app.kubernetes.io/name":"kafka-broker"} matches no pods');
+      expect(r.out).toContain('StatefulSet/kafka: no PodDisruptionBudget; one wanted');
+    });
+
+    it('a PodDisruptionBudget that no drain could ever satisfy, and one that lets a broker lose its majority', { timeout: 120_000 }, async () => {
+      const r = await deployCheck(
+        overlay('disruption-budgets.yaml', (t) =>
+          t.replace('name: kafka\nspec:\n  minAvailable: 2', 'name: kafka\nspec:\n  minAvailable: 3').replace('name: rabbitmq\nspec:\n  minAvailable: 2', 'name: rabbitmq\nspec:\n  minAvailable: 1'),
+        ),
+      );
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('PodDisruptionBudget/kafka: StatefulSet/kafka has 3 replicas, so no pod may ever be evicted');
+      expect(r.out).toContain('PodDisruptionBudget/rabbitmq: keeps 1 of 3 rabbitmq pods, not a majority');
+    });
+
+    it('a Redis URL that leaves a pod out, and a misspelt setting', { timeout: 120_000 }, async () => {
+      const r = await deployCheck(overlay('wharf-env.yaml', (t) => t.replace(',redis-5.redis:6379', '').replace('WHARF_SNS_QUEUE_TYPE', 'WHARF_SNS_QUEUE_KIND')));
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toMatch(/ConfigMap\/wharf-env: WHARF_REDIS_URL names redis-0\.redis:6379, .*, not the pods .*redis-5\.redis:6379/);
+      expect(r.out).toContain('ConfigMap/wharf-env: WHARF_SNS_QUEUE_KIND is read by no Wharf code');
+    });
+
+    it('a service left at one replica (its patch dropped): too few, and its budget blocks every drain', { timeout: 120_000 }, async () => {
+      const r = await deployCheck(overlay('kustomization.yaml', (t) => t.replace('  - path: mq.yaml\n', '')));
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('Deployment/mq: replicas 1; at least 2 wanted');
+      expect(r.out).toContain('PodDisruptionBudget/mq: Deployment/mq has 1 replicas, so no pod may ever be evicted');
     });
   });
 
@@ -177,17 +247,18 @@ describe('tools/deploy-check.sh', () => {
     expect(r.out).toContain('the runtime stage has no HEALTHCHECK');
   });
 
-  it('its fallback renderer (no kubectl/kustomize) also passes the real k8s/', { timeout: 120_000 }, async () => {
-    const r = await deployCheck({ DEPLOY_CHECK_ONLY: 'k8s', DEPLOY_CHECK_RENDERER: 'node' });
+  it('its fallback renderer (no kubectl/kustomize) also passes the real k8s/ and its cluster overlay', { timeout: 120_000 }, async () => {
+    const r = await deployCheck({ DEPLOY_CHECK_ONLY: 'k8s,k8s-cluster', DEPLOY_CHECK_RENDERER: 'node' });
     expect(r.out).toContain('built-in renderer');
     expect(r.status, r.out).toBe(0);
   });
 
-  it.skipIf(!hasCommand('kubectl'))('its fallback renderer gives what kubectl kustomize gives', { timeout: 120_000 }, () => {
-    const kubectl = spawnSync('kubectl', ['kustomize', join(ROOT, 'k8s')], { encoding: 'utf8' });
+  for (const dir of ['k8s', 'k8s/overlays/cluster'])
+  it.skipIf(!hasCommand('kubectl'))(`its fallback renderer gives what kubectl kustomize gives for ${dir} (the overlay: patches)`, { timeout: 120_000 }, () => {
+    const kubectl = spawnSync('kubectl', ['kustomize', join(ROOT, dir)], { encoding: 'utf8' });
     expect(kubectl.status, kubectl.stderr).toBe(0);
     // the built-in renderer, as `tools/deploy-check.sh render <dir>` runs it
-    const node = spawnSync('bash', [SCRIPT, 'render', join(ROOT, 'k8s')], { cwd: ROOT, encoding: 'utf8', input: '' });
+    const node = spawnSync('bash', [SCRIPT, 'render', join(ROOT, dir)], { cwd: ROOT, encoding: 'utf8', input: '' });
     expect(node.status, node.stderr).toBe(0);
     const load = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
     const ours = load(node.stdout);
