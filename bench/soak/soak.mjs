@@ -2,7 +2,12 @@
 // Soak: steady mixed load through the AWS SDK v3 on all four services behind the edge, RSS of every process
 // sampled, and a verdict on whether memory stays flat. Usage (after `npm run build`, brokers up):
 //
-//   node bench/soak/soak.mjs [--minutes 30] [--sample-seconds 10] [--rate 1] [--out tmp/soak.json]
+//   node bench/soak/soak.mjs [--minutes 30] [--sample-seconds 10] [--rate 1] [--out tmp/soak.json] [--inspect]
+//
+// --inspect starts every process with its inspector on a free loopback port and samples V8's own figures
+// beside RSS (heap used, heap total, external; no GC is forced during the run, so RSS behaves as without
+// it), then forces a full GC in each process at the end: the heap still used after it, compared with the
+// heap after a forced GC at the start of the load, tells retained objects from garbage not collected yet.
 //
 // Load per second at --rate 1 (≈ 110 SDK calls/s in all; the machine is shared, so the load is steady, not
 // maximal): SQS standard 10 SendMessage + ReceiveMessage/DeleteMessageBatch, SQS FIFO 5 SendMessage over 4
@@ -54,6 +59,7 @@ const opt = (name, def) => {
 const MINUTES = opt('minutes', 30);
 const SAMPLE_MS = opt('sample-seconds', 10) * 1000;
 const RATE = opt('rate', 1);
+const INSPECT = args.includes('--inspect');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(root, 'tmp', `soak-${Date.now()}.json`);
 const SLOPE_LIMIT_MIB_PER_10MIN = 1;
 const MAX_OVER_MEDIAN = 0.2;
@@ -73,12 +79,43 @@ process.on('exit', () => {
 
 /** Starts a built app (waits for /health 200); an exit before the end of the run is reported. */
 async function start(name, portEnv, env = {}) {
-  const app = await startApp(name, { portEnv, env, timeoutMs: 90_000 });
+  const inspect = INSPECT ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim() } : {};
+  const app = await startApp(name, { portEnv, env: { ...env, ...inspect }, timeoutMs: 90_000 });
+  if (INSPECT) app.inspector = await openInspector(app);
   app.child.on('exit', (code, signal) => {
     if (!stopping) console.error(`!! ${name} exited (${code ?? signal}) during the soak:\n${app.output().slice(-4000)}`);
   });
   children.set(name, app);
   return app.url;
+}
+
+/** A Chrome DevTools Protocol session on the process's inspector (its URL is printed on stderr at start). */
+async function openInspector(app) {
+  const url = /Debugger listening on (ws:\/\/\S+)/.exec(app.output())?.[1];
+  if (!url) throw new Error(`no inspector URL in ${app.name}'s output`);
+  const ws = new WebSocket(url);
+  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+  let nextId = 1;
+  const waiting = new Map();
+  ws.onmessage = (m) => {
+    const d = JSON.parse(m.data);
+    waiting.get(d.id)?.(d.result);
+    waiting.delete(d.id);
+  };
+  const send = (method, params = {}) => new Promise((ok) => {
+    const id = nextId++;
+    waiting.set(id, ok);
+    ws.send(JSON.stringify({ id, method, params }));
+  });
+  return {
+    /** process.memoryUsage() inside the process, in bytes; with `gc`, after a full collection first. */
+    async memory(gc = false) {
+      if (gc) await send('HeapProfiler.collectGarbage');
+      const r = await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
+      return JSON.parse(r.result.value);
+    },
+    close: () => ws.close(),
+  };
 }
 
 function rssBytes(pid) {
@@ -285,17 +322,29 @@ async function main() {
     }
     const health = await Promise.all([...children.values()].map(({ url }) => fetch(`${url}/health`).then((r) => r.status, () => 0)));
     if (health.some((s) => s !== 200)) unhealthy++;
+    const heap = INSPECT ? Object.fromEntries(await Promise.all([...children].map(async ([name, app]) => [name, await app.inspector.memory()]))) : undefined;
     const n = totalCalls();
     const backlog = Object.values(ledgers).reduce((s, l) => s + l.pending.size, 0);
-    samples.push({ t, rss, cpu, calls: n, backlog, health });
+    samples.push({ t, rss, cpu, calls: n, backlog, health, ...(heap && { heap }) });
     const rate = ((n - lastCalls) / (SAMPLE_MS / 1000)).toFixed(0);
     lastCalls = n;
     console.log([t.toFixed(0), ...names.map((k) => (rss[k] / MiB).toFixed(1)), rate, backlog, loadavg()[0].toFixed(2)].map((v) => String(v).padStart(11)).join(''));
   };
+  // With --inspect: a full GC in every process once the warm-up is over and once at the end of the load; the
+  // heap left after each is what the process really holds (the rest of its RSS is garbage and V8's reserve).
+  const heapAfterGc = {};
+  const collect = async (label) => {
+    if (!INSPECT) return;
+    const t = (Date.now() - loadStart) / 1000;
+    heapAfterGc[label] = { t, ...Object.fromEntries(await Promise.all([...children].map(async ([name, app]) => [name, await app.inspector.memory(true)]))) };
+  };
   await sample();
+  const warmupGc = sleep(WARMUP_FRACTION * MINUTES * 60_000).then(() => collect('warm'));
   const sampler = every(SAMPLE_MS, sample, until);
   await sampler;
   await sample(); // at the end of the load; the drain after it is not measured
+  await warmupGc;
+  await collect('end');
   await Promise.all(loops);
 
   // ---- verdict ------------------------------------------------------------------------------------------
@@ -320,6 +369,17 @@ async function main() {
         .join(''),
     );
   }
+  if (INSPECT) {
+    const [w, e] = [heapAfterGc.warm, heapAfterGc.end];
+    console.log(`\nV8 heap (MiB): used after a forced full GC at ${w.t.toFixed(0)} s (end of warm-up) and at ${e.t.toFixed(0)} s (end of load); growth per 10 min between them; largest heapTotal and external sampled`);
+    console.log(['process', 'after GC', 'after GC', 'growth', 'heapTotal', 'external', 'rss at end'].map((h) => h.padStart(11)).join(''));
+    for (const name of names) {
+      const growth = ((e[name].heapUsed - w[name].heapUsed) / MiB / (e.t - w.t)) * 600;
+      const most = (k) => Math.max(...samples.filter((s) => s.heap).map((s) => s.heap[name][k])) / MiB;
+      verdicts[name].heapAfterGc = { warm: w[name].heapUsed / MiB, end: e[name].heapUsed / MiB, growthMiBPer10Min: growth };
+      console.log([name, (w[name].heapUsed / MiB).toFixed(2), (e[name].heapUsed / MiB).toFixed(2), growth.toFixed(2), most('heapTotal').toFixed(1), most('external').toFixed(1), (e[name].rss / MiB).toFixed(1)].map((v) => String(v).padStart(11)).join(''));
+    }
+  }
   console.log('\ncalls by operation (ok / errors):');
   for (const [k, c] of [...calls].sort()) console.log(`  ${k.padEnd(42)} ${String(c.ok).padStart(8)} / ${c.err}${c.err ? `   last: ${c.lastError}` : ''}`);
   console.log('\nmessages: sent / received exactly once / duplicates / missing');
@@ -331,7 +391,7 @@ async function main() {
   const verdict = allFlat && exited.length === 0 && lost === 0 && unhealthy === 0;
   console.log(`VERDICT: ${verdict ? 'FLAT' : 'NOT FLAT'} (RSS ${allFlat ? 'flat' : 'not flat'}, ${lost} messages missing, ${exited.length} exits, ${unhealthy} unhealthy samples)`);
   mkdirSync(dirname(OUT), { recursive: true });
-  writeFileSync(OUT, JSON.stringify({ run, minutes: MINUTES, rate: RATE, cpus: cpus().length, samples, verdicts, calls: Object.fromEntries(calls), ledgers: Object.fromEntries(Object.entries(ledgers).map(([k, l]) => [k, { sent: l.sent, received: l.received, duplicates: l.duplicates, missing: l.pending.size }])) }, null, 1));
+  writeFileSync(OUT, JSON.stringify({ run, minutes: MINUTES, rate: RATE, cpus: cpus().length, samples, verdicts, heapAfterGc, calls: Object.fromEntries(calls), ledgers: Object.fromEntries(Object.entries(ledgers).map(([k, l]) => [k, { sent: l.sent, received: l.received, duplicates: l.duplicates, missing: l.pending.size }])) }, null, 1));
   console.log(`samples written to ${OUT}`);
 
   // ---- clean-up -----------------------------------------------------------------------------------------
@@ -349,6 +409,7 @@ async function main() {
   await deleteRedisKeys(Object.values(prefixes));
   rmSync(dataDir, { recursive: true, force: true });
   for (const c of [sqs, sns, kinesis, mq]) c.destroy();
+  for (const app of children.values()) app.inspector?.close();
   process.exit(verdict ? 0 : 1);
 }
 
