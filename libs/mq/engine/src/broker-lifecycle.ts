@@ -1,4 +1,5 @@
-import type { MqContext } from './context';
+import { SupervisionLostError, type MqContext } from './context';
+import type { BrokerRecord } from './model';
 
 /*
  * A broker's state transitions (CREATION_IN_PROGRESS → RUNNING, REBOOT_IN_PROGRESS → RUNNING,
@@ -7,24 +8,59 @@ import type { MqContext } from './context';
  * one that was under way.
  */
 
-/** Loads definitions and resumes what each broker was doing when `mq` last stopped. */
+/**
+ * Loads definitions and resumes what each broker was doing when `mq` last stopped: at start, and when this
+ * replica becomes the supervisor (the previous one died): running brokers are adopted (attach), unfinished
+ * transitions redone.
+ */
 export async function resumeBrokers(ctx: MqContext): Promise<void> {
-  for (const c of await ctx.store.loadConfigurations()) ctx.configurations.set(c.id, c);
-  const brokers = await ctx.store.loadBrokers();
-  for (const b of brokers) ctx.brokers.set(b.brokerId, b);
+  const brokers = await reloadDefinitions(ctx);
   for (const backend of ctx.backends()) {
     await backend.restore?.(brokers.filter((b) => b.engineType === backend.engineType));
   }
-  for (const b of brokers) {
-    switch (b.state) {
-      case 'CREATION_IN_PROGRESS': ctx.background(b.brokerId, () => runCreate(ctx, b.brokerId)); break;
-      case 'REBOOT_IN_PROGRESS': ctx.background(b.brokerId, () => runReboot(ctx, b.brokerId)); break;
-      case 'DELETION_IN_PROGRESS': ctx.background(b.brokerId, () => runDelete(ctx, b.brokerId)); break;
-      case 'CREATION_FAILED': break;
-      default: ctx.background(b.brokerId, () => runAttach(ctx, b.brokerId));
-    }
+  ctx.actedOn.clear();
+  for (const b of brokers) startTransition(ctx, b.brokerId);
+}
+
+/**
+ * Definitions as the store has them: what other replicas (API calls, the supervisor) wrote. A broker with a
+ * transition or user change under way here keeps its record in memory (that step holds it and writes it).
+ */
+export async function reloadDefinitions(ctx: MqContext): Promise<BrokerRecord[]> {
+  const [configurations, brokers] = await Promise.all([ctx.store.loadConfigurations(), ctx.store.loadBrokers()]);
+  ctx.configurations.clear();
+  for (const c of configurations) ctx.configurations.set(c.id, c);
+  const stored = new Set(brokers.map((b) => b.brokerId));
+  for (const b of brokers) if (!ctx.busy(b.brokerId)) ctx.brokers.set(b.brokerId, b);
+  for (const id of ctx.brokers.keys()) if (!stored.has(id) && !ctx.busy(id)) ctx.brokers.delete(id);
+  return brokers;
+}
+
+/** The supervisor's tick: starts the transition of every broker whose state another replica changed. */
+export async function superviseBrokers(ctx: MqContext): Promise<void> {
+  if (!ctx.supervisor) return;
+  await reloadDefinitions(ctx);
+  for (const b of ctx.brokers.values()) {
+    if (!ctx.busy(b.brokerId) && ctx.actedOn.get(b.brokerId) !== b.state) startTransition(ctx, b.brokerId);
   }
 }
+
+/** Queues what the broker's state asks for (RUNNING and the like: adopt its processes). */
+function startTransition(ctx: MqContext, brokerId: string): void {
+  const b = ctx.brokers.get(brokerId);
+  if (!b || !ctx.supervisor) return;
+  ctx.actedOn.set(brokerId, b.state);
+  switch (b.state) {
+    case 'CREATION_IN_PROGRESS': ctx.background(brokerId, () => runCreate(ctx, brokerId)); break;
+    case 'REBOOT_IN_PROGRESS': ctx.background(brokerId, () => runReboot(ctx, brokerId)); break;
+    case 'DELETION_IN_PROGRESS': ctx.background(brokerId, () => runDelete(ctx, brokerId)); break;
+    case 'CREATION_FAILED': break;
+    default: ctx.background(brokerId, () => runAttach(ctx, brokerId));
+  }
+}
+
+/** Transitions write only while this replica holds the supervisor lease (a paused old supervisor cannot). */
+const AS_SUPERVISOR = { asSupervisor: true } as const;
 
 export async function runCreate(ctx: MqContext, brokerId: string): Promise<void> {
   const b = ctx.brokers.get(brokerId);
@@ -33,18 +69,19 @@ export async function runCreate(ctx: MqContext, brokerId: string): Promise<void>
   try {
     await ctx.backend(b.engineType).provision(b, async (runtime) => {
       b.runtime = runtime;
-      await ctx.saveBroker(b);
+      await ctx.saveBroker(b, AS_SUPERVISOR);
     });
     if (ctx.brokers.get(brokerId) !== b || b.state !== 'CREATION_IN_PROGRESS') return;
     b.state = 'RUNNING';
-    await ctx.saveBroker(b);
+    await ctx.saveBroker(b, AS_SUPERVISOR);
     ctx.logger.info({ brokerId, ms: ctx.clock.now() - started }, 'broker running');
   } catch (err) {
+    if (stepLost(ctx, brokerId, err)) return;
     ctx.logger.error({ brokerId, err }, 'broker creation failed');
     b.state = 'CREATION_FAILED';
     b.actionsRequired = [{ ActionRequiredCode: 'CREATION_FAILED', ActionRequiredInfo: messageOf(err) }];
     await ctx.backend(b.engineType).destroy(b).catch((e: unknown) => ctx.logger.warn({ brokerId, err: e }, 'cleanup after failed creation'));
-    await ctx.saveBroker(b);
+    await ctx.saveBroker(b, AS_SUPERVISOR);
   }
 }
 
@@ -55,12 +92,13 @@ export async function runReboot(ctx: MqContext, brokerId: string): Promise<void>
     await ctx.backend(b.engineType).reboot(b);
     b.actionsRequired = [];
   } catch (err) {
+    if (stepLost(ctx, brokerId, err)) return;
     ctx.logger.error({ brokerId, err }, 'reboot failed');
     b.actionsRequired = [{ ActionRequiredCode: 'REBOOT_FAILED', ActionRequiredInfo: messageOf(err) }];
   }
   if (ctx.brokers.get(brokerId) !== b || b.state !== 'REBOOT_IN_PROGRESS') return;
   b.state = b.actionsRequired.length ? 'CRITICAL_ACTION_REQUIRED' : 'RUNNING';
-  await ctx.saveBroker(b);
+  await ctx.saveBroker(b, AS_SUPERVISOR);
 }
 
 export async function runDelete(ctx: MqContext, brokerId: string): Promise<void> {
@@ -71,16 +109,17 @@ export async function runDelete(ctx: MqContext, brokerId: string): Promise<void>
       await ctx.backend(b.engineType).destroy(b);
       break;
     } catch (err) {
+      if (stepLost(ctx, brokerId, err)) return;
       ctx.logger.error({ brokerId, err, attempt }, 'delete failed; retrying');
       if (attempt >= 5 || ctx.closed) {
         b.actionsRequired = [{ ActionRequiredCode: 'DELETION_FAILED', ActionRequiredInfo: messageOf(err) }];
-        await ctx.saveBroker(b);
+        await ctx.saveBroker(b, AS_SUPERVISOR);
         return;
       }
       await ctx.clock.sleep(500 * attempt);
     }
   }
-  await ctx.forgetBroker(brokerId);
+  await ctx.forgetBroker(brokerId, AS_SUPERVISOR);
   ctx.logger.info({ brokerId }, 'broker deleted');
 }
 
@@ -90,10 +129,21 @@ export async function runAttach(ctx: MqContext, brokerId: string): Promise<void>
   try {
     await ctx.backend(b.engineType).attach(b);
   } catch (err) {
+    if (stepLost(ctx, brokerId, err)) return;
     ctx.logger.error({ brokerId, err }, 're-attaching the broker failed');
     b.actionsRequired = [{ ActionRequiredCode: 'ATTACH_FAILED', ActionRequiredInfo: messageOf(err) }];
-    await ctx.saveBroker(b);
+    await ctx.saveBroker(b, AS_SUPERVISOR);
   }
+}
+
+/**
+ * A step that failed because this replica lost the supervisor lease is not a broker failure: nothing is
+ * recorded or cleaned up (that would undo the new supervisor's work), the new supervisor redoes the step.
+ */
+function stepLost(ctx: MqContext, brokerId: string, err: unknown): boolean {
+  if (!(err instanceof SupervisionLostError) && ctx.supervisor) return false;
+  ctx.logger.warn({ brokerId, err }, 'broker step abandoned: this replica no longer supervises');
+  return true;
 }
 
 function messageOf(err: unknown): string {

@@ -1,8 +1,8 @@
-import type { EngineType } from '@aws-sdk/client-mq';
+import type { BrokerState, EngineType } from '@aws-sdk/client-mq';
 import { type Caller, type Clock, type EngineLogger, silentLogger, systemClock } from '@wharf/engine-kit';
 import { badRequest, notFound } from './errors';
 import type { BrokerRecord, ConfigurationRecord } from './model';
-import type { BrokerBackend, MqStore } from './ports';
+import type { BrokerBackend, MqStore, Supervision, WriteOptions } from './ports';
 
 export interface MqContextOptions {
   store: MqStore;
@@ -11,9 +11,16 @@ export interface MqContextOptions {
   defaults: Pick<Caller, 'accountId' | 'region'>;
   clock?: Clock;
   logger?: EngineLogger;
+  /** Whether this replica runs transitions and supervises (default: always, one `mq`). */
+  supervision?: Supervision;
 }
 
 const nothing = (): void => undefined;
+
+/** A transition's write refused because this replica no longer holds the supervisor lease (the store's fence or ours). */
+export class SupervisionLostError extends Error {
+  override readonly name = 'SupervisionLostError';
+}
 
 /**
  * What every MQ operation receives: broker definitions and configurations (in memory, written through to
@@ -29,6 +36,9 @@ export class MqContext {
   readonly logger: EngineLogger;
   private readonly backendsByType = new Map<EngineType, BrokerBackend>();
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly supervision?: Supervision;
+  /** The state each broker was in when this replica, as supervisor, last acted on it or wrote it. */
+  readonly actedOn = new Map<string, BrokerState>();
   private isClosed = false;
 
   constructor(options: MqContextOptions) {
@@ -36,6 +46,7 @@ export class MqContext {
     this.defaults = options.defaults;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.supervision = options.supervision;
     for (const b of options.backends) {
       this.backendsByType.set(b.engineType, b);
       b.useConfigurations?.((ref) => this.configurations.get(ref.Id ?? '')?.revisions.find((r) => r.revision === ref.Revision)?.data);
@@ -45,6 +56,16 @@ export class MqContext {
   /** True once close() began: transitions stop retrying and queued ones no longer start. */
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /** Does this replica run broker transitions and supervise processes right now? */
+  get supervisor(): boolean {
+    return this.supervision?.isSupervisor() ?? true;
+  }
+
+  /** Is a transition or user change of this broker queued or running here? */
+  busy(brokerId: string): boolean {
+    return this.chains.has(brokerId);
   }
 
   /** Waits for queued transitions, then lets the backends stop supervising. */
@@ -84,14 +105,23 @@ export class MqContext {
     return c;
   }
 
-  async saveBroker(b: BrokerRecord): Promise<void> {
+  /** Writes the definition through; `asSupervisor` (transitions) is refused once this replica lost the lease. */
+  async saveBroker(b: BrokerRecord, options: WriteOptions = {}): Promise<void> {
+    if (options.asSupervisor) this.requireSupervisor(b.brokerId);
     this.brokers.set(b.brokerId, b);
-    await this.store.saveBroker(b);
+    await this.store.saveBroker(b, options);
+    if (this.supervisor) this.actedOn.set(b.brokerId, b.state);
   }
 
-  async forgetBroker(brokerId: string): Promise<void> {
+  async forgetBroker(brokerId: string, options: WriteOptions = {}): Promise<void> {
+    if (options.asSupervisor) this.requireSupervisor(brokerId);
     this.brokers.delete(brokerId);
-    await this.store.deleteBroker(brokerId);
+    await this.store.deleteBroker(brokerId, options);
+    this.actedOn.delete(brokerId);
+  }
+
+  private requireSupervisor(brokerId: string): void {
+    if (!this.supervisor) throw new SupervisionLostError(`broker ${brokerId}: this replica no longer supervises brokers (lease lost); the supervisor redoes the step`);
   }
 
   async saveConfiguration(c: ConfigurationRecord): Promise<void> {
@@ -119,9 +149,15 @@ export class MqContext {
     return run;
   }
 
-  /** Queues a transition nobody waits for; its failure is logged (transitions record their own outcome). */
+  /**
+   * Queues a transition nobody waits for; its failure is logged (transitions record their own outcome).
+   * On a replica that does not supervise, nothing runs: the stored state is the request, and the
+   * supervisor picks it up (superviseBrokers).
+   */
   background(brokerId: string, task: () => Promise<void>): void {
-    this.enqueue(brokerId, task).catch((err: unknown) => this.logger.error({ brokerId, err }, 'background task failed'));
+    if (!this.supervisor) return;
+    this.enqueue(brokerId, () => (this.supervisor ? task() : Promise.resolve()))
+      .catch((err: unknown) => this.logger.error({ brokerId, err }, 'background task failed'));
   }
 
   /** Resolves when the broker's queued transitions are done (tests, shutdown). */

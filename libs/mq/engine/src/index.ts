@@ -4,7 +4,7 @@
 export * from './operations';
 export * from './context';
 export * from './ports';
-export { resumeBrokers } from './broker-lifecycle';
+export { reloadDefinitions, resumeBrokers, superviseBrokers } from './broker-lifecycle';
 export * from './errors';
 export * from './model';
 export * from './activemq-config';

@@ -56,15 +56,33 @@ export interface BrokerBackend {
    * over"); the stopped one comes back as the standby. Answers its number (1-based).
    */
   failOver?(broker: BrokerRecord): Promise<number>;
+  /** Another replica of `mq` supervises now: stop watching and restarting processes (they keep running). */
+  standDown?(): Promise<void>;
   /** Stop supervising (processes keep running so a restarted `mq` re-attaches). */
   close?(): Promise<void>;
+}
+
+/**
+ * Which replica of `mq` acts on brokers. Several replicas answer the API over one store; one at a time (the
+ * holder of a lease) runs the broker transitions and supervises processes; the others only read and write
+ * definitions, and the supervisor picks up the states they write (superviseBrokers). Absent: always this one.
+ */
+export interface Supervision {
+  /** True while this replica holds the lease; false as soon as it may have lapsed. */
+  isSupervisor(): boolean;
+}
+
+/** A write of a transition: the store applies it only while this replica still holds the supervisor lease. */
+export interface WriteOptions {
+  asSupervisor?: boolean;
 }
 
 /** Where definitions live (Redis in the app, memory in unit tests). The engine is its only writer. */
 export interface MqStore {
   loadBrokers(): Promise<BrokerRecord[]>;
-  saveBroker(broker: BrokerRecord): Promise<void>;
-  deleteBroker(brokerId: string): Promise<void>;
+  /** With `asSupervisor`, refused (rejects, nothing written) unless this replica still holds the lease. */
+  saveBroker(broker: BrokerRecord, options?: WriteOptions): Promise<void>;
+  deleteBroker(brokerId: string, options?: WriteOptions): Promise<void>;
   loadConfigurations(): Promise<ConfigurationRecord[]>;
   saveConfiguration(configuration: ConfigurationRecord): Promise<void>;
   deleteConfiguration(id: string): Promise<void>;
