@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { runHealthChecks, type HealthCheck, type HealthReport } from '@wharf/service-kit';
 import type { FastifyReply } from 'fastify';
+import type { ReplicaView } from './balancer';
 import { EDGE_CONFIG, type EdgeConfig } from './edge.config';
 import { UpstreamProxy } from './proxy';
 import type { ServiceName } from './routing';
@@ -9,12 +10,21 @@ export const BROKER_CHECKS = Symbol('BROKER_CHECKS');
 
 const SERVICE_TIMEOUT_MS = 1_500;
 
-export interface ServiceState {
+export interface ReplicaHealth {
   status: 'up' | 'degraded' | 'down';
   url: string;
-  /** The service's own /health report (its brokers), when it answered. */
+  /** The replica's own /health report (its brokers), when it answered. */
   report?: unknown;
   error?: string;
+}
+
+/**
+ * A service: `up` when every replica is, `down` when none answers 200, else `degraded` (serving from the
+ * others). `url`, `report` and `error` are those of its first replica (of the first that is up, if any).
+ */
+export interface ServiceState extends ReplicaHealth {
+  /** Each replica's own /health, and how the balancer sees it (only when there are several). */
+  replicas?: (ReplicaHealth & { routing: ReplicaView })[];
 }
 
 export interface EdgeHealth {
@@ -26,8 +36,9 @@ export interface EdgeHealth {
 }
 
 /**
- * GET /health: 200 whenever the edge runs (liveness), with every broker's state and every service's own
- * /health in the body. GET /health/ready: the same report, 200 only when all of it is up, else 503.
+ * GET /health: 200 whenever the edge runs (liveness), with every broker's state and every service replica's
+ * own /health in the body. GET /health/ready: the same report, 200 only when every broker is up and every
+ * service has a replica up, else 503.
  */
 @Controller('health')
 export class EdgeHealthController {
@@ -45,7 +56,7 @@ export class EdgeHealthController {
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const report = await this.report();
-    const ready = report.brokers.status === 'up' && report.services.status === 'up';
+    const ready = report.brokers.status === 'up' && Object.values(report.services.checks).every((c) => c.status === 'up' || c.replicas?.some((r) => r.status === 'up'));
     await reply.status(ready ? 200 : 503).send(report);
   }
 
@@ -74,12 +85,22 @@ export class EdgeHealthController {
   }
 
   private async serviceState(name: ServiceName): Promise<ServiceState> {
-    const url = this.config.upstreams[name];
-    try {
-      const { status, body } = await this.proxy.health(name, SERVICE_TIMEOUT_MS);
-      return { status: status === 200 ? 'up' : 'degraded', url, report: body };
-    } catch (err) {
-      return { status: 'down', url, error: err instanceof Error ? err.message : String(err) };
-    }
+    const balancer = this.proxy.balancer(name);
+    const views = balancer.view();
+    const replicas = await Promise.all(
+      balancer.replicas.map(async (replica): Promise<ReplicaHealth> => {
+        try {
+          const { status, body } = await this.proxy.health(name, replica, SERVICE_TIMEOUT_MS);
+          return { status: status === 200 ? 'up' : 'degraded', url: replica.url, report: body };
+        } catch (err) {
+          return { status: 'down', url: replica.url, error: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
+    const up = replicas.filter((r) => r.status === 'up').length;
+    const shown = replicas.find((r) => r.status === 'up') ?? (replicas[0] as ReplicaHealth);
+    const status = up === replicas.length ? 'up' : up === 0 ? (replicas.length === 1 ? shown.status : 'down') : 'degraded';
+    if (replicas.length === 1) return { ...shown, status };
+    return { ...shown, status, replicas: replicas.map((r, i) => ({ ...r, routing: views[i] as ReplicaView })) };
   }
 }

@@ -15,8 +15,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { EDGE_CONFIG, type EdgeConfig } from './edge.config';
 import { edgeRequests, upstreamWait } from './edge.metrics';
-import { BodyLimiter, BodyTooLarge, UpstreamProxy, UpstreamUnavailable, type ClientRequestInfo } from './proxy';
-import { NATIVE_PROTOCOL, parseForm, routeRequest, type ServiceCatalog, type ServiceName } from './routing';
+import { UpstreamProxy, UpstreamUnavailable, type ClientRequestInfo } from './proxy';
+import { BodyLimiter, BodyTooLarge } from './request-body';
+import { NATIVE_PROTOCOL, isReplaySafe, parseForm, routeRequest, type ServiceCatalog, type ServiceName } from './routing';
 
 export const EDGE_LOGGER = Symbol('EDGE_LOGGER');
 export const SERVICE_CATALOG = Symbol('SERVICE_CATALOG');
@@ -24,6 +25,8 @@ export const SERVICE_MODELS = Symbol('SERVICE_MODELS');
 
 const EMPTY = Buffer.alloc(0);
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+/** Bodies of reads up to this size are read whole before forwarding, so that a failed replica's can be resent. */
+const REPLAYABLE_BODY_BYTES = 64 * 1024;
 
 /** The client went away; nothing to answer. */
 class ClientGone extends Error {}
@@ -88,9 +91,19 @@ export class EdgeController {
       return this.fail(reply, info, service, protocol, error, 'rejected');
     }
     let body: Buffer | Readable | undefined = buffered;
+    const replayable = isReplaySafe(info.method, decision.operation);
     if (!hasForm && hasBody(info, declaredLength)) {
-      // Piped (not handed over): if the upstream fails, the client's request stays usable for our answer.
-      body = raw.pipe(new BodyLimiter(this.config.bodyLimitBytes));
+      if (replayable && declaredLength !== undefined && declaredLength <= REPLAYABLE_BODY_BYTES) {
+        // A small read (GetRecords, Describe…): kept whole, so it can go to another replica if one fails.
+        try {
+          body = await readBody(raw, this.config.bodyLimitBytes);
+        } catch {
+          return void raw.destroy();
+        }
+      } else {
+        // Piped (not handed over): if the upstream fails, the client's request stays usable for our answer.
+        body = raw.pipe(new BodyLimiter(this.config.bodyLimitBytes));
+      }
     }
 
     const abort = new AbortController();
@@ -99,7 +112,7 @@ export class EdgeController {
     });
     const started = process.hrtime.bigint();
     try {
-      const upstream = await this.proxy.forward(service, info, body, abort.signal);
+      const upstream = await this.proxy.forward(service, info, body, abort.signal, { replayable });
       upstreamWait.observe({ service }, Number(process.hrtime.bigint() - started) / 1e9);
       edgeRequests.inc({ service, outcome: 'proxied', status: String(upstream.status) });
       this.logger.debug({ target: service, method: info.method, url: info.url, status: upstream.status, h: info.httpVersionMajor }, 'proxied');

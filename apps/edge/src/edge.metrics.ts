@@ -33,3 +33,57 @@ export const http2Sessions = new Gauge({
     this.set(countHttp2Sessions());
   },
 });
+
+/** Every service's replicas as the balancers see them (set once the proxy exists). */
+let replicaViews: () => { service: string; url: string; state: string; inFlight: number }[] = () => [];
+export function watchReplicas(views: typeof replicaViews): void {
+  replicaViews = views;
+}
+
+/** 1 while the edge routes to a replica (up, or not checked yet), 0 while it is out of rotation. */
+export const replicaUp = new Gauge({
+  name: 'wharf_edge_replica_up',
+  help: 'Whether the edge sends requests to this replica (1) or holds it out as down (0)',
+  labelNames: ['service', 'replica'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const r of replicaViews()) this.set({ service: r.service, replica: r.url }, r.state === 'down' ? 0 : 1);
+  },
+});
+
+/** Requests sent to a replica whose response has not ended (long polls and event streams included). */
+export const replicaInFlight = new Gauge({
+  name: 'wharf_edge_replica_in_flight',
+  help: 'Requests in flight per replica',
+  labelNames: ['service', 'replica'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const r of replicaViews()) this.set({ service: r.service, replica: r.url }, r.inFlight);
+  },
+});
+
+/** Requests sent to each replica (attempts: a retried request counts on each replica it went to). */
+export const replicaRequests = new Counter({
+  name: 'wharf_edge_replica_requests_total',
+  help: 'Request attempts per replica',
+  labelNames: ['service', 'replica'] as const,
+  registers: [metricsRegistry],
+});
+
+/** A replica taken out of rotation, by a request's failure or by its health checks. */
+export const replicaMarkedDown = new Counter({
+  name: 'wharf_edge_replica_marked_down_total',
+  help: 'Times a replica was taken out of rotation, by request or check',
+  labelNames: ['service', 'replica', 'by'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Requests sent again to another replica after the first could not take them (refused, reset before sending). */
+export const upstreamRetries = new Counter({
+  name: 'wharf_edge_upstream_retries_total',
+  help: 'Requests retried on another replica',
+  labelNames: ['service', 'reason'] as const,
+  registers: [metricsRegistry],
+});

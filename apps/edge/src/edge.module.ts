@@ -18,12 +18,14 @@ import { ConsoleController } from './console';
 import { BROKER_CHECKS, EdgeHealthController } from './edge-health.controller';
 import { EDGE_CONFIG, edgeConfig, hostPort, type EdgeConfig } from './edge.config';
 import { EDGE_LOGGER, EdgeController, SERVICE_CATALOG, SERVICE_MODELS } from './edge.controller';
-import { watchHttp2Sessions } from './edge.metrics';
+import { EdgeAdminController } from './edge-admin.controller';
+import { replicaMarkedDown, watchHttp2Sessions, watchReplicas } from './edge.metrics';
+import { ReplicaChecks } from './replica-checks';
 import { UpstreamProxy } from './proxy';
 import { catalogFromModels, type ServiceName } from './routing';
 
 @Module({
-  controllers: [EdgeHealthController, MetricsController, ConsoleController, EdgeController],
+  controllers: [EdgeHealthController, MetricsController, ConsoleController, EdgeAdminController, EdgeController],
   providers: [
     // With SigV4 on, the edge's own /metrics and /_wharf/edge/… need a signature scoped to `wharf`.
     signedRoutesGuard('edge', 'wharf'),
@@ -41,7 +43,19 @@ import { catalogFromModels, type ServiceName } from './routing';
         ]),
     },
     { provide: SERVICE_CATALOG, useFactory: (models: Map<ServiceName, ServiceModel>) => catalogFromModels([...models.values()]), inject: [SERVICE_MODELS] },
-    { provide: UpstreamProxy, useFactory: (c: EdgeConfig) => new UpstreamProxy(c), inject: [EDGE_CONFIG] },
+    {
+      provide: UpstreamProxy,
+      useFactory: (c: EdgeConfig, logger: Logger) =>
+        new UpstreamProxy(c, (service, replica, from, by) => {
+          const fields = { target: service, replica: replica.url, from, to: replica.state, by, reason: replica.reason };
+          if (replica.state === 'down') {
+            replicaMarkedDown.inc({ service, replica: replica.url, by });
+            logger.warn(fields, 'replica out of rotation');
+          } else if (from === 'down') logger.info(fields, 'replica back in rotation');
+        }),
+      inject: [EDGE_CONFIG, EDGE_LOGGER],
+    },
+    { provide: ReplicaChecks, useFactory: (p: UpstreamProxy, c: EdgeConfig) => new ReplicaChecks(p, c), inject: [UpstreamProxy, EDGE_CONFIG] },
     {
       provide: BROKER_CHECKS,
       useFactory: (c: EdgeConfig): BrokerCheck[] => [
@@ -61,6 +75,7 @@ export class EdgeModule implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly proxy: UpstreamProxy,
+    private readonly replicaChecks: ReplicaChecks,
     @Inject(BROKER_CHECKS) private readonly brokerChecks: BrokerCheck[],
     @Inject(EDGE_LOGGER) private readonly logger: Logger,
   ) {}
@@ -68,9 +83,12 @@ export class EdgeModule implements OnApplicationBootstrap, OnApplicationShutdown
   onApplicationBootstrap(): void {
     const sessions = (this.adapterHost.httpAdapter.getHttpServer() as Partial<DualProtocolServer>).http2Sessions;
     if (sessions) watchHttp2Sessions(() => sessions.size);
+    watchReplicas(() => this.proxy.serviceNames().flatMap((service) => this.proxy.balancer(service).view().map((v) => ({ service, ...v }))));
+    this.replicaChecks.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.replicaChecks.stop();
     await Promise.all([this.proxy.close(), ...this.brokerChecks.map((c) => c.close())]);
     this.logger.info('edge stopped');
   }

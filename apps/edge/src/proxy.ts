@@ -1,7 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
+import { ReplicaBalancer, type Replica, type ReplicaState } from './balancer';
 import type { EdgeConfig } from './edge.config';
+import { replicaRequests, upstreamRetries } from './edge.metrics';
+import { AttemptBody, BodyTooLarge } from './request-body';
 import type { ServiceName } from './routing';
 
 /**
@@ -29,26 +32,6 @@ export class UpstreamUnavailable extends Error {
     readonly reason: string,
   ) {
     super(`${service} is unavailable: ${reason}`);
-  }
-}
-
-/** The request body grew past the limit while it was streamed. */
-export class BodyTooLarge extends Error {
-  constructor(readonly limit: number) {
-    super(`Request body exceeds the limit of ${limit} bytes.`);
-  }
-}
-
-/** Counts bytes through and fails once they pass the limit (bodies whose length is not announced). */
-export class BodyLimiter extends Transform {
-  private seen = 0;
-  constructor(private readonly limit: number) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.limit) return done(new BodyTooLarge(this.limit));
-    done(null, chunk);
   }
 }
 
@@ -117,56 +100,106 @@ const UNAVAILABLE_CODES: Record<string, string> = {
   UND_ERR_SOCKET: 'connection lost before the response',
   UND_ERR_CLOSED: 'connection closed',
 };
+/** Failures while connecting: the request was never written, any replica may take it. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+/** The connection broke after it was made: the replica may have read (and acted on) the request. */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
-/** One keep-alive pool per service; requests and responses stream through without buffering. */
+export interface ForwardOptions {
+  /**
+   * The request may be sent again even after a replica got it (reads: Describe*, List*, Get*, GET): a
+   * connection lost before the response then goes to another replica. Others are retried only while not a
+   * byte of their body was sent.
+   */
+  replayable?: boolean;
+}
+
+interface ServiceUpstream {
+  balancer: ReplicaBalancer;
+  pools: Map<Replica, Pool>;
+}
+
+/**
+ * One keep-alive pool per replica of each service; requests and responses stream through without buffering.
+ * The balancer picks the replica; a replica that refuses (or resets before a byte of the body left) is marked
+ * down and the request goes to the next one.
+ */
 export class UpstreamProxy {
-  private readonly pools = new Map<ServiceName, Pool>();
+  private readonly services = new Map<ServiceName, ServiceUpstream>();
 
-  constructor(private readonly config: EdgeConfig) {
-    for (const [service, url] of Object.entries(config.upstreams) as [ServiceName, string][]) {
-      this.pools.set(
-        service,
-        new Pool(new URL(url).origin, {
-          connect: { timeout: config.connectTimeoutMs },
-          headersTimeout: config.responseTimeoutMs,
-          bodyTimeout: 0, // event streams and long polls: no limit once the headers came
-          keepAliveTimeout: config.upstreamKeepAliveMs,
-          pipelining: 1,
-        }),
-      );
+  constructor(
+    private readonly config: EdgeConfig,
+    private readonly onReplicaChange?: (service: ServiceName, replica: Replica, from: ReplicaState, by: 'request' | 'check') => void,
+  ) {
+    for (const [service, urls] of Object.entries(config.upstreams) as [ServiceName, string[]][]) {
+      const balancer = new ReplicaBalancer(service, urls, { onChange: (r, from, by) => this.onReplicaChange?.(service, r, from, by) });
+      const pools = new Map(balancer.replicas.map((r) => [r, this.newPool(r.url)]));
+      this.services.set(service, { balancer, pools });
     }
   }
 
+  private newPool(url: string): Pool {
+    return new Pool(new URL(url).origin, {
+      connect: { timeout: this.config.connectTimeoutMs },
+      headersTimeout: this.config.responseTimeoutMs,
+      bodyTimeout: 0, // event streams and long polls: no limit once the headers came
+      keepAliveTimeout: this.config.upstreamKeepAliveMs,
+      pipelining: 1,
+    });
+  }
+
   /**
-   * Sends the request to the service and resolves with its response head and a body stream. Rejects with
-   * UpstreamUnavailable (refused, timed out, reset before the head), BodyTooLarge, or the abort reason.
+   * Sends the request to a replica of the service and resolves with its response head and a body stream.
+   * Rejects with UpstreamUnavailable (every replica refused, or one failed after it got the request, or timed
+   * out), BodyTooLarge, or the abort reason.
    */
   async forward(
     service: ServiceName,
     req: ClientRequestInfo,
     body: Buffer | Readable | undefined,
     signal: AbortSignal,
+    options: ForwardOptions = {},
   ): Promise<UpstreamResponse> {
-    const pool = this.pool(service);
+    const { balancer, pools } = this.upstream(service);
     const headers = upstreamHeaders(req);
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
-    try {
-      const res = await pool.request({
-        method: req.method as 'GET',
-        path: req.url,
-        headers,
-        body: body ?? null,
-        signal,
-      });
-      return { status: res.statusCode, headers: clientHeaders(res.headers), body: res.body };
-    } catch (err) {
-      throw classify(service, err, signal);
+    // The client's stream may fail (over the limit) while no attempt reads it: keep that for the next attempt.
+    if (body && !Buffer.isBuffer(body)) body.once('error', () => undefined);
+    const tried = new Set<Replica>();
+    let failure: UpstreamUnavailable | undefined;
+    for (let replica = balancer.pick(tried); replica; replica = balancer.pick(tried)) {
+      tried.add(replica);
+      const attemptBody = body && !Buffer.isBuffer(body) ? new AttemptBody(body) : body;
+      balancer.begin(replica);
+      replicaRequests.inc({ service, replica: replica.url });
+      try {
+        const res = await (pools.get(replica) as Pool).request({ method: req.method as 'GET', path: req.url, headers, body: attemptBody ?? null, signal });
+        const done = replica;
+        res.body.once('close', () => balancer.finished(done));
+        return { status: res.statusCode, headers: clientHeaders(res.headers), body: res.body };
+      } catch (err) {
+        balancer.finished(replica);
+        const classified = classify(service, err, signal);
+        if (!(classified instanceof UpstreamUnavailable)) throw classified;
+        failure = classified;
+        const code = errorCode(err);
+        const refused = code !== undefined && CONNECT_FAILURES.has(code);
+        const lost = code !== undefined && CONNECTION_LOST.has(code);
+        if (!refused && !lost) throw failure; // a timeout: the replica has the request and is slow
+        balancer.requestFailed(replica, failure.reason);
+        const bodyUnsent = attemptBody instanceof AttemptBody ? !attemptBody.touched : false;
+        const bodySpent = attemptBody instanceof AttemptBody && attemptBody.touched;
+        if (bodySpent || !(refused || bodyUnsent || options.replayable)) throw failure;
+        upstreamRetries.inc({ service, reason: refused ? 'refused' : bodyUnsent ? 'lost-before-body' : 'lost-read' });
+      }
     }
+    throw failure ?? new UpstreamUnavailable(service, 'no replica configured');
   }
 
-  /** GET <service>/health (through the same pool) within `timeoutMs`. */
-  async health(service: ServiceName, timeoutMs: number): Promise<{ status: number; body: unknown }> {
-    const pool = this.pool(service);
+  /** GET /health of one replica (through its pool) within `timeoutMs`. */
+  async health(service: ServiceName, replica: Replica, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+    const pool = this.upstream(service).pools.get(replica);
+    if (!pool) throw new UpstreamUnavailable(service, `no replica ${replica.url}`);
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const res = await pool.request({ method: 'GET', path: '/health', signal, headersTimeout: timeoutMs });
@@ -183,20 +216,47 @@ export class UpstreamProxy {
     }
   }
 
-  private pool(service: ServiceName): Pool {
-    const pool = this.pools.get(service);
-    if (!pool) throw new UpstreamUnavailable(service, 'no upstream configured');
-    return pool;
+  /**
+   * One active check of every replica of the service, told to its balancer: up on 200; down at once when
+   * refused, after repeated failures otherwise (non-200, timeout).
+   */
+  async checkReplicas(service: ServiceName, timeoutMs: number): Promise<void> {
+    const { balancer } = this.upstream(service);
+    await Promise.all(
+      balancer.replicas.map(async (replica) => {
+        try {
+          const { status } = await this.health(service, replica, timeoutMs);
+          balancer.checked(replica, status === 200, status === 200 ? undefined : `/health answered ${status}`);
+        } catch (err) {
+          const reason = err instanceof UpstreamUnavailable ? err.reason : String(err);
+          balancer.checked(replica, false, `/health: ${reason}`, reason === UNAVAILABLE_CODES.ECONNREFUSED);
+        }
+      }),
+    );
+  }
+
+  balancer(service: ServiceName): ReplicaBalancer {
+    return this.upstream(service).balancer;
+  }
+
+  serviceNames(): ServiceName[] {
+    return [...this.services.keys()];
+  }
+
+  private upstream(service: ServiceName): ServiceUpstream {
+    const upstream = this.services.get(service);
+    if (!upstream) throw new UpstreamUnavailable(service, 'no upstream configured');
+    return upstream;
   }
 
   upstreamUrl(service: ServiceName): string {
-    return this.config.upstreams[service];
+    return this.config.upstreams[service].join(',');
   }
 
   /** Waits up to `graceMs` for requests in flight, then cuts the rest. */
   async close(graceMs = 5_000): Promise<void> {
     await Promise.all(
-      [...this.pools.values()].map(async (pool) => {
+      [...this.services.values()].flatMap(({ pools }) => [...pools.values()]).map(async (pool) => {
         let timer: NodeJS.Timeout | undefined;
         const finished = await Promise.race([
           pool.close().then(() => true, () => true),
@@ -209,6 +269,11 @@ export class UpstreamProxy {
   }
 }
 
+function errorCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: unknown }).cause;
+  return (err as NodeJS.ErrnoException).code ?? (cause as NodeJS.ErrnoException | undefined)?.code;
+}
+
 function classify(service: ServiceName, err: unknown, signal: AbortSignal): unknown {
   if (err instanceof BodyTooLarge) return err;
   const cause = (err as { cause?: unknown }).cause;
@@ -217,7 +282,7 @@ function classify(service: ServiceName, err: unknown, signal: AbortSignal): unkn
     return new UpstreamUnavailable(service, 'no answer within the health timeout');
   }
   if (signal.aborted) return signal.reason ?? err;
-  const code = (err as NodeJS.ErrnoException).code ?? (cause as NodeJS.ErrnoException | undefined)?.code;
+  const code = errorCode(err);
   const known = code === undefined ? undefined : UNAVAILABLE_CODES[code];
   if (known) return new UpstreamUnavailable(service, known);
   return new UpstreamUnavailable(service, err instanceof Error ? err.message : String(err));

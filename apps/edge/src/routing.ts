@@ -207,3 +207,17 @@ export function catalogFromModels(
   }
   return { targetPrefixes, queryVersions, operations };
 }
+
+/** Operations that only read (AWS's naming holds across the four services), and the event-stream read. */
+const READ_ONLY_OPERATION = /^(Describe|List|Get)[A-Z]/;
+const READ_ONLY_EXTRA = new Set(['SubscribeToShard']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether sending the request again — after a replica may have received it and then lost the connection —
+ * changes nothing: a read. ReceiveMessage is no read (it hides what it returns), nor is any write.
+ */
+export function isReplaySafe(method: string, operation: string | undefined): boolean {
+  if (operation !== undefined) return READ_ONLY_OPERATION.test(operation) || READ_ONLY_EXTRA.has(operation);
+  return SAFE_METHODS.has(method.toUpperCase());
+}

@@ -47,7 +47,8 @@ export class RoutingStandIn {
     };
   }
 
-  async start(): Promise<this> {
+  /** Listens on `port` (a free one when 0), e.g. the port it had before `stop()`: a replica coming back. */
+  async start(port = 0): Promise<this> {
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -58,7 +59,7 @@ export class RoutingStandIn {
       });
     });
     this.server = server;
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }

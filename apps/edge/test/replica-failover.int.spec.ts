@@ -1,0 +1,138 @@
+// Two replicas of the BUILT sqs app (one Redis prefix: they share their queues) behind the BUILT edge, under a
+// steady SDK load; one replica is killed with -9, then restarted (issue 14). The load must go on through the
+// other replica, the clients may see retryable errors only (5xx, or a lost connection), for a time this test
+// prints; every acknowledged message is received; the restarted replica takes requests again.
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { deleteRedisKeys, startEdgeFor, startReplicas, uniqueId, type AppProcess, type Replicas } from '@wharf/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentials } from './support';
+
+const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface ReplicaView { url: string; state: string; requests: number }
+async function replicaViews(edge: AppProcess): Promise<ReplicaView[]> {
+  const res = await fetch(`${edge.url}/_wharf/edge/replicas`);
+  return ((await res.json()) as { services: { sqs: { replicas: ReplicaView[] } } }).services.sqs.replicas;
+}
+
+/** What a client saw: each failed call with its time, and whether the SDKs would retry it. */
+interface Failure { at: number; op: string; retryable: boolean; what: string }
+function describeFailure(op: string, err: unknown): Failure {
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const status = e.$metadata?.httpStatusCode;
+  // 5xx and broken connections are what the SDKs' standard retry strategy retries; a 4xx would be the service's answer.
+  const retryable = status === undefined ? true : status >= 500 || e.$retryable !== undefined;
+  return { at: Date.now(), op, retryable, what: `${status ?? 'no status'} ${e.name ?? e.code ?? ''}: ${(e.message ?? '').slice(0, 120)}` };
+}
+
+describe('two sqs replicas behind the edge: one killed -9 under load, then restarted', () => {
+  const id = uniqueId('edgefo');
+  const prefix = `wharf:it:${id}:sqs:`;
+  let sqs: Replicas;
+  let edge: AppProcess;
+  const clients: SQSClient[] = [];
+
+  beforeAll(async () => {
+    sqs = await startReplicas('sqs', { count: 2, env: { SQS_REDIS_PREFIX: prefix, WHARF_REDIS_URL: REDIS_URL } });
+    edge = await startEdgeFor({ sqs });
+  }, 240_000);
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await Promise.allSettled([edge?.stop(), sqs?.stop()]);
+    await deleteRedisKeys(prefix, REDIS_URL);
+  }, 60_000);
+
+  it('the load goes on, clients see retryable errors only for a bounded time, nothing acknowledged is lost, the replica comes back', async () => {
+    // maxAttempts 1: the test sees every error the edge answered (an SDK with retries would hide them)
+    const client = () => {
+      const c = new SQSClient({ endpoint: edge.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+      clients.push(c);
+      return c;
+    };
+    const admin = client();
+    const { QueueUrl } = await admin.send(new CreateQueueCommand({ QueueName: id, Attributes: { VisibilityTimeout: '3' } }));
+    const acknowledged = new Set<string>();
+    const received = new Set<string>();
+    const failures: Failure[] = [];
+    let sends = 0;
+    let receives = 0;
+    let running = true;
+
+    const sender = async (n: number) => {
+      const c = client();
+      for (let i = 0; running; i++) {
+        const body = `s${n}-${i}`;
+        try {
+          await c.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+          acknowledged.add(body);
+        } catch (err) {
+          failures.push(describeFailure('SendMessage', err));
+        }
+        sends++;
+        await sleep(20);
+      }
+    };
+    const receiver = async () => {
+      const c = client();
+      while (running || received.size < acknowledged.size) {
+        try {
+          const { Messages = [] } = await c.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+          receives++;
+          for (const m of Messages) received.add(m.Body ?? '');
+          if (Messages.length) {
+            await c.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, k) => ({ Id: String(k), ReceiptHandle: m.ReceiptHandle })) }));
+          }
+        } catch (err) {
+          failures.push(describeFailure('ReceiveMessage/DeleteMessageBatch', err));
+          await sleep(50);
+        }
+        if (!running && Date.now() > drainDeadline) break;
+      }
+    };
+    let drainDeadline = Infinity;
+
+    const load = [sender(0), sender(1), sender(2), receiver(), receiver()];
+    await sleep(3_000);
+    const sendsBeforeKill = sends;
+    const killedAt = Date.now();
+    await sqs.kill(0);
+    await sleep(6_000);
+    const sendsWhileDown = sends - sendsBeforeKill;
+    const views = await replicaViews(edge);
+    expect(views[0]).toMatchObject({ url: sqs.urls[0], state: 'down' });
+    expect(views[1]).toMatchObject({ url: sqs.urls[1], state: 'up' });
+
+    const restartedAt = Date.now();
+    await sqs.restart(0);
+    let backAt = 0;
+    for (const end = Date.now() + 30_000; !backAt && Date.now() < end; await sleep(50)) {
+      if ((await replicaViews(edge))[0]?.state === 'up') backAt = Date.now();
+    }
+    expect(backAt).toBeGreaterThan(0);
+    const requestsAtReturn = (await replicaViews(edge))[0]?.requests ?? 0;
+    await sleep(3_000);
+    const requestsAfter = (await replicaViews(edge))[0]?.requests ?? 0;
+
+    running = false;
+    drainDeadline = Date.now() + 30_000;
+    await Promise.all(load);
+
+    const lost = [...acknowledged].filter((b) => !received.has(b));
+    const windowMs = failures.length ? Math.max(...failures.map((f) => f.at)) - Math.min(...failures.map((f) => f.at)) : 0;
+    const firstAfterKill = failures.length ? Math.min(...failures.map((f) => f.at)) - killedAt : null;
+    console.log(
+      [
+        `\nsqs x2 behind the edge, replica 0 killed -9 under load:`,
+        `  sends ${sends} (acknowledged ${acknowledged.size}; ${sendsWhileDown} in the 6 s with one replica), receives ${receives}, received ${received.size}, lost ${lost.length}`,
+        `  client errors: ${failures.length} (non-retryable ${failures.filter((f) => !f.retryable).length}); first ${firstAfterKill ?? '—'} ms after the kill, window ${windowMs} ms`,
+        ...failures.slice(0, 10).map((f) => `    +${f.at - killedAt} ms ${f.op}: ${f.what}`),
+        `  restarted replica back in rotation ${backAt - restartedAt} ms after its restart began; ${requestsAfter - requestsAtReturn} requests to it in the next 3 s`,
+      ].join('\n'),
+    );
+    expect(failures.filter((f) => !f.retryable)).toEqual([]);
+    expect(sendsWhileDown).toBeGreaterThan(20); // the load went on through the other replica
+    expect(lost).toEqual([]);
+    expect(requestsAfter).toBeGreaterThan(requestsAtReturn);
+  }, 180_000);
+});
