@@ -2,7 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@
 import { sqsModel } from '@wharf/aws-protocol';
 import { RedisInspector, RedisStore } from '@wharf/sqs-backend-redis';
 import { SqsContext, sqsOperations } from '@wharf/sqs-engine';
-import { AwsApiModule, commonConfig, createLogger } from '@wharf/service-kit';
+import { AwsApiModule, commonConfig, createLogger, createRedisClient } from '@wharf/service-kit';
 import { SqsAdminController } from './sqs.admin.controller';
 import { SqsController } from './sqs.controller';
 import { SQS_CONFIG, type SqsConfig, sqsConfig } from './sqs.config';
@@ -13,7 +13,7 @@ import { SQS_CONFIG, type SqsConfig, sqsConfig } from './sqs.config';
     { provide: SQS_CONFIG, useFactory: sqsConfig },
     {
       provide: RedisStore,
-      useFactory: (c: SqsConfig) => new RedisStore({ url: c.redisUrl, keyPrefix: c.keyPrefix }),
+      useFactory: (c: SqsConfig) => new RedisStore({ client: createRedisClient(c.redisUrl, { redis: { enableAutoPipelining: true } }), keyPrefix: c.keyPrefix }),
       inject: [SQS_CONFIG],
     },
     {

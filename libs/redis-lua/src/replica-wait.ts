@@ -103,3 +103,19 @@ export function duplicateClient(client: RedisClient, options: Record<string, unk
 export function isClusterClient(client: RedisClient): client is Cluster {
   return (client as { isCluster?: boolean }).isCluster === true;
 }
+
+/**
+ * Keys matching `pattern` on a standalone Redis (SCAN, not KEYS): for one-off work such as moving keys of an
+ * older layout. Nothing on a cluster.
+ */
+export async function scanStandalone(client: RedisClient, pattern: string): Promise<string[]> {
+  if (isClusterClient(client)) return [];
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    out.push(...keys);
+  } while (cursor !== '0');
+  return out;
+}

@@ -4,7 +4,8 @@ if not queue_exists(b) then
   return 0
 end
 drop_messages(b)
-for _, k in ipairs({ 'meta', 'tags', 'seq', 'purge', 'mta', 'mtlease' }) do
+-- staged moves out of a deleted queue go with it
+for _, k in ipairs({ 'meta', 'tags', 'seq', 'purge', 'mta', 'mtlease', 'out', 'outm', 'outz', 'mvin' }) do
   redis.call('UNLINK', b .. k)
 end
 if tonumber(ARGV[1]) > 0 then

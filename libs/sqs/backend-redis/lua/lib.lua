@@ -131,29 +131,54 @@ local function expire_retention(b, fifo, now)
   end
 end
 
--- Moves message id from queue b to queue d (same type), keeping its id, body and sent time.
--- keep_count: keep the receive count (dead-letter move) or reset it (redrive).
-local function move_message(b, fifo, id, d, now, keep_count, source_arn)
+-- Cross-queue moves (dead-letter moves, message move tasks) run as single-slot steps, since the two
+-- queues may live on different cluster nodes: 1. stage_move takes the message out of its queue into the
+-- queue's outbox (out/outm hashes by move id, outz zset of move ids by lease deadline); 2. move_in.lua adds it
+-- to the target, remembering the move id (mvin) so a repeated step adds nothing; 3. move_out.lua drops the
+-- outbox entry (or puts the message back when the target is gone). A step left undone by a crash is
+-- finished once its lease passes, by the next receive/move on the queue or the mover's sweep.
+--   out    hash   move id -> payload
+--   outm   hash   move id -> target base, id, sent ms, rc, fr, group, seq, keep count (1/0), DLQ source ARN
+--                  joined by newlines
+--   outz   zset   move ids scored by the ms their lease ends
+--   mvin   zset   "<source base>|<move id>" of moves applied here, by ms (kept an hour)
+
+-- Stages message id of queue b for a move to queue base d; keep_count: keep receive count (dead-letter
+-- move) or reset it (redrive). Returns false when the message is gone.
+local function stage_move(b, fifo, id, d, now, keep_count, source_arn, mid, lease_until)
   local payload = redis.call('HGET', b .. 'm', id)
   if not payload then
     return false
   end
-  local sent = redis.call('ZSCORE', b .. 'ex', id) or now
-  local rc = redis.call('HGET', b .. 'rc', id)
-  local fr = redis.call('HGET', b .. 'fr', id)
-  local group = fifo and redis.call('HGET', b .. 'gid', id) or nil
+  local meta = table.concat({
+    d,
+    id,
+    redis.call('ZSCORE', b .. 'ex', id) or now,
+    redis.call('HGET', b .. 'rc', id) or '',
+    redis.call('HGET', b .. 'fr', id) or '',
+    fifo and (redis.call('HGET', b .. 'gid', id) or '') or '',
+    fifo and (redis.call('HGET', b .. 'sq', id) or '') or '',
+    keep_count and '1' or '0',
+    source_arn or '',
+  }, '\n')
   remove(b, fifo, id, now)
-  local dfifo = is_fifo(d)
-  enqueue(d, dfifo, id, payload, sent, now, group or 'default')
-  if keep_count then
-    if rc then redis.call('HSET', d .. 'rc', id, rc) end
-    if fr then redis.call('HSET', d .. 'fr', id, fr) end
-  end
-  if source_arn then
-    redis.call('HSET', d .. 'dl', id, source_arn)
-  end
-  notify(d)
+  redis.call('HSET', b .. 'out', mid, payload)
+  redis.call('HSET', b .. 'outm', mid, meta)
+  redis.call('ZADD', b .. 'outz', lease_until, mid)
   return true
+end
+
+-- Appends to `out` (move id, meta, payload per move) the staged moves of queue b whose lease ended, each
+-- leased again until lease_until. Returns how many.
+local function claim_stale_moves(b, now, lease_until, limit, out)
+  local mids = redis.call('ZRANGEBYSCORE', b .. 'outz', '-inf', now, 'LIMIT', 0, limit)
+  for _, mid in ipairs(mids) do
+    redis.call('ZADD', b .. 'outz', lease_until, mid)
+    out[#out + 1] = mid
+    out[#out + 1] = redis.call('HGET', b .. 'outm', mid) or ''
+    out[#out + 1] = redis.call('HGET', b .. 'out', mid) or ''
+  end
+  return #mids
 end
 
 local function first_after(key, now)

@@ -1,8 +1,11 @@
 -- KEYS[1] queue base.
 -- ARGV: now, max, visibility ms, in-flight limit, attempt id ('' none), attempt ttl ms,
---       max receive count (0 none), dead-letter queue base ('' none), source queue ARN, token seed.
--- Returns {'ok', nextAt|'' , then per message: id, payload, receive count, first receive ms, token,
---          sent ms, sequence, group, dead-letter source ARN} or {'nonexistent'} / {'overlimit'}.
+--       max receive count (0 none), dead-letter queue base ('' none), source queue ARN, token seed,
+--       move lease ms.
+-- Returns {'ok', nextAt|'', n moves, then per move: move id, meta, payload (staged for the dead-letter
+--          queue, or stale moves to finish; see lib.lua), then per message: id, payload, receive count,
+--          first receive ms, token, sent ms, sequence, group, dead-letter source ARN}
+--         or {'nonexistent'} / {'overlimit'}.
 local b = KEYS[1]
 if not queue_exists(b) then
   return { 'nonexistent' }
@@ -17,15 +20,31 @@ local max_rc = tonumber(ARGV[7])
 local dlq = ARGV[8]
 local source_arn = ARGV[9]
 local seed = ARGV[10]
+local lease_until = now + tonumber(ARGV[11])
 local fifo = is_fifo(b)
 local gen = redis.call('HGET', b .. 'meta', '_gen') or ''
 
 expire_retention(b, fifo, now)
 requeue_expired(b, fifo, now)
 
-local out = { 'ok', '' }
+local out = {}
 local count = 0
 local tokens = 0
+local mv = {}
+local next_at = ''
+claim_stale_moves(b, now, lease_until, 100, mv)
+
+-- the answer: moves (3 fields each), then messages (9 fields each)
+local function answer()
+  local r = { 'ok', next_at, #mv / 3 }
+  for _, v in ipairs(mv) do
+    r[#r + 1] = v
+  end
+  for _, v in ipairs(out) do
+    r[#r + 1] = v
+  end
+  return r
+end
 
 -- rc / fr: the receive count and first receive time when the caller has them (deliver), else read
 local function emit(id, token, rc, fr)
@@ -60,19 +79,20 @@ if attempt ~= '' then
         redis.call('ZADD', b .. 'inflight', now + vis, e[1])
         emit(e[1], e[2])
       end
-      return out
+      return answer()
     end
   end
 end
 
 if redis.call('ZCARD', b .. 'inflight') >= limit then
   if fifo then
-    return out
+    return answer()
   end
   return { 'overlimit' }
 end
 
-local dlq_ok = dlq ~= '' and max_rc > 0 and queue_exists(dlq)
+-- the caller names a dead-letter queue only when it exists (its slot may be another node's)
+local dlq_ok = dlq ~= '' and max_rc > 0
 local issued = {}
 
 -- true when the message went to the dead-letter queue instead
@@ -84,7 +104,14 @@ local function dead_letter(id)
   if rc < max_rc then
     return false
   end
-  return move_message(b, fifo, id, dlq, now, true, source_arn)
+  local mid = seed .. 'm' .. (#mv / 3 + 1)
+  if not stage_move(b, fifo, id, dlq, now, true, source_arn, mid, lease_until) then
+    return false
+  end
+  mv[#mv + 1] = mid
+  mv[#mv + 1] = redis.call('HGET', b .. 'outm', mid)
+  mv[#mv + 1] = redis.call('HGET', b .. 'out', mid)
+  return true
 end
 
 local function deliver(id)
@@ -163,9 +190,9 @@ if count == 0 then
     nxt = c
   end
   if nxt then
-    out[2] = tostring(nxt)
+    next_at = tostring(nxt)
   end
 elseif attempt ~= '' then
   redis.call('SET', attempt_key, cjson.encode({ exp = now + attempt_ttl, issued = issued }), 'PX', attempt_ttl + 60000)
 end
-return out
+return answer()

@@ -2,15 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteRedisKeys } from '@wharf/testing';
-import { RedisStore } from './redis-store';
-import { REDIS_URL } from './testing';
+import { REDIS_URL, testStore } from './testing';
 
 // The FIFO group lock lives in Redis: two stores (as two sqs processes would hold) share one queue,
 // and the receive/delete/change_visibility scripts hand a group to one of them at a time.
 
 const prefix = `wharf:test:${randomUUID().slice(0, 8)}:`;
-const a = new RedisStore({ url: REDIS_URL, keyPrefix: prefix });
-const b = new RedisStore({ url: REDIS_URL, keyPrefix: prefix });
+const a = testStore(prefix);
+const b = testStore(prefix);
 const q = { account: '000000000000', name: 'lock.fifo' };
 const opts = { max: 10, visibilityMs: 30_000, inflightLimit: 120_000, attemptTtlMs: 300_000 };
 

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteRedisKeys } from '@wharf/testing';
 import { RedisInspector } from './redis-inspector';
-import { RedisStore } from './redis-store';
-import { REDIS_URL } from './testing';
+import { isClusterClient } from '@wharf/redis-lua';
+import type { RedisStore } from './redis-store';
+import { REDIS_URL, testStore } from './testing';
 
 // The console's peek and stats scripts read a queue and change nothing: the receive that follows a peek
 // sees exactly what it would have seen without it.
 
 const prefix = `wharf:test:${randomUUID().slice(0, 8)}:`;
-const store = new RedisStore({ url: REDIS_URL, keyPrefix: prefix });
+const store = testStore(prefix);
 const inspector = new RedisInspector(store);
 const opts = { max: 10, visibilityMs: 30_000, inflightLimit: 120_000, attemptTtlMs: 300_000 };
 
@@ -65,7 +66,9 @@ describe('RedisInspector (lua/peek.lua, lua/inspect_stats.lua)', () => {
 /** Every key of the prefix with its type-specific content, to prove nothing was written. */
 async function snapshot(s: RedisStore, keyPrefix: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const key of (await s.redis.keys(`${keyPrefix}*`)).sort()) {
+  const nodes = isClusterClient(s.redis) ? s.redis.nodes('master') : [s.redis];
+  const keys = (await Promise.all(nodes.map((n) => n.keys(`${keyPrefix}*`)))).flat();
+  for (const key of keys.sort()) {
     const type = await s.redis.type(key);
     out[key] =
       type === 'hash' ? await s.redis.hgetall(key) : type === 'zset' ? await s.redis.zrange(key, 0, -1, 'WITHSCORES') : type === 'list' ? await s.redis.lrange(key, 0, -1) : type === 'string' ? await s.redis.get(key) : type;

@@ -3,7 +3,8 @@ import { LuaScriptSet } from '@wharf/redis-lua';
 
 /**
  * The SQS scripts (lua/*.lua, each opening with its KEYS/ARGV/Returns contract, after the helpers and key
- * layout of lua/lib.lua) and how many of their arguments are keys. `lua/` is found the same from src/
+ * layout of lua/lib.lua) and how many of their arguments are keys. Each touches the slot of one queue only
+ * (KEYS[1] is its base), so they run on a Redis Cluster too. `lua/` is found the same from src/
  * (tests) and dist/.
  */
 export const sqsScripts = new LuaScriptSet({
@@ -22,8 +23,12 @@ export const sqsScripts = new LuaScriptSet({
     purge: 1,
     delete_queue: 1,
     move_messages: 1,
-    move_task: 2,
+    move_in: 1,
+    move_out: 1,
+    move_claim: 1,
+    move_task: 1,
     inspect_stats: 1,
     peek: 1,
   },
+  noReplicaWait: ['inspect_stats', 'peek'],
 });

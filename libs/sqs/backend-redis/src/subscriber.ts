@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@wharf/redis-lua';
 import type { Subscription } from '@wharf/sqs-engine';
 
 interface Listener {
@@ -11,15 +11,15 @@ interface Listener {
  * a minute after (so back-to-back long polls do not pay a SUBSCRIBE each).
  */
 export class Subscriber {
-  private conn?: Redis;
+  private conn?: RedisClient;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly subscribed = new Map<string, Promise<unknown>>();
   private readonly idleSince = new Map<string, number>();
   private sweep?: NodeJS.Timeout;
 
-  constructor(private readonly connect: () => Redis) {}
+  constructor(private readonly connect: () => RedisClient) {}
 
-  private connection(): Redis {
+  private connection(): RedisClient {
     if (!this.conn) {
       this.conn = this.connect();
       this.conn.on('message', (channel: string) => {

@@ -48,12 +48,14 @@ export class MoveTaskMover {
     if (this.timer) void this.tick().catch((err: unknown) => this.logger.warn({ err }, 'message move pass failed'));
   }
 
-  /** One pass over every active task whose lease this process can take. */
+  /** One pass: half-done moves, then every active task whose lease this process can take. */
   async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
       const store = this.store;
+      // dead-letter moves and task moves a crashed process left half done (any process may finish them)
+      await store.recoverMoves?.(this.clock.now());
       for (const source of await store.activeMoveSources()) {
         if (!(await store.leaseMoveTask(source, this.owner, Math.max(3_000, this.intervalMs * 8)))) continue;
         const [task] = await store.listMoveTasks(source, 1);

@@ -125,6 +125,11 @@ export interface SqsStore {
    * message's dead-letter source queue), atomically per message, receive count reset.
    */
   moveMessages(source: QueueRef, destination: QueueRef | undefined, max: number, nowMs: number): Promise<MoveOutcome>;
+  /**
+   * A store whose cross-queue moves are several steps (queues on different Redis Cluster nodes) finishes
+   * here what a crashed process left half done; the mover calls it on every pass. Answers how many moved.
+   */
+  recoverMoves?(nowMs: number): Promise<number>;
 
   /** Long polling: a channel that is published to when a queue may have become receivable. */
   subscribe(ref: QueueRef): Promise<Subscription>;

@@ -67,6 +67,9 @@ export async function ReceiveMessage(ctx: SqsContext, input: ReceiveMessageReque
     } catch {
       /* stored policies are valid */
     }
+    // a dead-letter queue that does not exist takes nothing (the messages stay here, as on AWS); the store
+    // cannot look at it inside the receive (on a cluster it may live on another node)
+    if (dlq && !(await ctx.findQueue(dlq))) dlq = undefined;
   }
   const options = {
     max,
