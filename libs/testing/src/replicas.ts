@@ -1,8 +1,13 @@
-import { startApp, type AppProcess } from './app-process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, startApp, type AppProcess } from './app-process';
+import { uniqueId } from './ids';
 import { freePort } from './ports';
+import { deleteRedisKeys } from './redis-keys';
+import type { WharfService } from './wharf-stack';
 
 /** The services the edge balances, and the env var each BUILT app reads its port from. */
-export type ReplicatedService = 'sqs' | 'sns' | 'kinesis' | 'mq';
+export type ReplicatedService = WharfService;
 export const APP_PORT_ENV: Record<ReplicatedService | 'edge', string> = {
   sqs: 'SQS_PORT',
   sns: 'SNS_PORT',
@@ -113,4 +118,71 @@ export function startEdgeFor(
     env[UPSTREAM_ENV[service]] = typeof up === 'string' ? up : up.upstream;
   }
   return startApp('edge', { portEnv: APP_PORT_ENV.edge, port: options.port, env, timeoutMs: options.timeoutMs ?? 120_000 });
+}
+
+export interface ReplicatedWharfOptions {
+  /** Replicas of each service (default 2). */
+  count?: number;
+  /** The services (default sqs, sns, kinesis: mq's replicas need its supervisor election). */
+  services?: ReplicatedService[];
+  /** Prefix of the id that names the Redis keys, Kafka topics and data folder. */
+  idPrefix?: string;
+  /** Env of every process (edge included): e.g. the cluster profile's broker settings. */
+  env?: Record<string, string>;
+  /** Extra env per service (all its replicas). */
+  serviceEnv?: Partial<Record<ReplicatedService, Record<string, string>>>;
+  /** Redis URL for deleting the stack's keys at stop (default: env's WHARF_REDIS_URL, else the shared one). */
+  redisUrl?: string;
+}
+
+export interface ReplicatedWharf {
+  id: string;
+  edge: AppProcess;
+  replicas: Partial<Record<ReplicatedService, Replicas>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wharf with `count` replicas of each service sharing their brokers (one Redis prefix, one Kafka topic prefix
+ * per service), behind one BUILT edge that balances them. SNS delivers to SQS through the edge (a comma list
+ * is the edge's setting, not SNS's), so the edge starts first, on ports fixed for every replica in advance;
+ * it answers /health at once and its checks find each replica up as it comes.
+ */
+export async function startReplicatedWharf(options: ReplicatedWharfOptions = {}): Promise<ReplicatedWharf> {
+  const count = options.count ?? 2;
+  const services = options.services ?? ['sqs', 'sns', 'kinesis'];
+  const id = uniqueId(options.idPrefix ?? 'replicas');
+  const env = options.env ?? {};
+  const prefixes = { sqs: `wharf:it:${id}:sqs:`, sns: `wharf:it:${id}:sns:`, kinesis: `wharf:it:${id}:kinesis`, mq: `wharf:it:${id}:mq:` };
+  const dataDir = join(repoRoot, 'tmp', 'mq-test', id);
+  const ports = Object.fromEntries(await Promise.all(services.map(async (s) => [s, await replicaPorts(count)] as const))) as Record<ReplicatedService, number[]>;
+  const urls = (s: ReplicatedService) => ports[s].map((p) => `http://127.0.0.1:${p}`).join(',');
+  const edge = await startEdgeFor(Object.fromEntries(services.map((s) => [s, urls(s)])), { env });
+  const own: Record<ReplicatedService, Record<string, string>> = {
+    sqs: { SQS_REDIS_PREFIX: prefixes.sqs },
+    sns: { SNS_REDIS_PREFIX: prefixes.sns, WHARF_SQS_URL: edge.url },
+    kinesis: { KINESIS_REDIS_PREFIX: prefixes.kinesis, KINESIS_TOPIC_PREFIX: `wharf.it.${id}` },
+    mq: { WHARF_MQ_REDIS_PREFIX: prefixes.mq, WHARF_MQ_DATA_DIR: dataDir },
+  };
+  const replicas: Partial<Record<ReplicatedService, Replicas>> = {};
+  try {
+    // one service at a time: on two cores, processes booting together only slow each other down
+    for (const s of services) {
+      replicas[s] = await startReplicas(s, { count, ports: ports[s], env: { ...env, ...own[s], ...options.serviceEnv?.[s] } });
+    }
+  } catch (err) {
+    await Promise.all([edge.kill(), ...Object.values(replicas).map((r) => r.stop())]);
+    throw err;
+  }
+  return {
+    id,
+    edge,
+    replicas,
+    stop: async () => {
+      await edge.stop();
+      await Promise.all(Object.values(replicas).map((r) => r.stop()));
+      rmSync(dataDir, { recursive: true, force: true });
+      await deleteRedisKeys(Object.values(prefixes), options.redisUrl ?? env.WHARF_REDIS_URL);
+    },
+  };
 }

@@ -1,0 +1,101 @@
+// Issue 14, first acceptance point: the trucks scenarios — Kinesis on 5 shards, SQS FIFO with 100 message
+// groups, SNS FIFO → SQS FIFO — pass with two replicas of each service behind one edge, every replica sharing
+// the brokers. Each scenario is the BUILT `wharf demo trucks --via …` (apps/cli), a plain SDK user of the edge,
+// whose verifier (apps/cli/src/verify.ts) fails the run on any position lost, duplicated where the transport
+// allows none, out of order within its truck (key / group), or a group held by two consumers at once.
+// Brokers: the shared ones (Redis 6380, Kafka 9092, RabbitMQ 5672) — the cluster profile once it is wired here.
+import { runWharfCli, startReplicatedWharf, type CliRun, type ReplicatedWharf } from '@wharf/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const MINUTES = 60_000;
+const TRUCKS = '100';
+// a loaded machine can stall a consumer for seconds: the CLI gives up only after a minute without progress
+const SLACK = ['--idle-timeout', '60', '--cleanup'];
+
+/** The verification table's rows (one per subscriber queue), keyed by column header. */
+function summary(stdout: string): Record<string, string>[] {
+  const lines = stdout.split('\n');
+  const at = lines.findIndex((l) => /^(subscriber +)?expected +received/.test(l));
+  if (at < 0) throw new Error(`no verification table in:\n${stdout}`);
+  const header = (lines[at] as string).trim().split(/ {2,}/);
+  const rows: Record<string, string>[] = [];
+  for (const line of lines.slice(at + 2)) {
+    if (!line.trim()) break;
+    const cells = line.trim().split(/ {2,}/);
+    rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
+  }
+  return rows;
+}
+
+describe('trucks scenarios through one edge, two replicas of each service', () => {
+  let wharf: ReplicatedWharf;
+  let last: CliRun | undefined;
+  const timings: string[] = [];
+
+  beforeAll(async () => {
+    wharf = await startReplicatedWharf({ count: 2, services: ['sqs', 'sns', 'kinesis'], idPrefix: 'ctrucks' });
+  }, 6 * MINUTES);
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    if (last) console.error(`--- wharf (exit ${last.code}) stdout:\n${last.stdout}\n--- stderr:\n${last.stderr.slice(-3000)}`);
+    for (const [name, set] of Object.entries(wharf?.replicas ?? {})) {
+      set.processes.forEach((_, i) => console.error(`--- ${name}[${i}]:\n${set.output(i).slice(-2000)}`));
+    }
+  });
+  afterAll(async () => {
+    console.log(`\ntrucks on 2 replicas of sqs, sns, kinesis behind one edge:\n${timings.join('\n')}\n`);
+    await wharf?.stop();
+  }, 3 * MINUTES);
+
+  /** Runs one scenario; resolves with the CLI's run and the requests each replica took meanwhile. */
+  async function scenario(via: string, args: string[]): Promise<{ run: CliRun; spread: string }> {
+    const before = await requestsPerReplica();
+    const started = Date.now();
+    last = await runWharfCli(['demo', 'trucks', '--via', via, '--trucks', TRUCKS, ...args, ...SLACK], wharf.edge.url, 8 * MINUTES);
+    const after = await requestsPerReplica();
+    const spread = Object.keys(after).map((k) => `${k} ${(after[k] ?? 0) - (before[k] ?? 0)}`).join(', ');
+    timings.push(`  --via ${via} ${args.join(' ')}: exit ${last.code} in ${((Date.now() - started) / 1000).toFixed(1)} s; requests per replica: ${spread}`);
+    return { run: last, spread };
+  }
+
+  /** `sqs[0]` → requests the edge sent it so far (GET /_wharf/edge/replicas). */
+  async function requestsPerReplica(): Promise<Record<string, number>> {
+    const res = await fetch(`${wharf.edge.url}/_wharf/edge/replicas`);
+    const body = (await res.json()) as { services: Record<string, { replicas: { requests: number }[] }> };
+    const out: Record<string, number> = {};
+    for (const s of ['sqs', 'sns', 'kinesis']) body.services[s]?.replicas.forEach((r, i) => (out[`${s}[${i}]`] = r.requests));
+    return out;
+  }
+
+  /** Both replicas of `service` took part (the edge balanced the scenario's calls). */
+  function bothServed(spread: string, service: string): void {
+    for (const i of [0, 1]) expect(Number(new RegExp(`${service}\\[${i}\\] (\\d+)`).exec(spread)?.[1] ?? 0)).toBeGreaterThan(0);
+  }
+
+  it('--via kinesis: 100 trucks × 20 positions on 5 shards, each truck on one shard, in order, none lost', async () => {
+    const { run, spread } = await scenario('kinesis', ['--positions', '20', '--shards', '5']);
+    expect(run.code).toBe(0);
+    expect(summary(run.stdout)).toEqual([
+      { expected: '2000', received: '2000', 'groups in order': '100/100', 'records/group': '20', 'order violations': '0', lost: '0', duplicated: '0', 'trucks on >1 shard': '0' },
+    ]);
+    expect(run.stdout.match(/^shardId-\d+ /gm)).toHaveLength(5);
+    bothServed(spread, 'kinesis');
+  }, 10 * MINUTES);
+
+  it('--via sqs-fifo: 100 groups × 10 positions, 4 consumers: every message once, in order per group, no group held twice', async () => {
+    const { run, spread } = await scenario('sqs-fifo', ['--positions', '10', '--consumers', '4']);
+    expect(run.code).toBe(0);
+    expect(summary(run.stdout)).toEqual([
+      { expected: '1000', received: '1000', 'groups in order': '100/100', 'records/group': '10', 'order violations': '0', lost: '0', duplicated: '0', 'group held by 2 at once': '0' },
+    ]);
+    bothServed(spread, 'sqs');
+  }, 10 * MINUTES);
+
+  it('--via sns-fifo: 100 groups × 5 positions to 2 SQS FIFO subscribers, each gets every position once, in order', async () => {
+    const { run, spread } = await scenario('sns-fifo', ['--positions', '5', '--subscribers', '2']);
+    expect(run.code).toBe(0);
+    const row = { expected: '500', received: '500', 'groups in order': '100/100', 'records/group': '5', 'order violations': '0', lost: '0', duplicated: '0', 'group held by 2 at once': '0' };
+    expect(summary(run.stdout)).toEqual([{ subscriber: 's1', ...row }, { subscriber: 's2', ...row }]);
+    bothServed(spread, 'sns');
+  }, 10 * MINUTES);
+});
