@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type Admin, type LogEntry, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel as KafkaLogLevel, type Admin, type LogEntry, type Producer } from 'kafkajs';
 import type { AppendEntry, ReadOptions, ReadResult, RecordLog, StoredRecord } from '@wharf/kinesis-engine';
 import { createCluster, createProducerOn, kafkajsLogger, type KafkaBroker, type KafkaCluster } from './kafka-internals';
 
@@ -47,6 +47,7 @@ export class KafkaRecordLog implements RecordLog {
   /** Replaced after a failed produce: see `resetProducer`. */
   private producer: Producer;
   private producerNeedsReset = false;
+  private brokersSeen = 0;
   private readonly queue: PendingAppend[] = [];
   private flushing = false;
   private readonly knownTopics = new Set<string>();
@@ -90,7 +91,9 @@ export class KafkaRecordLog implements RecordLog {
    * acks=all then waits for 2 of 3 (one broker may die without a put failing or an acknowledged record lost).
    */
   async topicReplication(): Promise<{ replicationFactor: number; minInsyncReplicas: number }> {
-    const replicationFactor = this.options.replicationFactor ?? Math.min(3, Math.max(1, (await this.ping()).brokers));
+    // The most brokers ever seen, not those alive now: a stream created while one is down is not weaker.
+    if (this.options.replicationFactor === undefined) this.brokersSeen = Math.max(this.brokersSeen, (await this.ping()).brokers);
+    const replicationFactor = this.options.replicationFactor ?? Math.min(3, Math.max(1, this.brokersSeen));
     return { replicationFactor, minInsyncReplicas: this.options.minInsyncReplicas ?? (replicationFactor >= 3 ? 2 : 1) };
   }
 
@@ -195,11 +198,33 @@ export class KafkaRecordLog implements RecordLog {
     await this.withPrune(() => this.refresh(topic, true));
   }
 
+  /**
+   * AlterConfigs (kafkajs has no incremental form) replaces every setting of the topic with those it is given:
+   * sent with `retention.ms` alone it put min.insync.replicas, max.message.bytes and the timestamp settings
+   * back to the broker's defaults. So the topic's own settings are read and sent back with the new retention;
+   * then it waits until the broker reports it (the change reaches brokers' metadata a moment later).
+   */
   async setRetention(topic: string, retentionMs: number): Promise<void> {
+    const own = (await this.topicConfigs(topic)).filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configName !== 'retention.ms');
     await this.admin.alterConfigs({
       validateOnly: false,
-      resources: [{ type: 2 /* TOPIC */, name: topic, configEntries: [{ name: 'retention.ms', value: String(retentionMs) }] }],
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: [...own.map((e) => ({ name: e.configName, value: e.configValue })), { name: 'retention.ms', value: String(retentionMs) }],
+        },
+      ],
     });
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if ((await this.topicConfigs(topic)).find((e) => e.configName === 'retention.ms')?.configValue === String(retentionMs)) return;
+      await sleep(100);
+    }
+  }
+
+  private async topicConfigs(topic: string) {
+    const described = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+    return described.resources[0]?.configEntries ?? [];
   }
 
   // --- writes -------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import { deleteRedisKeys, uniqueId } from '@wharf/testing';
 import { KafkaRecordLog } from './kafka-record-log';
 import { RedisKinesisMetadata } from './redis-metadata';
 
+const brokers = (process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
 /** The engine on its real backends (Kafka + Redis), without HTTP: semantics and broker I/O. */
 describe('kinesis engine on Kafka + Redis', () => {
   const id = uniqueId('kb');
@@ -19,7 +21,7 @@ describe('kinesis engine on Kafka + Redis', () => {
 
   beforeAll(async () => {
     redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380');
-    log = new KafkaRecordLog({ brokers: [process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092'] });
+    log = new KafkaRecordLog({ brokers });
     await log.connect();
     const meta = new RedisKinesisMetadata(redis, `wharf:test:${id}`);
     ctx = new KinesisContext({
@@ -50,6 +52,24 @@ describe('kinesis engine on Kafka + Redis', () => {
     }
     return out;
   }
+
+  it('replicates a new stream’s topic as the cluster allows: RF min(3, brokers), min.insync.replicas 2 at RF 3 (else 1)', async () => {
+    await K.CreateStream(ctx, { StreamName: 'replicated', ShardCount: 2 }, caller);
+    const topic = (await new RedisKinesisMetadata(redis, `wharf:test:${id}`).get({ account: caller.accountId, region: caller.region, name: 'replicated' }))!.topic;
+    const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const nodes = (await admin.describeCluster()).brokers.length;
+      const rf = Math.min(3, nodes);
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      expect(meta.topics[0].partitions.map((p) => p.replicas.length)).toEqual([rf, rf]);
+      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+      expect(configs.resources[0].configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue).toBe(rf >= 3 ? '2' : '1');
+    } finally {
+      await admin.disconnect();
+    }
+  });
 
   it('routes by MD5, keeps per-shard order and seeks by sequence number', async () => {
     await K.CreateStream(ctx, { StreamName: 'orders', ShardCount: 3 }, caller);
@@ -124,13 +144,18 @@ describe('kinesis engine on Kafka + Redis', () => {
   it('maps retention onto the topic and ON_DEMAND scaling onto the Redis write counters', async () => {
     await K.CreateStream(ctx, { StreamName: 'od', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }, caller);
     await K.IncreaseStreamRetentionPeriod(ctx, { StreamName: 'od', RetentionPeriodHours: 168 }, caller);
-    const kafka = new Kafka({ brokers: [process.env.WHARF_KAFKA_BROKERS ?? '127.0.0.1:9092'], logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
     const topic = (await new RedisKinesisMetadata(redis, `wharf:test:${id}`).get({ account: caller.accountId, region: caller.region, name: 'od' }))!.topic;
     const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
     await admin.disconnect();
-    expect(configs.resources[0].configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe(String(168 * 3_600_000));
+    const entry = (name: string) => configs.resources[0].configEntries.find((e) => e.configName === name)?.configValue;
+    expect(entry('retention.ms')).toBe(String(168 * 3_600_000));
+    // The topic's other settings survive the change (AlterConfigs replaces all of them with what it is sent).
+    expect(entry('max.message.bytes')).toBe(String(32 * 1024 * 1024));
+    expect(entry('message.timestamp.type')).toBe('CreateTime');
+    expect(entry('min.insync.replicas')).toBe((await log.topicReplication()).minInsyncReplicas.toString());
 
     // 1200 records in one second at shard 0: over half its capacity averaged over the 2-second window.
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
