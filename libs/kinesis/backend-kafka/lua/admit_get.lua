@@ -1,4 +1,5 @@
--- GetRecords admission of one shard. KEYS: none (the counter keys are built from the prefix and the second).
+-- GetRecords admission of one shard. KEYS[1] a key of the stream's slot (its version), naming the slot the
+-- counter keys (built from the prefix and the second, in that slot) live in; not read.
 -- ARGV: counter prefix (per shard), second (epoch s), calls/s, bytes/s.
 -- Returns 1 admitted, 0 throttled. Counts the call; refuses it past the calls per second, or when the last
 -- five seconds read more than five seconds' worth of bytes (so one 10 MiB read holds the shard for about

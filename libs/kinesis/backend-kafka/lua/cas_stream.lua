@@ -1,8 +1,7 @@
 -- Compare-and-set of a stream's metadata document (create, and every change).
--- KEYS[1] the document, KEYS[2] its version, KEYS[3] the account+region's names (sorted set),
--- KEYS[4] the watched set (streams the background tick looks at).
--- ARGV: expected version ('' = the stream must not exist yet), new document, new version, stream name,
--- watched flag ('1' = add to the watched set, else remove), watched member.
+-- KEYS[1] the document, KEYS[2] its version (one slot: the stream's). The lists of streams live in another
+-- slot; the caller updates them after this step.
+-- ARGV: expected version ('' = the stream must not exist yet), new document, new version.
 -- Returns 1 when written, 0 when the version was not the expected one (or the name is taken).
 local current = redis.call('GET', KEYS[2])
 if ARGV[1] == '' then
@@ -12,6 +11,4 @@ elseif current ~= ARGV[1] then
 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3])
-redis.call('ZADD', KEYS[3], 0, ARGV[4])
-if ARGV[5] == '1' then redis.call('SADD', KEYS[4], ARGV[6]) else redis.call('SREM', KEYS[4], ARGV[6]) end
 return 1

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** The lease scripts, each a `.lua` file in `lua/` opening with its KEYS/ARGV/Returns contract. */
 export const SCRIPTS = {
@@ -24,7 +24,7 @@ export function readScript(name: ScriptName): string {
 }
 
 /** Registers the scripts on a connection (EVALSHA, falling back to EVAL) and returns a runner. */
-export function defineScripts(redis: Redis, prefix = 'kcl_') {
+export function defineScripts(redis: Redis | Cluster, prefix = 'kcl_') {
   for (const [name, numberOfKeys] of Object.entries(SCRIPTS)) {
     redis.defineCommand(prefix + name.replace('-', '_'), { numberOfKeys, lua: readScript(name as ScriptName) });
   }

@@ -1,19 +1,24 @@
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { Lease, LeaseStore } from './lease';
 import { defineScripts } from './lua-scripts';
 
 /**
  * Leases in Redis: `<prefix>:leases` (set of shard ids) and a hash `<prefix>:lease:<shardId>` per shard with
  * owner, counter, checkpoint, subSequence, parents, requestedBy. Every conditional write is one Lua script.
- * Use one prefix per application (stream + consumer group), like a KCL lease table.
+ * Use one prefix per application (stream + consumer group), like a KCL lease table. On a Redis Cluster
+ * the prefix must carry a hash tag (`{dashboard:trucks}`) so all of an application's lease keys share one
+ * slot (the create script writes the hash and the set together; list reads them in one pipeline).
  */
 export class RedisLeaseStore implements LeaseStore {
   private readonly run: ReturnType<typeof defineScripts>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly prefix: string,
   ) {
+    if (redis instanceof Cluster && !/\{[^}]+\}/.test(prefix)) {
+      throw new Error(`RedisLeaseStore on a Redis Cluster needs a hash tag in its prefix, e.g. "{${prefix}}" (got "${prefix}")`);
+    }
     this.run = defineScripts(redis);
   }
 
