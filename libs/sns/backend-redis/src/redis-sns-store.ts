@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { durableWrite, type RedisClient } from '@wharf/redis-lua';
 import {
   checkSigningMaterial,
   type Scope,
@@ -11,26 +11,40 @@ import {
 } from '@wharf/sns-engine';
 import { scopeOfArn, SnsKeys } from './keys';
 
+type Write = Parameters<typeof durableWrite>[2];
+
 /**
- * Topic and subscription metadata in Redis, shared by every sns process. Records are JSON strings; sorted
- * sets (all scores 0, ordered by ARN) index them for paging with ZRANGEBYLEX; change notices go out on a
- * pub/sub channel.
+ * Topic and subscription metadata in Redis (standalone or Cluster), shared by every sns process. Records are
+ * JSON strings; sorted sets (all scores 0, ordered by ARN) index them for paging with ZRANGEBYLEX; change
+ * notices go out on a pub/sub channel. Every command names one key, so keys may sit on any cluster node: a
+ * record is written before its index entries and removed after them (a crash in between leaves a record
+ * not yet listed, which the retried call lists; a listed ARN whose record is gone is skipped on reading).
+ * Each write waits for the client's replicas (`durably`) before the call answers.
  */
 export class RedisSnsStore implements SnsStore {
   readonly keys: SnsKeys;
 
-  constructor(private readonly redis: Redis, prefix?: string) {
+  constructor(private readonly redis: RedisClient, prefix?: string) {
     this.keys = new SnsKeys(prefix);
   }
 
+  /** Runs single-key writes (in parallel), each answered once the client's replicas hold it (same round trip). */
+  private async durably(...writes: [key: string, build: Write][]): Promise<unknown[]> {
+    return Promise.all(writes.map(async ([key, build]) => (await durableWrite(this.redis, key, build))[0]));
+  }
+
   async createTopic(topic: TopicRecord): Promise<{ created: boolean; topic: TopicRecord }> {
-    const ok = await this.redis.set(this.keys.topic(topic.arn), JSON.stringify(topic), 'NX');
+    const topicKey = this.keys.topic(topic.arn);
+    const [ok] = await this.durably([topicKey, (p) => p.set(topicKey, JSON.stringify(topic), 'NX')]);
+    const listed = this.keys.topics(topic.accountId, topic.region);
     if (ok === 'OK') {
-      await this.redis.zadd(this.keys.topics(topic.accountId, topic.region), 0, topic.arn);
+      await this.durably([listed, (p) => p.zadd(listed, 0, topic.arn)]);
       return { created: true, topic };
     }
     const existing = await this.getTopic(topic.arn);
     if (!existing) return this.createTopic(topic); // deleted in between
+    // a create that crashed before listing its topic is completed by the retry
+    await this.durably([listed, (p) => p.zadd(listed, 0, topic.arn)]);
     return { created: false, topic: existing };
   }
 
@@ -40,16 +54,16 @@ export class RedisSnsStore implements SnsStore {
   }
 
   async saveTopic(topic: TopicRecord) {
-    await this.redis.set(this.keys.topic(topic.arn), JSON.stringify(topic), 'XX');
+    const key = this.keys.topic(topic.arn);
+    await this.durably([key, (p) => p.set(key, JSON.stringify(topic), 'XX')]);
   }
 
   async deleteTopic(arn: string) {
     const { accountId, region } = scopeOfArn(arn);
-    await this.redis
-      .multi()
-      .del(this.keys.topic(arn), this.keys.topicSubs(arn), this.keys.deleted(arn))
-      .zrem(this.keys.topics(accountId, region), arn)
-      .exec();
+    const listed = this.keys.topics(accountId, region);
+    await this.durably([listed, (p) => p.zrem(listed, arn)]);
+    const [topic, subs, deleted] = [this.keys.topic(arn), this.keys.topicSubs(arn), this.keys.deleted(arn)];
+    await this.durably([topic, (p) => p.del(topic)], [subs, (p) => p.del(subs)], [deleted, (p) => p.del(deleted)]);
   }
 
   private async range(key: string, after: string | undefined, limit: number): Promise<string[]> {
@@ -62,7 +76,7 @@ export class RedisSnsStore implements SnsStore {
 
   async createSubscription(sub: SubscriptionRecord): Promise<{ created: boolean; subscription: SubscriptionRecord }> {
     const uniqueKey = this.keys.subKey(sub.topicArn, sub.protocol, sub.endpoint);
-    const claimed = await this.redis.set(uniqueKey, sub.arn, 'NX');
+    const [claimed] = await this.durably([uniqueKey, (p) => p.set(uniqueKey, sub.arn, 'NX')]);
     if (claimed !== 'OK') {
       const existingArn = await this.redis.get(uniqueKey);
       const existing = existingArn ? await this.getSubscription(existingArn) : undefined;
@@ -71,13 +85,13 @@ export class RedisSnsStore implements SnsStore {
       return this.createSubscription(sub);
     }
     const { accountId, region } = scopeOfArn(sub.topicArn);
-    await this.redis
-      .multi()
-      .set(this.keys.sub(sub.arn), JSON.stringify(sub))
-      .zadd(this.keys.subs(accountId, region), 0, sub.arn)
-      .zadd(this.keys.topicSubs(sub.topicArn), 0, sub.arn)
-      .zadd(this.keys.allSubs(), 0, sub.arn)
-      .exec();
+    const subKey = this.keys.sub(sub.arn);
+    await this.durably([subKey, (p) => p.set(subKey, JSON.stringify(sub))]);
+    await this.durably(
+      ...[this.keys.subs(accountId, region), this.keys.topicSubs(sub.topicArn), this.keys.allSubs()].map(
+        (k): [string, Write] => [k, (p) => p.zadd(k, 0, sub.arn)],
+      ),
+    );
     return { created: true, subscription: sub };
   }
 
@@ -87,26 +101,29 @@ export class RedisSnsStore implements SnsStore {
   }
 
   async saveSubscription(sub: SubscriptionRecord) {
-    await this.redis.set(this.keys.sub(sub.arn), JSON.stringify(sub), 'XX');
+    const key = this.keys.sub(sub.arn);
+    await this.durably([key, (p) => p.set(key, JSON.stringify(sub), 'XX')]);
   }
 
   async deleteSubscription(sub: SubscriptionRecord) {
     const { accountId, region } = scopeOfArn(sub.topicArn);
-    const removed = await this.redis.del(this.keys.sub(sub.arn));
-    await this.redis
-      .multi()
-      .zrem(this.keys.subs(accountId, region), sub.arn)
-      .zrem(this.keys.topicSubs(sub.topicArn), sub.arn)
-      .zrem(this.keys.allSubs(), sub.arn)
-      .exec();
+    const subKey = this.keys.sub(sub.arn);
+    const [removed] = (await this.durably([subKey, (p) => p.del(subKey)])) as number[];
+    await this.durably(
+      ...[this.keys.subs(accountId, region), this.keys.topicSubs(sub.topicArn), this.keys.allSubs()].map(
+        (k): [string, Write] => [k, (p) => p.zrem(k, sub.arn)],
+      ),
+    );
     const uniqueKey = this.keys.subKey(sub.topicArn, sub.protocol, sub.endpoint);
-    if ((await this.redis.get(uniqueKey)) === sub.arn) await this.redis.del(uniqueKey);
-    if (removed > 0 && (await this.redis.exists(this.keys.topic(sub.topicArn)))) await this.redis.incr(this.keys.deleted(sub.topicArn));
+    if ((await this.redis.get(uniqueKey)) === sub.arn) await this.durably([uniqueKey, (p) => p.del(uniqueKey)]);
+    const deleted = this.keys.deleted(sub.topicArn);
+    if (removed > 0 && (await this.redis.exists(this.keys.topic(sub.topicArn)))) await this.durably([deleted, (p) => p.incr(deleted)]);
   }
 
   private async load(arns: string[]): Promise<SubscriptionRecord[]> {
     if (arns.length === 0) return [];
-    const texts = await this.redis.mget(arns.map((a) => this.keys.sub(a)));
+    // one GET per record (each on its own slot on a cluster), sent together
+    const texts = await Promise.all(arns.map((a) => this.redis.get(this.keys.sub(a))));
     return texts.filter((t): t is string => t !== null).map((t) => JSON.parse(t) as SubscriptionRecord);
   }
 
@@ -138,7 +155,8 @@ export class RedisSnsStore implements SnsStore {
   }
 
   async saveToken(token: string, subscriptionArn: string, ttlMs: number) {
-    await this.redis.set(this.keys.token(token), subscriptionArn, 'PX', ttlMs);
+    const key = this.keys.token(token);
+    await this.durably([key, (p) => p.set(key, subscriptionArn, 'PX', ttlMs)]);
   }
 
   async getToken(token: string) {
@@ -151,7 +169,8 @@ export class RedisSnsStore implements SnsStore {
     if (existing) return JSON.parse(existing) as SigningMaterial;
     const material = create();
     checkSigningMaterial(material);
-    const won = await this.redis.set(this.keys.signing(), JSON.stringify(material), 'NX');
+    const key = this.keys.signing();
+    const [won] = await this.durably([key, (p) => p.set(key, JSON.stringify(material), 'NX')]);
     if (won === 'OK') return material;
     return JSON.parse((await this.redis.get(this.keys.signing())) as string) as SigningMaterial;
   }
@@ -162,7 +181,7 @@ export class RedisSnsStore implements SnsStore {
 }
 
 /** Follows the change notices of every sns process (its own included). Returns a stop function. */
-export async function followSnsEvents(subscriber: Redis, keys: SnsKeys, onEvent: (event: SnsEvent) => void): Promise<() => Promise<void>> {
+export async function followSnsEvents(subscriber: RedisClient, keys: SnsKeys, onEvent: (event: SnsEvent) => void): Promise<() => Promise<void>> {
   const channel = keys.events();
   const listener = (ch: string, text: string) => {
     if (ch !== channel) return;

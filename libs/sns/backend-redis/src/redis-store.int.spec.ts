@@ -1,22 +1,24 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisClient } from '@wharf/redis-lua';
+import { createRedisClient } from '@wharf/service-kit';
 import { generateSigningMaterial, type SnsEvent, type SubscriptionRecord, type TopicRecord } from '@wharf/sns-engine';
-import { uniqueId } from '@wharf/testing';
+import { deleteRedisKeys, uniqueId } from '@wharf/testing';
 import { followSnsEvents, RedisFifoStore, RedisSnsStore, SnsKeys } from './index';
 
+// Runs on WHARF_REDIS_URL: standalone Redis, or a Redis Cluster (on-cluster.int.spec.ts), as the sns app
+// connects (service-kit's factory: on a cluster every write waits for a replica).
 const url = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
 const prefix = `wharf-test:${uniqueId('sns')}:`;
-let redis: Redis;
+let redis: RedisClient;
 let store: RedisSnsStore;
 
 beforeAll(() => {
-  redis = new Redis(url);
+  redis = createRedisClient(url);
   store = new RedisSnsStore(redis, prefix);
 });
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await deleteRedisKeys(prefix, url);
+  redis.disconnect();
 });
 
 const scope = { accountId: '000000000000', region: 'eu-west-1' };
@@ -65,7 +67,7 @@ describe('RedisSnsStore', () => {
   });
 
   it('two processes racing for the signing key end up with the same one', async () => {
-    const other = new RedisSnsStore(new Redis(url), prefix);
+    const other = new RedisSnsStore(createRedisClient(url), prefix);
     const make = () => generateSigningMaterial({ notBefore: Date.now(), modulusLength: 1024 });
     const [a, b] = await Promise.all([store.signingMaterial(make), other.signingMaterial(make)]);
     expect(a.certificatePem).toBe(b.certificatePem);
@@ -73,7 +75,7 @@ describe('RedisSnsStore', () => {
   });
 
   it('change notices reach followers', async () => {
-    const subscriber = new Redis(url);
+    const subscriber = createRedisClient(url);
     const seen: SnsEvent[] = [];
     const stop = await followSnsEvents(subscriber, new SnsKeys(prefix), (e) => seen.push(e));
     await store.publishEvent({ kind: 'topic', action: 'created', arn: 'arn:1' });
