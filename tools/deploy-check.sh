@@ -33,7 +33,7 @@
 #   k8s-cluster k8s/overlays/cluster: rendered and validated as k8s above (the built-in renderer also applies
 #               its strategic-merge patches), then its topology: StatefulSets redis (6, cluster mode, a Job
 #               running `redis-cli --cluster create` over every pod with --cluster-replicas 1), kafka (3,
-#               every pod a voter by its pod index, RF 3, min ISR 2) and rabbitmq (3, long node names, the
+#               Parallel, every pod a voter by its pod index, RF 3, min ISR 2) and rabbitmq (3, long node names, the
 #               peers listed, one cookie; its k8s-cluster.conf through RabbitMQ's schemas); Deployments of
 #               2+; preferred anti-affinity by hostname on every workload of 2+; PodDisruptionBudgets that
 #               select pods, one per workload of 2+, each allowing an eviction, a majority kept for Kafka and

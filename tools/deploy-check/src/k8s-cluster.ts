@@ -75,6 +75,7 @@ function checkKafka(f: Findings, kafka: IStatefulSet): void {
   const n = kafka.spec?.replicas ?? 1;
   const env = envOf(kafka);
   if (n !== 3) f.err(`StatefulSet/kafka: replicas ${n}; 3 wanted`);
+  if (kafka.spec?.podManagementPolicy !== 'Parallel') f.err('StatefulSet/kafka: podManagementPolicy must be Parallel (one pod alone has no controller quorum, so it never gets ready for the next to start)');
   const voters = (env.KAFKA_CONTROLLER_QUORUM_VOTERS ?? '').split(',').map((v) => v.trim()).sort().join(',');
   const want = Array.from({ length: n }, (_, i) => `${i}@kafka-${i}.${kafka.spec?.serviceName}:9093`).sort().join(',');
   if (voters !== want) f.err(`StatefulSet/kafka: KAFKA_CONTROLLER_QUORUM_VOTERS is ${voters}, not every pod as a voter (${want})`);
