@@ -1,6 +1,6 @@
-import { CreateBrokerCommand, DescribeBrokerCommand } from '@aws-sdk/client-mq';
+import { DescribeBrokerCommand, RebootBrokerCommand } from '@aws-sdk/client-mq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, startMq, waitForState, type MqHarness } from './harness';
+import { createPair, startMq, type MqHarness } from './harness';
 
 const roles = async (h: MqHarness, id: string) =>
   ((await (await fetch(`${h.app.url}/_wharf/mq/brokers/${id}/instances`)).json()) as { instances: { role: string }[] }).instances.map((i) => i.role);
@@ -13,19 +13,7 @@ describe('POST /_wharf/mq/brokers/<id>/fail-over', () => {
 
   beforeAll(async () => {
     h = await startMq({ WHARF_RABBITMQ_MANAGEMENT_URL: '' });
-    const created = await h.client.send(
-      new CreateBrokerCommand({
-        BrokerName: `fo-${h.id}`,
-        EngineType: 'ACTIVEMQ',
-        EngineVersion: '5.19',
-        DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
-        HostInstanceType: 'mq.m5.large',
-        PubliclyAccessible: false,
-        Users: [{ Username: 'app', Password: PASSWORD }],
-      }),
-    );
-    brokerId = created.BrokerId as string;
-    await waitForState(h.client, brokerId, 'RUNNING', 180_000);
+    brokerId = await createPair(h, 'fo', '5.19');
   }, 240_000);
 
   afterAll(async () => {
@@ -50,6 +38,21 @@ describe('POST /_wharf/mq/brokers/<id>/fail-over', () => {
     expect(after[active]).toBe('standby');
     expect((await h.client.send(new DescribeBrokerCommand({ BrokerId: brokerId }))).BrokerState).toBe('RUNNING');
   }, 180_000);
+
+  // Failed before the fix (REBOOT_FAILED "instance 2 … exited while starting"): the reboot judged the stopped
+  // standby's old pid while waiting for instance 1 to come up.
+  it('RebootBroker of the pair ends RUNNING with an active and a standby instance', async () => {
+    await h.client.send(new RebootBrokerCommand({ BrokerId: brokerId }));
+    let d = await h.client.send(new DescribeBrokerCommand({ BrokerId: brokerId }));
+    for (let i = 0; i < 480 && d.BrokerState === 'REBOOT_IN_PROGRESS'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      d = await h.client.send(new DescribeBrokerCommand({ BrokerId: brokerId }));
+    }
+    expect({ state: d.BrokerState, actionsRequired: d.ActionsRequired ?? [] }).toEqual({ state: 'RUNNING', actionsRequired: [] });
+    let after: string[] = [];
+    for (let i = 0; i < 240 && (after = await roles(h, brokerId)).slice().sort().join() !== 'active,standby'; i++) await new Promise((r) => setTimeout(r, 500));
+    expect(after.sort()).toEqual(['active', 'standby']);
+  }, 300_000);
 
   it('answers 404 for an unknown broker', async () => {
     const res = await fetch(`${h.app.url}/_wharf/mq/brokers/b-00000000-0000-0000-0000-000000000000/fail-over`, { method: 'POST' });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
-import { CreateBrokerCommand, DescribeBrokerCommand } from '@aws-sdk/client-mq';
+import { DescribeBrokerCommand } from '@aws-sdk/client-mq';
 import { ensureLocalCa } from '@wharf/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, endpoint, sleep, startMq, waitForState, type MqHarness } from './harness';
+import { PASSWORD, createPair, endpoint, sleep, startMq, type MqHarness } from './harness';
 import { StompTcp } from './stomp-tcp';
 
 const ROUNDS = 5;
@@ -69,19 +69,8 @@ describe('ACTIVE_STANDBY_MULTI_AZ: kill -9 the active mid-stream, the standby ta
 
   beforeAll(async () => {
     h = await startMq({ WHARF_RABBITMQ_MANAGEMENT_URL: '' });
-    const created = await h.client.send(
-      new CreateBrokerCommand({
-        BrokerName: `pair-${h.id}`,
-        EngineType: 'ACTIVEMQ',
-        EngineVersion: '6.1.8', // the 6.x line these tests were written on (5.19, the default now, has its own tests)
-        DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
-        HostInstanceType: 'mq.m5.large',
-        PubliclyAccessible: false,
-        Users: [{ Username: 'app', Password: PASSWORD }],
-      }),
-    );
-    brokerId = created.BrokerId as string;
-    await waitForState(h.client, brokerId, 'RUNNING', 120_000);
+    // the 6.x line these tests were written on (5.19, the default now, has its own tests)
+    brokerId = await createPair(h, 'pair', '6.1.8', 120_000);
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeBrokerCommand, DeleteBrokerCommand, ListBrokersCommand, MqClient, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
+import { CreateBrokerCommand, DescribeBrokerCommand, DeleteBrokerCommand, ListBrokersCommand, MqClient, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
 import { deleteRedisKeys, repoRoot, startApp, uniqueId, type AppProcess } from '@wharf/testing';
 
 export const PASSWORD = 'Wharf-test-pass-123';
@@ -83,6 +83,23 @@ export async function waitForState(client: MqClient, brokerId: string, state: st
   throw new Error(`broker ${brokerId} not ${state} within ${timeoutMs} ms (last: ${last?.BrokerState})`);
 }
 
+/** An ACTIVEMQ ACTIVE_STANDBY_MULTI_AZ pair (user `app`), RUNNING; answers its id. */
+export async function createPair(h: MqHarness, name: string, engineVersion: string, timeoutMs = 180_000): Promise<string> {
+  const created = await h.client.send(
+    new CreateBrokerCommand({
+      BrokerName: `${name}-${h.id}`,
+      EngineType: 'ACTIVEMQ',
+      EngineVersion: engineVersion,
+      DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
+      HostInstanceType: 'mq.m5.large',
+      PubliclyAccessible: false,
+      Users: [{ Username: 'app', Password: PASSWORD }],
+    }),
+  );
+  await waitForState(h.client, created.BrokerId as string, 'RUNNING', timeoutMs);
+  return created.BrokerId as string;
+}
+
 /** Resolves once DescribeBroker answers 404. */
 export async function waitForGone(client: MqClient, brokerId: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -105,7 +122,7 @@ async function deleteAll(client: MqClient): Promise<void> {
 }
 
 /** Any ActiveMQ process still running from this test's data folder (after a failed test): SIGKILL. */
-function killLeftovers(dataDir: string): void {
+export function killLeftovers(dataDir: string): void {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {

@@ -24,6 +24,8 @@ export interface SupervisorOptions {
   instanceDirs(b: BrokerRecord): string[] | undefined;
   /** Starts instance `index` of the broker; returns its pid. */
   start(b: BrokerRecord, index: number): number;
+  /** False while this replica of `mq` is not the supervisor (its lease lapsed): nothing is restarted. */
+  mayAct?(): boolean;
 }
 
 /**
@@ -64,6 +66,8 @@ export class InstanceSupervisor {
   }
 
   private superviseOnce(): void {
+    // checked on every tick: a replica paused past its lease wakes up here before it learns it lost the lease
+    if (this.options.mayAct && !this.options.mayAct()) return;
     const now = Date.now();
     for (const sup of this.brokers.values()) {
       if (sup.paused) continue;

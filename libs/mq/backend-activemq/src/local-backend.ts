@@ -48,6 +48,8 @@ export interface LocalActiveMqOptions {
   superviseEveryMs?: number;
   /** How long a start may take before the broker counts as failed (ms). */
   startTimeoutMs?: number;
+  /** Whether this replica of `mq` supervises broker processes now (default: always). */
+  mayAct?: () => boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,6 +83,7 @@ export class LocalActiveMqBackend implements BrokerBackend {
       logger: options.logger,
       instanceDirs: (b) => runtimeOf(b)?.instances.map((i) => i.dir),
       start: (b, i) => this.start(b, i),
+      mayAct: options.mayAct,
     });
   }
 
@@ -189,6 +192,9 @@ export class LocalActiveMqBackend implements BrokerBackend {
     const sup: Supervised = this.supervisor.get(b.brokerId) ?? { broker: b, paused: true, instances: [] };
     sup.broker = b;
     sup.paused = true;
+    // forget the processes of before (a reboot stopped them): waitFor must judge only the ones started now —
+    // a stopped standby's old pid read as "instance 2 exited while starting" before instance 2 was even started
+    sup.instances = [];
     this.supervisor.track(sup);
     const logOffsets = rt.instances.map((i) => sizeOf(join(i.dir, 'broker.log')));
     const timeout = this.options.startTimeoutMs ?? 90_000;
@@ -326,6 +332,10 @@ export class LocalActiveMqBackend implements BrokerBackend {
       return i + 1;
     }
     throw badRequest(undefined, `No instance of broker ${b.brokerId} is active right now.`);
+  }
+
+  async standDown(): Promise<void> {
+    this.supervisor.stop();
   }
 
   async close(): Promise<void> {
