@@ -27,6 +27,8 @@ export interface LoadPart { name: string; fifo: boolean; ordered: boolean; load:
  */
 export class KeyedLoad {
   readonly acked = new Map<string, number[]>();
+  /** When each acknowledgement came (ms since the epoch, every key): a kill that stops the load shows as a gap. */
+  readonly ackedAt: number[] = [];
   private stopped = false;
   private loops: Promise<void>[] = [];
   constructor(private readonly keys: string[], private readonly send: (key: string, body: string) => Promise<void>) {}
@@ -37,6 +39,7 @@ export class KeyedLoad {
         try {
           await this.send(key, `${key}:${seq}`);
           this.acked.get(key)?.push(seq++);
+          this.ackedAt.push(Date.now());
           await sleep(25);
         } catch { await sleep(250); }
       }
@@ -61,6 +64,15 @@ export class KeyedLoad {
       duplicates: received.length - unique.size, unackedDelivered: [...unique].filter((b) => !owed.has(b)).length, orderKept,
     };
   }
+}
+
+/** The longest time between two acknowledgements (or a bound and the nearest one) within [from, to]. */
+export function longestGap(ackedAt: readonly number[], from: number, to: number): number {
+  const inside = ackedAt.filter((t) => t >= from && t <= to).sort((a, b) => a - b);
+  const points = [from, ...inside, to];
+  let gap = 0;
+  for (let i = 1; i < points.length; i++) gap = Math.max(gap, points[i] - points[i - 1]);
+  return gap;
 }
 
 /** Receives until every owed body came, or nothing new came for idleMs (bounded by maxMs). */

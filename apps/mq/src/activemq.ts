@@ -4,8 +4,8 @@ import type { EngineLogger } from '@wharf/engine-kit';
 import type { BrokerBackend } from '@wharf/mq-engine';
 import type { MqConfig } from './mq.config';
 
-/** The ACTIVEMQ backend the configuration asks for: local processes (default), static brokers, or none. */
-export function activeMqBackend(c: MqConfig, logger: EngineLogger): BrokerBackend | undefined {
+/** The ACTIVEMQ backend the configuration asks for: local processes (default; watched while `mayAct`), static brokers, or none. */
+export function activeMqBackend(c: MqConfig, logger: EngineLogger, mayAct: () => boolean): BrokerBackend | undefined {
   switch (c.activemqStrategy) {
     case 'off':
       return undefined;
@@ -21,6 +21,7 @@ export function activeMqBackend(c: MqConfig, logger: EngineLogger): BrokerBacken
         ports: c.activemqPorts,
         tls: c.activemqTls,
         logger,
+        mayAct,
       });
   }
 }

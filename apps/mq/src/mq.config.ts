@@ -9,6 +9,11 @@ export interface MqConfig {
   redisUrl: string;
   /** Prefix of every Redis key (lets test runs share a Redis). */
   keyPrefix: string;
+  /**
+   * How long the supervisor lease outlives its holder's last renewal (ms): replicas of `mq` on one prefix elect
+   * one supervisor of broker processes, and a standby takes over within about this long after it dies.
+   */
+  leaseMs: number;
   /** RabbitMQ management API; empty disables the RABBITMQ engine. */
   rabbitmqManagementUrl: string;
   /** Host written into RabbitMQ endpoints (default: the management URL's host). */
@@ -83,6 +88,7 @@ export function mqConfig(): MqConfig {
     port: envInt('MQ_PORT', 8180),
     redisUrl: brokers.redisUrl,
     keyPrefix: envString('WHARF_MQ_REDIS_PREFIX', 'wharf:mq:'),
+    leaseMs: envInt('WHARF_MQ_LEASE_MS', 5_000),
     // set but empty: no RABBITMQ engine (brokerConfig would fall back to the default)
     rabbitmqManagementUrl: process.env.WHARF_RABBITMQ_MANAGEMENT_URL === '' ? '' : brokers.rabbitmqManagementUrl,
     rabbitmqPublicHost: envString('WHARF_MQ_RABBITMQ_PUBLIC_HOST', '') || undefined,

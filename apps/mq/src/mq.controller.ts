@@ -2,16 +2,21 @@ import { All, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/com
 import { AwsError } from '@wharf/aws-protocol';
 import { MqContext, failOverBroker, ownedBy } from '@wharf/mq-engine';
 import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, signedCallerOf, toHttpRequestLike } from '@wharf/service-kit';
+import { MqReplica } from './replica';
 
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
 
-/** The Amazon MQ REST API lives under /v1; /health and /metrics come from the service kit. */
+/**
+ * The Amazon MQ REST API lives under /v1; /health and /metrics come from the service kit. Every call first
+ * reloads the definitions (replica.refresh): another replica of `mq` may have changed them.
+ */
 @Controller()
 export class MqController {
   constructor(
     @Inject(AWS_API_HANDLER) private readonly handler: AwsApiHandler,
     private readonly ctx: MqContext,
+    private readonly replica: MqReplica,
   ) {}
 
   /**
@@ -22,6 +27,7 @@ export class MqController {
   async instances(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     // With SigV4 on, only the signer's account's brokers (another account's is not found, as DescribeBroker).
     const caller = signedCallerOf(req);
+    await this.replica.refresh();
     const found = this.ctx.brokers.get(id);
     const b = found && (!caller || ownedBy(found.brokerArn, caller)) ? found : undefined;
     if (!b) {
@@ -35,6 +41,7 @@ export class MqController {
   @Post('_wharf/mq/brokers/:id/fail-over')
   async failOver(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     try {
+      await this.replica.refresh();
       await reply.status(200).send(await failOverBroker(this.ctx, id, signedCallerOf(req)));
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
@@ -44,6 +51,7 @@ export class MqController {
 
   @All('*')
   async api(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.replica.refresh();
     await sendHttpResponse(reply, await this.handler.handle(toHttpRequestLike(req)));
   }
 }
