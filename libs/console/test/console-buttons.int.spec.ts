@@ -78,11 +78,7 @@ describe('console buttons: merge, fail over, reboot', () => {
     expect(errors).toEqual([]);
   }, 480_000);
 
-  // Skipped for a known defect of the mq service, not of the page: RebootBroker of an ACTIVE_STANDBY_MULTI_AZ
-  // ActiveMQ pair ends CRITICAL_ACTION_REQUIRED / REBOOT_FAILED ("instance 2 … exited while starting"), also
-  // through the SDK alone (reproduced 2026-12-03 on 5.19 without the console). Unskip when local-backend's
-  // reboot of a pair is fixed; a single-instance reboot works (apps/mq/test/activemq.int.spec.ts).
-  it.skip('MQ: "reboot" takes the pair REBOOT_IN_PROGRESS → RUNNING', async () => {
+  it('MQ: "reboot" takes the pair REBOOT_IN_PROGRESS → RUNNING', async () => {
     expect(BrokerId).toBeDefined();
     // Every state the page shows, in order (the page polls DescribeBroker; a short reboot shows for one poll).
     await broker().locator('.state').evaluate((el) => {
