@@ -1,20 +1,26 @@
 // Two replicas of `mq` on one Redis prefix (issue 14): one holds the supervisor lease and runs the broker
 // processes, the other answers the API. kill -9 of the supervisor under STOMP load on its broker: the standby
 // takes the lease and adopts the running processes (same pids, same endpoints), the broker serves throughout,
-// and CreateBroker/RebootBroker work through the new supervisor. Then the other way round, with the broker's
-// process killed too while nobody supervised: the new supervisor starts it again. Times are printed; the
+// and CreateBroker (an active/standby pair)/RebootBroker work through the new supervisor. Then the other way
+// round, with a single broker's process and the pair's active instance killed too while nobody supervised: the
+// pair serves from its standby, the new supervisor starts both dead processes again. Times are printed; the
 // issue's 10 s for the takeover is asserted as its acceptance bound, not as a speed test.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteBrokerCommand, ListBrokersCommand, RebootBrokerCommand } from '@aws-sdk/client-mq';
-import { deleteRedisKeys, repoRoot, startReplicas, uniqueId, type Replicas } from '@wharf/testing';
+import { deleteRedisKeys, repoRoot, startReplicas, uniqueId, waitForPort, type Replicas } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killLeftovers, waitForGone, waitForState } from '../../apps/mq/test/harness';
+import { endpoint, killLeftovers, waitForGone, waitForState } from '../../apps/mq/test/harness';
 import { brokerPort } from './kill-brokers';
 import { longestGap, sleep, stompScenario } from './kill-loads';
 import { MQ_USER, brokerProcesses, createActiveMqBroker, describeBroker, endpointsOf, mqClient, supervises } from './kill-mq';
 
 const TAKEOVER_BOUND_MS = 10_000;
+
+/** Roles of a broker's instances in their fixed order (mq's own route). */
+async function roles(url: string, brokerId: string): Promise<string[]> {
+  return ((await (await fetch(`${url}/_wharf/mq/brokers/${brokerId}/instances`)).json()) as { instances: { role: string }[] }).instances.map((i) => i.role);
+}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms: number, everyMs = 100): Promise<T> {
   for (const end = Date.now() + ms; ; await sleep(everyMs)) {
@@ -31,6 +37,8 @@ describe('mq replicas: the standby takes over the broker processes of a supervis
   let replicas: Replicas;
   let a = 0;
   let b = 1;
+  let singleId = '';
+  let pairId = '';
 
   beforeAll(async () => {
     const first = await brokerPort();
@@ -96,9 +104,12 @@ describe('mq replicas: the standby takes over the broker processes of a supervis
     expect(described.BrokerState).toBe('RUNNING');
     expect(endpointsOf(described)).toEqual(endpointsOf(broker.described));
 
-    // B supervises for real: a new broker (ports not clashing with the adopted one's) and a reboot
-    const second = await createActiveMqBroker(replicas.urls[b]);
-    expect(endpointsOf(second.described).filter((e) => endpointsOf(described).some((d) => new URL(d).port === new URL(e).port))).toEqual([]);
+    // B supervises for real: a new broker (an active/standby pair, its ports not clashing with the adopted
+    // broker's) and a reboot
+    const pair = await createActiveMqBroker(replicas.urls[b], 'ACTIVE_STANDBY_MULTI_AZ');
+    pairId = pair.id;
+    const ports = (d: typeof described) => endpointsOf(d).map((e) => new URL(e).port);
+    expect(ports(pair.described).filter((p) => ports(described).includes(p))).toEqual([]);
     const client = mqClient(replicas.urls[b]);
     try {
       await client.send(new RebootBrokerCommand({ BrokerId: broker.id }));
@@ -109,32 +120,65 @@ describe('mq replicas: the standby takes over the broker processes of a supervis
     } finally {
       client.destroy();
     }
+    singleId = broker.id;
   }, 900_000);
 
-  it('kill -9 the supervisor and the broker process together: the new supervisor starts the broker again', async () => {
+  it('kill -9 the supervisor, a single broker\'s process and a pair\'s active instance together: the pair serves from its standby, the new supervisor starts both dead processes again', async () => {
     await replicas.restart(a); // A is back, as the standby
     expect(await supervises(replicas.urls[a])).toBe(false);
-    const client = mqClient(replicas.urls[b]);
-    const { BrokerSummaries = [] } = await client.send(new ListBrokersCommand({}));
-    client.destroy();
-    const brokerId = BrokerSummaries[0].BrokerId as string;
-    const [instance] = brokerProcesses(dataDir, brokerId);
+    const [single] = brokerProcesses(dataDir, singleId);
+    const pairBefore = await describeBroker(replicas.urls[b], pairId);
+    const stompPorts = [0, 1].map((i) => Number(endpoint(pairBefore, 'stomp', i).port));
+    // the producer follows the pair's active instance (the one whose STOMP port accepts), as a failover: client does
+    const [part] = stompScenario(async () => ({ port: await until('an active instance', async () => {
+      for (const port of stompPorts) if (await waitForPort(port, '127.0.0.1', 0).then(() => true, () => false)) return port;
+      return undefined;
+    }, 60_000, 50) }), MQ_USER);
+    part.load.start();
+    await until('acknowledged sends before the kill', () => part.load.count >= 20, 60_000);
+    // the instances route lists instance-1, instance-2 in order, with their roles
+    const rolesBefore = await until('the pair to have its standby', async () => {
+      const r = await roles(replicas.urls[b], pairId);
+      return r.slice().sort().join() === 'active,standby' ? r : undefined;
+    }, 90_000, 250);
+    const activeIndex = rolesBefore.indexOf('active');
+    const activeDir = brokerProcesses(dataDir, pairId).find((p) => p.instance === `instance-${activeIndex + 1}`);
+    expect(activeDir?.alive).toBe(true);
+
     const killedAt = Date.now();
     await replicas.kill(b);
-    process.kill(instance.pidFile as number, 'SIGKILL');
+    process.kill(single.pidFile as number, 'SIGKILL');
+    process.kill(activeDir?.pidFile as number, 'SIGKILL');
     await until('A to hold the lease', () => supervises(replicas.urls[a]), 30_000, 50);
     const leaderMs = Date.now() - killedAt;
-    const restarted = await until('the broker process started again', () => {
-      const [now] = brokerProcesses(dataDir, brokerId);
-      return now.alive && now.pidFile !== instance.pidFile ? now : undefined;
-    }, 60_000);
-    const restartedMs = Date.now() - killedAt;
+    const singleBack = await until('the single broker started again', () => {
+      const [now] = brokerProcesses(dataDir, singleId);
+      return now.alive && now.pidFile !== single.pidFile ? now : undefined;
+    }, 90_000);
+    const singleMs = Date.now() - killedAt;
+    const pairBack = await until('the pair\'s killed instance started again', () => {
+      const now = brokerProcesses(dataDir, pairId);
+      return now.every((i) => i.alive) && !now.some((i) => i.pidFile === activeDir?.pidFile) ? now : undefined;
+    }, 90_000);
+    const pairMs = Date.now() - killedAt;
+    const rolesAfter = await until('an active and a standby instance', async () => {
+      const r = await roles(replicas.urls[a], pairId);
+      return r.slice().sort().join() === 'active,standby' ? r : undefined;
+    }, 90_000, 250);
+    const ackedBefore = part.load.ackedAt.filter((t) => t <= killedAt).length;
+    await until('20 more acknowledged sends', () => part.load.count >= ackedBefore + 20, 60_000);
+    const gapMs = longestGap(part.load.ackedAt, killedAt, Date.now());
+    await part.load.stop();
+    const tally = part.load.tally(await part.collect());
     const viaA = mqClient(replicas.urls[a]);
-    const d = await waitForState(viaA, brokerId, 'RUNNING', 10_000).finally(() => viaA.destroy());
-    console.log(`mq supervisor takeover with the broker dead: A holds the lease ${leaderMs} ms, the broker process started again ${restartedMs} ms after the kills (pid ${instance.pidFile} → ${restarted.pidFile})`);
+    const states = await Promise.all([singleId, pairId].map((id) => waitForState(viaA, id, 'RUNNING', 10_000))).finally(() => viaA.destroy());
+    console.log(`mq supervisor takeover with brokers dead: A holds the lease ${leaderMs} ms after the kills; the single broker's process started again at ${singleMs} ms (pid ${single.pidFile} → ${singleBack.pidFile}), the pair's killed active at ${pairMs} ms (roles now ${rolesAfter.join('/')}); STOMP load on the pair: longest gap ${gapMs} ms (the pair's own failover), ${JSON.stringify(tally)}`);
     b = a; // for afterAll: the supervisor now
     a = 1 - b;
-    expect(restarted.running).toEqual([restarted.pidFile]);
-    expect(d.BrokerState).toBe('RUNNING');
+    expect(singleBack.running).toEqual([singleBack.pidFile]);
+    expect(pairBack.every((i) => i.running.length === 1)).toBe(true);
+    expect(tally.lost).toBe(0);
+    expect(states.map((d) => d.BrokerState)).toEqual(['RUNNING', 'RUNNING']);
   }, 600_000);
 });
+
