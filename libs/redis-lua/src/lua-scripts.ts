@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { checkReplicas, replicaWaitOf, type RedisClient } from './replica-wait';
+import { checkReplicas, execForSlot, replicaWaitOf, type RedisClient } from './replica-wait';
+import { WaitBatches } from './wait-batches';
 
 /**
  * The one way Wharf loads Redis scripts: each script is a `.lua` file in its backend's `lua/` folder that
@@ -12,8 +13,9 @@ import { checkReplicas, replicaWaitOf, type RedisClient } from './replica-wait';
  *
  * On a Redis Cluster a script runs on the master of its first key's slot and may touch keys of that slot
  * only. When the client's policy asks for replicas (replica-wait.ts), a script that writes is sent with a
- * WAIT behind it in one pipeline on that master's connection: the answer comes once the write is on the
- * replicas (no extra round trip), or the call fails with ReplicaWaitError.
+ * WAIT behind it in one pipeline on that master's connection — one WAIT for all the scripts sent to that
+ * master together (wait-batches.ts): the answer comes once the write is on the replicas (no extra round
+ * trip), or the call fails with ReplicaWaitError.
  */
 export interface LuaScriptSetOptions<Name extends string> {
   /** The folder of the .lua files (find it from `__dirname` so src/ and dist/ both work). */
@@ -63,7 +65,10 @@ export class LuaScriptSet<Name extends string> {
     const wait = 'pipeline' in redis ? replicaWaitOf(redis) : { replicas: 0, timeoutMs: 0 };
     const noWait = new Set<string>(this.options.noReplicaWait ?? []);
     return (name, keys, args) => {
-      if (wait.replicas > 0 && !noWait.has(name)) return this.runDurably(redis as RedisClient, name, keys, args);
+      if (wait.replicas > 0 && !noWait.has(name)) {
+        const client = redis as RedisClient;
+        return WaitBatches.of(client).run(this.shaOf(name), keys, args.map(String), () => this.runDurably(client, name, keys, args));
+      }
       const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[this.options.prefix + name];
       return command.call(redis, ...keys, ...args.map(String));
     };
@@ -71,25 +76,29 @@ export class LuaScriptSet<Name extends string> {
 
   private readonly shas = new Map<Name, string>();
 
-  /** EVALSHA + WAIT in one pipeline (EVAL + WAIT when the master does not know the script yet). */
+  private shaOf(name: Name): string {
+    let sha = this.shas.get(name);
+    if (!sha) {
+      sha = createHash('sha1').update(this.sources[name]).digest('hex');
+      this.shas.set(name, sha);
+    }
+    return sha;
+  }
+
+  /** One script alone: EVALSHA + WAIT in one pipeline (EVAL + WAIT when the master does not know the script yet). */
   private async runDurably(redis: RedisClient, name: Name, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     const wait = replicaWaitOf(redis);
     const source = this.sources[name];
-    let sha = this.shas.get(name);
-    if (!sha) {
-      sha = createHash('sha1').update(source).digest('hex');
-      this.shas.set(name, sha);
-    }
+    const sha = this.shaOf(name);
     const argv = args.map(String);
-    const send = (useSource: boolean) => {
-      const p = redis.pipeline();
-      if (useSource) p.eval(source, keys.length, ...keys, ...argv);
-      else p.evalsha(sha, keys.length, ...keys, ...argv);
-      return p.wait(wait.replicas, wait.timeoutMs).exec();
-    };
+    const send = (useSource: boolean) =>
+      execForSlot(redis, (p) => {
+        if (useSource) p.eval(source, keys.length, ...keys, ...argv);
+        else p.evalsha(sha, keys.length, ...keys, ...argv);
+        p.wait(wait.replicas, wait.timeoutMs);
+      });
     let results = await send(false);
-    if (results?.[0]?.[0]?.message.includes('NOSCRIPT')) results = await send(true);
-    if (!results) throw new Error('Redis pipeline was discarded');
+    if (results[0]?.[0]?.message.includes('NOSCRIPT')) results = await send(true);
     const [[err, value], [waitErr, acknowledged]] = results as [[Error | null, unknown], [Error | null, unknown]];
     if (err) throw err;
     if (waitErr) throw waitErr;

@@ -44,10 +44,33 @@ export function checkReplicas(answer: unknown, wait: ReplicaWait): void {
 }
 
 type Reply = [Error | null, unknown];
+type Pipeline = ReturnType<RedisClient['pipeline']>;
+
+// Refusals after which a command certainly did not run: the slot is served elsewhere now (failover,
+// resharding) or the cluster is between states.
+const NOT_RUN_HERE = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
+
+/**
+ * Runs a pipeline for one slot, sent again while its first command is refused by a cluster redirect.
+ * ioredis follows MOVED for a pipeline only when every reply says MOVED, and a WAIT behind a refused
+ * command answers normally: so the pipelines here follow redirects themselves (slots refreshed, a short
+ * pause, up to ~8 s: a failover's node timeout and election).
+ */
+export async function execForSlot(client: RedisClient, build: (p: Pipeline) => void): Promise<Reply[]> {
+  for (let attempt = 1; ; attempt++) {
+    const p = client.pipeline();
+    build(p);
+    const results = (await p.exec()) as Reply[] | null;
+    if (!results) throw new Error('Redis pipeline was discarded');
+    const refused = results[0]?.[0];
+    if (!refused || !NOT_RUN_HERE.test(refused.message) || !isClusterClient(client) || attempt >= 20) return results;
+    if (refused.message.startsWith('MOVED')) client.refreshSlotsCache();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 100));
+  }
+}
 
 /** Throws the first error of a pipeline's replies. */
-function replies(results: Reply[] | null): unknown[] {
-  if (!results) throw new Error('Redis pipeline was discarded');
+function replies(results: Reply[]): unknown[] {
   return results.map(([err, value]) => {
     if (err) throw err;
     return value;
@@ -63,7 +86,7 @@ export async function awaitReplicas(client: RedisClient, slotKey: string): Promi
   const wait = replicaWaitOf(client);
   if (wait.replicas <= 0) return;
   // EXISTS only routes the pipeline to the slot's master (WAIT itself has no key).
-  const [, acknowledged] = replies(await client.pipeline().exists(slotKey).wait(wait.replicas, wait.timeoutMs).exec());
+  const [, acknowledged] = replies(await execForSlot(client, (p) => p.exists(slotKey).wait(wait.replicas, wait.timeoutMs)));
   checkReplicas(acknowledged, wait);
 }
 
@@ -71,25 +94,16 @@ export async function awaitReplicas(client: RedisClient, slotKey: string): Promi
  * Commands on keys of the slot of `slotKey` (a pipeline, not a transaction: each should be idempotent),
  * followed in the same round trip by WAIT when the policy asks for replicas. Returns their replies.
  */
-export async function durableWrite(client: RedisClient, slotKey: string, build: (p: ReturnType<RedisClient['pipeline']>) => void): Promise<unknown[]> {
+export async function durableWrite(client: RedisClient, slotKey: string, build: (p: Pipeline) => void): Promise<unknown[]> {
   const wait = replicaWaitOf(client);
-  const p = client.pipeline();
-  build(p); // its keys route the pipeline (and so the WAIT) to the master of slotKey's slot
-  if (wait.replicas > 0) p.wait(wait.replicas, wait.timeoutMs);
-  const out = replies(await p.exec());
+  // build's keys route the pipeline (and so the WAIT) to the master of slotKey's slot
+  const out = replies(
+    await execForSlot(client, (p) => {
+      build(p);
+      if (wait.replicas > 0) p.wait(wait.replicas, wait.timeoutMs);
+    }),
+  );
   if (wait.replicas > 0) checkReplicas(out.pop(), wait);
-  return out;
-}
-
-/**
- * A MULTI over keys of the slot of `slotKey`, then WAIT when the policy asks for replicas (a second round
- * trip: WAIT inside MULTI answers at once). Returns the replies of the transaction's commands.
- */
-export async function durableMulti(client: RedisClient, slotKey: string, build: (tx: ReturnType<RedisClient['multi']>) => void): Promise<unknown[]> {
-  const tx = client.multi();
-  build(tx);
-  const out = replies(await tx.exec());
-  await awaitReplicas(client, slotKey);
   return out;
 }
 

@@ -98,6 +98,27 @@ describe('WAIT behind acknowledged writes (a master with one replica)', () => {
     expect(await replica.get('k:paused')).toBe('v3');
   });
 
+  it('concurrent writes share one WAIT (group commit), and with the replica stopped none of them is acknowledged', async () => {
+    const run = scripts.define(client);
+    await run('put', ['k:warm'], ['v']); // the script is known to the master from here on
+    const waits = async () => Number(/cmdstat_wait:calls=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0);
+    const before = await waits();
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => run('put', [`k:c${i}`], [`v${i}`])));
+    expect(answers).toEqual(Array(50).fill(1));
+    const used = (await waits()) - before;
+    console.log(`50 concurrent acknowledged writes used ${used} WAIT(s)`);
+    expect(used).toBeLessThanOrEqual(2);
+    expect(await replica.get('k:c49')).toBe('v49');
+
+    replicaProcess.kill('SIGSTOP');
+    try {
+      const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => run('put', [`k:d${i}`], [`v${i}`])));
+      expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof ReplicaWaitError)).toHaveLength(50);
+    } finally {
+      replicaProcess.kill('SIGCONT');
+    }
+  });
+
   it('replicas: 0 (standalone default) sends no WAIT: a stopped replica changes nothing', async () => {
     const noWait = createRedisClient(`redis://127.0.0.1:${masterPort}`, { replicaWait: { replicas: 0, timeoutMs: 0 } });
     const run = scripts.define(noWait);
