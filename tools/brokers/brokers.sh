@@ -7,6 +7,10 @@
 #   bash tools/brokers/brokers.sh fetch                this checkout's Kafka and ActiveMQ jars only (no start)
 #
 # brokers: redis rabbitmq mosquitto kafka activemq (default: all)
+#
+#   bash tools/brokers/brokers.sh up|down|status --profile cluster [redis kafka rabbitmq]
+#   bash tools/brokers/brokers.sh env --profile cluster   the variables services read, as export lines
+# the cluster profile: a 3+3 Redis Cluster, 3 Kafka nodes, 3 RabbitMQ nodes, beside the shared brokers
 set -uo pipefail
 
 BROKERS_SH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +22,8 @@ source "$BROKERS_SH_DIR/rabbitmq/rabbitmq.sh"
 source "$BROKERS_SH_DIR/kafka/kafka.sh"
 # shellcheck source=activemq/activemq.sh
 source "$BROKERS_SH_DIR/activemq/activemq.sh"
+# shellcheck source=cluster/cluster.sh
+source "$BROKERS_SH_DIR/cluster/cluster.sh"
 
 ALL_BROKERS=(redis rabbitmq mosquitto kafka activemq)
 
@@ -283,26 +289,32 @@ cmd_status() {
   return $rc
 }
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 main() {
-  local cmd=${1:-}
+  local cmd=${1:-} profile="" args=()
   [[ -n $cmd ]] || usage
   shift
-  SELECTED=("$@")
-  (( ${#SELECTED[@]} )) || SELECTED=("${ALL_BROKERS[@]}")
-  local b a ok
-  for b in "${SELECTED[@]}"; do
-    ok=0; for a in "${ALL_BROKERS[@]}"; do [[ $a == "$b" ]] && ok=1; done
-    (( ok )) || { err "unknown broker '$b' (known: ${ALL_BROKERS[*]})"; exit 2; }
+  while (( $# )); do
+    case $1 in
+      --profile) profile=${2:-}; shift 2 || { err "--profile needs a name"; exit 2; } ;;
+      --profile=*) profile=${1#--profile=}; shift ;;
+      *) args+=("$1"); shift ;;
+    esac
   done
+  case $profile in
+    "") ;;
+    cluster) cluster_main "$cmd" "${args[@]}"; exit ;;
+    *) err "unknown profile '$profile' (known: cluster)"; exit 2 ;;
+  esac
+  SELECTED=("${args[@]}")
+  (( ${#SELECTED[@]} )) || SELECTED=("${ALL_BROKERS[@]}")
+  require_known "${ALL_BROKERS[*]}" "" "${SELECTED[@]}"
   mkdir -p "$BROKERS_RUN_DIR"
   case $cmd in
     up|down)
-      # one up/down at a time (parallel test jobs may all call `up`). Every daemon we launch gets
-      # `8>&-` so it does not inherit (and hold) this lock.
-      exec 8>"$BROKERS_RUN_DIR/brokers.lock"
-      flock -w 600 8 || { err "timed out waiting for another brokers.sh $cmd"; exit 1; }
+      # one up/down at a time (parallel test jobs may all call `up`)
+      take_lock "$BROKERS_RUN_DIR/brokers.lock" 600 "$cmd"
       "cmd_$cmd" ;;
     status) cmd_status ;;
     fetch) cmd_fetch ;;

@@ -143,5 +143,20 @@ jars_stale() {
 
 # status_line <name> <address> <state> [detail]
 status_line() {
-  printf '%-10s %-22s %-9s %s\n' "$1" "$2" "$3" "${4:-}"
+  printf '%-16s %-22s %-9s %s\n' "$1" "$2" "$3" "${4:-}"
+}
+
+# require_known <known names, space-separated> <where, for the message> <name...>: exit 2 on a name not known.
+require_known() {
+  local known=$1 where=$2 b; shift 2
+  for b in "$@"; do
+    [[ " $known " == *" $b "* ]] || { err "unknown broker '$b'$where (known: $known)"; exit 2; }
+  done
+}
+
+# take_lock <file> <timeout_s> <what>: one up/down at a time on fd 8, held until this script exits. Every
+# daemon started meanwhile gets `8>&-` so it does not inherit (and hold) the lock.
+take_lock() {
+  exec 8>"$1"
+  flock -w "$2" 8 || { err "timed out waiting for another brokers.sh $3"; exit 1; }
 }
