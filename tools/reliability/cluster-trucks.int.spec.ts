@@ -3,8 +3,11 @@
 // the brokers. Each scenario is the BUILT `wharf demo trucks --via …` (apps/cli), a plain SDK user of the edge,
 // whose verifier (apps/cli/src/verify.ts) fails the run on any position lost, duplicated where the transport
 // allows none, out of order within its truck (key / group), or a group held by two consumers at once.
-// Brokers: the shared ones (Redis 6380, Kafka 9092, RabbitMQ 5672) — the cluster profile once it is wired here.
-import { runWharfCli, startReplicatedWharf, type CliRun, type ReplicatedWharf } from '@wharf/testing';
+// Brokers: the cluster profile of tools/brokers (Redis Cluster 3+3, Kafka ×3 with RF 3, RabbitMQ ×3; started if
+// down, idempotent), or with WHARF_CLUSTER_TRUCKS_BROKERS=shared the single shared brokers.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot, runWharfCli, startReplicatedWharf, type CliRun, type ReplicatedWharf } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const MINUTES = 60_000;
@@ -27,14 +30,33 @@ function summary(stdout: string): Record<string, string>[] {
   return rows;
 }
 
-describe('trucks scenarios through one edge, two replicas of each service', () => {
+const BROKERS = process.env.WHARF_CLUSTER_TRUCKS_BROKERS === 'shared' ? 'shared' : 'cluster';
+
+/** `brokers.sh <args>`, stdout. */
+function brokersSh(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('bash', [join(repoRoot, 'tools/brokers/brokers.sh'), ...args], { env: { ...process.env, CI: 'true' }, timeout: 15 * MINUTES, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`brokers.sh ${args.join(' ')}: ${err.message}\n${stdout}${stderr}`)) : resolve(stdout),
+    ),
+  );
+}
+
+/** The services' broker settings: the cluster profile's (brought up first), or none (the shared brokers' defaults). */
+async function brokerEnv(): Promise<Record<string, string>> {
+  if (BROKERS === 'shared') return {};
+  await brokersSh('up', '--profile', 'cluster');
+  return Object.fromEntries([...(await brokersSh('env', '--profile', 'cluster')).matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1] as string, m[2] as string]));
+}
+
+describe(`trucks scenarios through one edge, two replicas of each service (${BROKERS} brokers)`, () => {
   let wharf: ReplicatedWharf;
   let last: CliRun | undefined;
   const timings: string[] = [];
 
   beforeAll(async () => {
-    wharf = await startReplicatedWharf({ count: 2, services: ['sqs', 'sns', 'kinesis'], idPrefix: 'ctrucks' });
-  }, 6 * MINUTES);
+    const env = await brokerEnv();
+    wharf = await startReplicatedWharf({ count: 2, services: ['sqs', 'sns', 'kinesis'], idPrefix: 'ctrucks', env });
+  }, 20 * MINUTES);
   afterEach((ctx) => {
     if (ctx.task.result?.state !== 'fail') return;
     if (last) console.error(`--- wharf (exit ${last.code}) stdout:\n${last.stdout}\n--- stderr:\n${last.stderr.slice(-3000)}`);
@@ -43,7 +65,7 @@ describe('trucks scenarios through one edge, two replicas of each service', () =
     }
   });
   afterAll(async () => {
-    console.log(`\ntrucks on 2 replicas of sqs, sns, kinesis behind one edge:\n${timings.join('\n')}\n`);
+    console.log(`\ntrucks on 2 replicas of sqs, sns, kinesis behind one edge, ${BROKERS} brokers:\n${timings.join('\n')}\n`);
     await wharf?.stop();
   }, 3 * MINUTES);
 
@@ -71,6 +93,18 @@ describe('trucks scenarios through one edge, two replicas of each service', () =
   function bothServed(spread: string, service: string): void {
     for (const i of [0, 1]) expect(Number(new RegExp(`${service}\\[${i}\\] (\\d+)`).exec(spread)?.[1] ?? 0)).toBeGreaterThan(0);
   }
+
+  it.runIf(BROKERS === 'cluster')('every process runs on the clusters: 3 Redis masters, 3 Kafka brokers, RabbitMQ from the profile', async () => {
+    // the edge got the same broker settings as every replica; its /health describes what it reached
+    const health = (await (await fetch(`${wharf.edge.url}/health`)).json()) as {
+      brokers: { checks: Record<string, { status: string; detail?: { masters?: number; brokers?: number; url?: string } }> };
+      services: { checks: Record<string, { status: string }> };
+    };
+    expect(health.brokers.checks.redis).toMatchObject({ status: 'up', detail: { masters: 3 } });
+    expect(health.brokers.checks.kafka).toMatchObject({ status: 'up', detail: { brokers: 3 } });
+    expect(health.brokers.checks.rabbitmq?.detail?.url).toMatch(/:570[123]/);
+    for (const s of ['sqs', 'sns', 'kinesis']) expect(health.services.checks[s]?.status).toBe('up');
+  });
 
   it('--via kinesis: 100 trucks × 20 positions on 5 shards, each truck on one shard, in order, none lost', async () => {
     const { run, spread } = await scenario('kinesis', ['--positions', '20', '--shards', '5']);

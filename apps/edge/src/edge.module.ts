@@ -24,6 +24,31 @@ import { ReplicaChecks } from './replica-checks';
 import { UpstreamProxy } from './proxy';
 import { catalogFromModels, type ServiceName } from './routing';
 
+/**
+ * RabbitMQ from `WHARF_AMQP_URL`: one URL, or a cluster's nodes as a comma list (as SNS takes them). Up when a
+ * node answers, asked in order — what a client of the cluster needs; the report names the node and the count.
+ */
+function rabbitmqNodesCheck(amqpUrls: string): BrokerCheck {
+  const urls = amqpUrls.split(',').map((u) => u.trim()).filter(Boolean);
+  if (urls.length <= 1) return rabbitmqCheck(amqpUrls);
+  const nodes = urls.map((url) => rabbitmqCheck(url));
+  return {
+    name: 'rabbitmq',
+    async check() {
+      const errors: string[] = [];
+      for (const node of nodes) {
+        try {
+          return { ...(await node.check()), nodes: nodes.length, ...(errors.length ? { unanswered: errors } : {}) };
+        } catch (err) {
+          errors.push(err instanceof Error ? err.message : String(err));
+        }
+      }
+      throw new Error(`no RabbitMQ node answered: ${errors.join('; ')}`);
+    },
+    close: async () => void (await Promise.all(nodes.map((n) => n.close()))),
+  };
+}
+
 @Module({
   controllers: [EdgeHealthController, MetricsController, ConsoleController, EdgeAdminController, EdgeController],
   providers: [
@@ -60,7 +85,7 @@ import { catalogFromModels, type ServiceName } from './routing';
       provide: BROKER_CHECKS,
       useFactory: (c: EdgeConfig): BrokerCheck[] => [
         redisCheck(c.brokers.redisUrl),
-        rabbitmqCheck(c.brokers.amqpUrl),
+        rabbitmqNodesCheck(c.brokers.amqpUrl),
         kafkaCheck(c.brokers.kafkaBrokers),
         activemqPairCheck([
           { name: 'a', ...hostPort(c.brokers.activemq.a) },
