@@ -23,16 +23,20 @@ export async function resumeBrokers(ctx: MqContext): Promise<void> {
 }
 
 /**
- * Definitions as the store has them: what other replicas (API calls, the supervisor) wrote. A broker with a
- * transition or user change under way here keeps its record in memory (that step holds it and writes it).
+ * Definitions as the store has them: what other replicas (API calls, the supervisor) wrote. A record this
+ * replica wrote while the store was being read keeps its newer copy, and a broker with a transition or user
+ * change under way here keeps its record (that step holds it and writes it).
  */
 export async function reloadDefinitions(ctx: MqContext): Promise<BrokerRecord[]> {
+  const mark = ctx.writeMark;
   const [configurations, brokers] = await Promise.all([ctx.store.loadConfigurations(), ctx.store.loadBrokers()]);
-  ctx.configurations.clear();
-  for (const c of configurations) ctx.configurations.set(c.id, c);
-  const stored = new Set(brokers.map((b) => b.brokerId));
-  for (const b of brokers) if (!ctx.busy(b.brokerId)) ctx.brokers.set(b.brokerId, b);
-  for (const id of ctx.brokers.keys()) if (!stored.has(id) && !ctx.busy(id)) ctx.brokers.delete(id);
+  const keep = (kind: 'broker' | 'configuration', id: string) => ctx.writtenSince(kind, id, mark) || (kind === 'broker' && ctx.busy(id));
+  const storedConfigurations = new Set(configurations.map((c) => c.id));
+  for (const c of configurations) if (!keep('configuration', c.id)) ctx.configurations.set(c.id, c);
+  for (const id of ctx.configurations.keys()) if (!storedConfigurations.has(id) && !keep('configuration', id)) ctx.configurations.delete(id);
+  const storedBrokers = new Set(brokers.map((b) => b.brokerId));
+  for (const b of brokers) if (!keep('broker', b.brokerId)) ctx.brokers.set(b.brokerId, b);
+  for (const id of ctx.brokers.keys()) if (!storedBrokers.has(id) && !keep('broker', id)) ctx.brokers.delete(id);
   return brokers;
 }
 

@@ -39,6 +39,10 @@ export class MqContext {
   private readonly supervision?: Supervision;
   /** The state each broker was in when this replica, as supervisor, last acted on it or wrote it. */
   readonly actedOn = new Map<string, BrokerState>();
+  /** Count of this replica's writes, the count at each record's last write, and the writes not yet stored (`broker:<id>`, `configuration:<id>`). */
+  private writeCount = 0;
+  private readonly lastWrite = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
   private isClosed = false;
 
   constructor(options: MqContextOptions) {
@@ -61,6 +65,34 @@ export class MqContext {
   /** Does this replica run broker transitions and supervise processes right now? */
   get supervisor(): boolean {
     return this.supervision?.isSupervisor() ?? true;
+  }
+
+  /** A mark to pass to `writtenSince` (reloadDefinitions takes one before it reads the store). */
+  get writeMark(): number {
+    return this.writeCount;
+  }
+
+  /**
+   * Has this replica written the record since `mark`, or is a write of it still on its way to the store? A
+   * reload that read the store meanwhile must not put its older copy in place of the one being written.
+   */
+  writtenSince(kind: 'broker' | 'configuration', id: string, mark: number): boolean {
+    const key = `${kind}:${id}`;
+    return (this.lastWrite.get(key) ?? 0) > mark || (this.inFlight.get(key) ?? 0) > 0;
+  }
+
+  /** Runs a store write of one record, known to writtenSince from its start to its end. */
+  private async tracked(kind: 'broker' | 'configuration', id: string, write: () => Promise<void>): Promise<void> {
+    const key = `${kind}:${id}`;
+    this.lastWrite.set(key, ++this.writeCount);
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+    try {
+      await write();
+    } finally {
+      const left = (this.inFlight.get(key) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(key, left);
+      else this.inFlight.delete(key);
+    }
   }
 
   /** Is a transition or user change of this broker queued or running here? */
@@ -109,14 +141,14 @@ export class MqContext {
   async saveBroker(b: BrokerRecord, options: WriteOptions = {}): Promise<void> {
     if (options.asSupervisor) this.requireSupervisor(b.brokerId);
     this.brokers.set(b.brokerId, b);
-    await this.store.saveBroker(b, options);
     if (this.supervisor) this.actedOn.set(b.brokerId, b.state);
+    await this.tracked('broker', b.brokerId, () => this.store.saveBroker(b, options));
   }
 
   async forgetBroker(brokerId: string, options: WriteOptions = {}): Promise<void> {
     if (options.asSupervisor) this.requireSupervisor(brokerId);
     this.brokers.delete(brokerId);
-    await this.store.deleteBroker(brokerId, options);
+    await this.tracked('broker', brokerId, () => this.store.deleteBroker(brokerId, options));
     this.actedOn.delete(brokerId);
   }
 
@@ -126,12 +158,12 @@ export class MqContext {
 
   async saveConfiguration(c: ConfigurationRecord): Promise<void> {
     this.configurations.set(c.id, c);
-    await this.store.saveConfiguration(c);
+    await this.tracked('configuration', c.id, () => this.store.saveConfiguration(c));
   }
 
   async forgetConfiguration(id: string): Promise<void> {
     this.configurations.delete(id);
-    await this.store.deleteConfiguration(id);
+    await this.tracked('configuration', id, () => this.store.deleteConfiguration(id));
   }
 
   /** The clock's time as the records keep it (ISO-8601). */

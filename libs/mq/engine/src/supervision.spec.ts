@@ -83,4 +83,24 @@ describe('mq replicas: one supervisor of broker processes', () => {
     await superviseBrokers(a.ctx);
     expect(a.backend.calls).toEqual([`provision ${running}`, `provision ${creating}`]);
   });
+
+  it('a reload that read the store before a write of this replica landed keeps the newer record', async () => {
+    const store = new InMemoryStore();
+    const a = replica(store, true);
+    const { BrokerId } = await CreateBroker(a.ctx, activeMq(), caller);
+    await a.ctx.settled(BrokerId as string);
+    const b = replica(store, false);
+    await reloadDefinitions(b.ctx);
+    // the store answers the reload with what it held when asked, but late
+    const gate = deferred();
+    const load = store.loadBrokers.bind(store);
+    store.loadBrokers = async () => { const snapshot = await load(); await gate.promise; return snapshot; };
+    const reload = reloadDefinitions(b.ctx);
+    await RebootBroker(b.ctx, { BrokerId }, caller);
+    const { BrokerId: created } = await CreateBroker(b.ctx, activeMq({ BrokerName: 'new' }), caller);
+    gate.resolve();
+    await reload;
+    expect(b.ctx.brokers.get(BrokerId as string)?.state).toBe('REBOOT_IN_PROGRESS');
+    expect(b.ctx.brokers.has(created as string)).toBe(true);
+  });
 });
