@@ -6,3 +6,4 @@ export * from './raw-http';
 export * from './brokers';
 export * from './replicas';
 export * from './wharf-stack';
+export * from './cluster';
