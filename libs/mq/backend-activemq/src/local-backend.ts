@@ -6,6 +6,7 @@ import {
   appliedUsers,
   badRequest,
   internalError,
+  SupervisionLostError,
   type BrokerBackend,
   type BrokerRecord,
   type InstanceView,
@@ -168,6 +169,8 @@ export class LocalActiveMqBackend implements BrokerBackend {
   // ---- processes ----
 
   private start(b: BrokerRecord, index: number): number {
+    // a replica that lost the supervisor lease mid-step (paused, cut off) starts nothing: its successor runs the broker
+    if (this.options.mayAct && !this.options.mayAct()) throw new SupervisionLostError(`not starting instance ${index + 1} of ${b.brokerId}: this replica no longer supervises`);
     const rt = runtimeOf(b) as LocalRuntime;
     const inst = rt.instances[index];
     const line = b.engineVersion.split('.').slice(0, 2).join('.');
