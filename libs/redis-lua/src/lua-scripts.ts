@@ -67,7 +67,7 @@ export class LuaScriptSet<Name extends string> {
     return (name, keys, args) => {
       if (wait.replicas > 0 && !noWait.has(name)) {
         const client = redis as RedisClient;
-        return WaitBatches.of(client).run(this.shaOf(name), keys, args.map(String), () => this.runDurably(client, name, keys, args));
+        return WaitBatches.of(client).script(this.shaOf(name), keys, args.map(String), () => this.runDurably(client, name, keys, args));
       }
       const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[this.options.prefix + name];
       return command.call(redis, ...keys, ...args.map(String));

@@ -44,7 +44,7 @@ export function checkReplicas(answer: unknown, wait: ReplicaWait): void {
 }
 
 type Reply = [Error | null, unknown];
-type Pipeline = ReturnType<RedisClient['pipeline']>;
+export type Pipeline = ReturnType<RedisClient['pipeline']>;
 
 // Refusals after which a command certainly did not run: the slot is served elsewhere now (failover,
 // resharding) or the cluster is between states.
@@ -70,7 +70,7 @@ export async function execForSlot(client: RedisClient, build: (p: Pipeline) => v
 }
 
 /** Throws the first error of a pipeline's replies. */
-function replies(results: Reply[]): unknown[] {
+export function replies(results: Reply[]): unknown[] {
   return results.map(([err, value]) => {
     if (err) throw err;
     return value;
@@ -88,23 +88,6 @@ export async function awaitReplicas(client: RedisClient, slotKey: string): Promi
   // EXISTS only routes the pipeline to the slot's master (WAIT itself has no key).
   const [, acknowledged] = replies(await execForSlot(client, (p) => p.exists(slotKey).wait(wait.replicas, wait.timeoutMs)));
   checkReplicas(acknowledged, wait);
-}
-
-/**
- * Commands on keys of the slot of `slotKey` (a pipeline, not a transaction: each should be idempotent),
- * followed in the same round trip by WAIT when the policy asks for replicas. Returns their replies.
- */
-export async function durableWrite(client: RedisClient, slotKey: string, build: (p: Pipeline) => void): Promise<unknown[]> {
-  const wait = replicaWaitOf(client);
-  // build's keys route the pipeline (and so the WAIT) to the master of slotKey's slot
-  const out = replies(
-    await execForSlot(client, (p) => {
-      build(p);
-      if (wait.replicas > 0) p.wait(wait.replicas, wait.timeoutMs);
-    }),
-  );
-  if (wait.replicas > 0) checkReplicas(out.pop(), wait);
-  return out;
 }
 
 /** Another connection of the same kind (standalone or cluster) with some options changed, e.g. for SUBSCRIBE. */

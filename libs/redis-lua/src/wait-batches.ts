@@ -11,10 +11,11 @@ import { checkReplicas, isClusterClient, replicaWaitOf, type RedisClient } from 
  * run on its own by `alone`, which follows redirects.
  */
 
+type Pipeline = ReturnType<RedisClient['pipeline']>;
+
 interface Call {
-  sha: string;
-  keys: readonly string[];
-  argv: string[];
+  /** Adds this call's commands (keys of one slot) to the batch's pipeline; answers how many. */
+  add(p: Pipeline): number;
   /** Runs this call on its own when the batch could not (follows redirects, loads the script). */
   alone(): Promise<unknown>;
   resolve(value: unknown): void;
@@ -43,8 +44,24 @@ export class WaitBatches {
     return b;
   }
 
-  run(sha: string, keys: readonly string[], argv: string[], alone: () => Promise<unknown>): Promise<unknown> {
-    const node = this.nodeOf(keys[0]);
+  /** A script; answers its reply once the replicas hold its writes. */
+  script(sha: string, keys: readonly string[], argv: string[], alone: () => Promise<unknown>): Promise<unknown> {
+    const aloneAsReplies = () => alone().then((value) => [value]);
+    return this.run(keys[0], (p) => (p.evalsha(sha, keys.length, ...keys, ...argv), 1), aloneAsReplies).then((replies) => (replies as unknown[])[0]);
+  }
+
+  /** Commands on keys of the slot of `slotKey`; answers their replies once the replicas hold their writes. */
+  commands(slotKey: string, build: (p: Pipeline) => void, alone: () => Promise<unknown[]>): Promise<unknown[]> {
+    const add = (p: Pipeline) => {
+      const before = p.length;
+      build(p);
+      return p.length - before;
+    };
+    return this.run(slotKey, add, alone) as Promise<unknown[]>;
+  }
+
+  private run(slotKey: string | undefined, add: (p: Pipeline) => number, alone: () => Promise<unknown>): Promise<unknown> {
+    const node = this.nodeOf(slotKey);
     let queue = this.nodes.get(node);
     if (!queue) {
       queue = { calls: [], busy: false };
@@ -52,7 +69,7 @@ export class WaitBatches {
     }
     const q = queue;
     return new Promise((resolve, reject) => {
-      q.calls.push({ sha, keys, argv, alone, resolve, reject });
+      q.calls.push({ add, alone, resolve, reject });
       if (!q.busy) {
         q.busy = true;
         process.nextTick(() => void this.flush(q)); // calls of this tick join the batch
@@ -73,13 +90,16 @@ export class WaitBatches {
     const wait = replicaWaitOf(this.client);
     try {
       const p = this.client.pipeline();
-      for (const c of batch) p.evalsha(c.sha, c.keys.length, ...c.keys, ...c.argv);
+      const counts = batch.map((c) => c.add(p));
       p.wait(wait.replicas, wait.timeoutMs);
       const results = await p.exec();
       if (!results) throw new Error('Redis pipeline was discarded');
-      const [waitErr, acknowledged] = results[batch.length];
+      const [waitErr, acknowledged] = results[results.length - 1];
+      let at = 0;
       batch.forEach((c, i) => {
-        const [err, value] = results[i];
+        const own = results.slice(at, at + counts[i]);
+        at += counts[i];
+        const err = own.find(([e]) => e)?.[0];
         if (err) {
           // not run here (redirect, unknown script): alone, it follows redirects and loads the script
           if (/^(NOSCRIPT|MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /.test(err.message)) c.alone().then(c.resolve, c.reject);
@@ -89,7 +109,7 @@ export class WaitBatches {
         try {
           if (waitErr) throw waitErr;
           checkReplicas(acknowledged, wait);
-          c.resolve(value);
+          c.resolve(own.map(([, value]) => value));
         } catch (e) {
           c.reject(e);
         }
