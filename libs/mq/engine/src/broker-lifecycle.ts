@@ -40,10 +40,21 @@ export async function reloadDefinitions(ctx: MqContext): Promise<BrokerRecord[]>
   return brokers;
 }
 
-/** The supervisor's tick: starts the transition of every broker whose state another replica changed. */
+/**
+ * The supervisor's tick: starts the transition of every broker whose state another replica changed. A
+ * DeleteBroker through another replica while a step runs here reaches that step as on one replica (where
+ * both share the record): the step sees DELETION_IN_PROGRESS and stops, and the deletion follows it.
+ */
 export async function superviseBrokers(ctx: MqContext): Promise<void> {
   if (!ctx.supervisor) return;
-  await reloadDefinitions(ctx);
+  const stored = await reloadDefinitions(ctx);
+  for (const s of stored) {
+    const b = ctx.brokers.get(s.brokerId);
+    if (b && b !== s && ctx.busy(b.brokerId) && s.state === 'DELETION_IN_PROGRESS' && b.state !== 'DELETION_IN_PROGRESS') {
+      b.state = 'DELETION_IN_PROGRESS';
+      startTransition(ctx, b.brokerId);
+    }
+  }
   for (const b of ctx.brokers.values()) {
     if (!ctx.busy(b.brokerId) && ctx.actedOn.get(b.brokerId) !== b.state) startTransition(ctx, b.brokerId);
   }

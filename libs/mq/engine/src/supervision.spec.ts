@@ -103,4 +103,20 @@ describe('mq replicas: one supervisor of broker processes', () => {
     expect(b.ctx.brokers.get(BrokerId as string)?.state).toBe('REBOOT_IN_PROGRESS');
     expect(b.ctx.brokers.has(created as string)).toBe(true);
   });
+
+  it('DeleteBroker through the standby while the supervisor is still creating the broker: created, then deleted', async () => {
+    const store = new InMemoryStore();
+    const a = replica(store, true);
+    const b = replica(store, false);
+    const gate = deferred();
+    a.backend.gate = gate.promise;
+    const { BrokerId } = await CreateBroker(a.ctx, activeMq(), caller);
+    await reloadDefinitions(b.ctx);
+    await DeleteBroker(b.ctx, { BrokerId }, caller);
+    await superviseBrokers(a.ctx); // sees the request while the creation step holds the record
+    gate.resolve();
+    await a.ctx.settled(BrokerId as string);
+    expect(a.backend.calls).toEqual([`provision ${BrokerId}`, `destroy ${BrokerId}`]);
+    expect(store.brokers.has(BrokerId as string)).toBe(false);
+  });
 });
