@@ -44,7 +44,8 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   const { out, ms } = await brokers('up', '--profile', 'cluster');
-  console.log(`cluster profile: first up of this run took ${(ms / 1000).toFixed(1)} s${/already up/.test(out) ? ' (some of it was already up)' : ''}`);
+  const started = [...out.matchAll(/(\S+-cluster): (?:starting|started)/g)].map((m) => m[1]);
+  console.log(`cluster profile: first up of this run took ${(ms / 1000).toFixed(1)} s (started: ${started.join(', ') || 'nothing, all was up'})`);
   env = parseEnv((await brokers('env', '--profile', 'cluster')).out);
 }, 900_000);
 

@@ -67,7 +67,9 @@ _rq_probed_ready() {
   local n want; want=$(_rq_all_names)
   for n in "${RQ_NODES[@]}"; do [[ ${RQ_SEEN[$n]} == "$want" ]] || return 1; done
 }
-rabbitmq_cluster_ready() { _rq_probe; _rq_probed_ready; }
+# RQ_READY_SEEN: when (ms) a probe last found the cluster ready; status within 2 s of it need not probe again
+RQ_READY_SEEN=0
+rabbitmq_cluster_ready() { RQ_READY_SEEN=0; _rq_probe; _rq_probed_ready && RQ_READY_SEEN=$(now_ms); }
 
 _rq_write_config() {
   local n=$1 dir="$RQ_RUN/$1" tmp
@@ -173,7 +175,7 @@ rabbitmq_cluster_stop() {
 
 rabbitmq_cluster_status() {
   local n up=0 most=0 detail="" addr="$RQ_HOST:$(rq_port 1)-$(rq_port 3)"
-  _rq_probe
+  (( $(now_ms) - RQ_READY_SEEN < 2000 )) || _rq_probe
   for n in "${RQ_NODES[@]}"; do
     if [[ -n ${RQ_SEEN[$n]} ]]; then up=$((up + 1)); detail+="${detail:+, }$(rq_node "$n") serving"
     else detail+="${detail:+, }$(rq_node "$n") down"; fi

@@ -52,7 +52,9 @@ _rc_probed_ready() {
   done
   return 0
 }
-rc_ready() { _rc_probe; _rc_probed_ready; }
+# RC_READY_SEEN: when (ms) a probe last found the cluster ready; status within 2 s of it need not probe again
+RC_READY_SEEN=0
+rc_ready() { RC_READY_SEEN=0; _rc_probe; _rc_probed_ready && RC_READY_SEEN=$(now_ms); }
 
 _rc_start_node() {
   local port=$1 dir="$RC_RUN/$1"
@@ -122,7 +124,7 @@ redis_cluster_stop() {
 
 redis_cluster_status() {
   local p up=0 ok=0 masters="" st role addr="$RC_HOST:$RC_PORT0-${RC_PORTS[5]}"
-  _rc_probe
+  (( $(now_ms) - RC_READY_SEEN < 2000 )) || _rc_probe
   for p in "${RC_PORTS[@]}"; do
     [[ -n ${RC_INFO[$p]} ]] || continue
     read -r st _ _ role _ <<<"${RC_INFO[$p]}"
