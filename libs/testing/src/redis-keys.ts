@@ -3,19 +3,24 @@ import { join } from 'node:path';
 import Redis, { Cluster } from 'ioredis';
 import { repoRoot } from './app-process';
 
-/** The Redis Cluster of tools/brokers' cluster profile (3 masters, 3 replicas), as WHARF_REDIS_URL names it. */
-export const PROFILE_REDIS_CLUSTER_URL =
-  'redis-cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005,127.0.0.1:7006';
-
 /**
- * A Redis Cluster for suites that run on one: WHARF_REDIS_CLUSTER_URL when set, else the cluster profile's
- * (`brokers.sh up --profile cluster redis` first: idempotent, it starts what is down and waits until healthy).
+ * A Redis Cluster for suites that run on one: WHARF_REDIS_CLUSTER_URL when set, else the Redis Cluster of
+ * tools/brokers' cluster profile (3 masters, 3 replicas): `brokers.sh up --profile cluster redis` first
+ * (idempotent: it starts what is down and waits until healthy), then its WHARF_REDIS_URL from `env`.
  */
 export function redisClusterUrl(): string {
   const url = process.env.WHARF_REDIS_CLUSTER_URL;
   if (url) return url;
-  execFileSync('bash', [join(repoRoot, 'tools/brokers/brokers.sh'), 'up', '--profile', 'cluster', 'redis'], { stdio: 'inherit', timeout: 180_000 });
-  return PROFILE_REDIS_CLUSTER_URL;
+  const brokers = (...args: string[]) =>
+    execFileSync('bash', [join(repoRoot, 'tools/brokers/brokers.sh'), ...args], {
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 600_000, // the profile's lock may be held by a cold start of all three clusters
+    }).toString();
+  brokers('up', '--profile', 'cluster', 'redis');
+  const found = /^(?:export )?WHARF_REDIS_URL=(\S+)$/m.exec(brokers('env', '--profile', 'cluster'))?.[1];
+  if (!found) throw new Error('brokers.sh env --profile cluster named no WHARF_REDIS_URL');
+  return found;
 }
 
 /**
