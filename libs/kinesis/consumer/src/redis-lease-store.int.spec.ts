@@ -1,22 +1,35 @@
-import Redis from 'ioredis';
-import { deleteRedisKeys, uniqueId } from '@wharf/testing';
+import { Cluster, type Redis } from 'ioredis';
+import { deleteRedisKeys, redisClusterUrl, testRedisClient, uniqueId } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLeaseStore } from './memory-lease-store';
 import { RedisLeaseStore } from './redis-lease-store';
 import type { LeaseStore } from './lease';
 
-/** The Lua scripts against real Redis, and the in-memory store held to the same contract. */
-describe.each(['redis', 'memory'])('%s lease store', (kind) => {
-  let redis: Redis;
+/**
+ * The Lua scripts against real Redis (standalone, and a Redis Cluster with a hash-tagged prefix), and the
+ * in-memory store held to the same contract.
+ */
+describe.each(['redis', 'redis cluster', 'memory'])('%s lease store', (kind) => {
+  let redis: Redis | Cluster;
+  let url: string;
   const prefix = uniqueId('wharf:test:kcl');
+  // on a cluster an application's lease keys share a slot: the prefix carries a hash tag
+  const tagged = kind === 'redis cluster';
   let n = 0;
-  const store = (): LeaseStore => (kind === 'redis' ? new RedisLeaseStore(redis, `${prefix}:${n++}`) : new MemoryLeaseStore());
+  const store = (): LeaseStore => (kind === 'memory' ? new MemoryLeaseStore() : new RedisLeaseStore(redis, tagged ? `{${prefix}:${n++}}` : `${prefix}:${n++}`));
   beforeAll(() => {
-    redis = new Redis(process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380');
+    url = tagged ? redisClusterUrl() : (process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380');
+    if (kind !== 'memory') redis = testRedisClient(url);
   });
   afterAll(async () => {
+    if (kind === 'memory') return;
     redis.disconnect();
-    await deleteRedisKeys(prefix);
+    await deleteRedisKeys(tagged ? `{${prefix}` : prefix, url);
+  });
+
+  it.runIf(tagged)('refuses a prefix without a hash tag on a cluster', () => {
+    expect(redis).toBeInstanceOf(Cluster);
+    expect(() => new RedisLeaseStore(redis, 'untagged')).toThrow(/hash tag/);
   });
 
   it('creates once; take is a compare-and-set on the counter', async () => {
