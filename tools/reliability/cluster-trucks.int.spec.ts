@@ -5,9 +5,7 @@
 // allows none, out of order within its truck (key / group), or a group held by two consumers at once.
 // Brokers: the cluster profile of tools/brokers (Redis Cluster 3+3, Kafka ×3 with RF 3, RabbitMQ ×3; started if
 // down, idempotent), or with WHARF_CLUSTER_TRUCKS_BROKERS=shared the single shared brokers.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { repoRoot, runWharfCli, startReplicatedWharf, type CliRun, type ReplicatedWharf } from '@wharf/testing';
+import { clusterBrokers, runWharfCli, startReplicatedWharf, type CliRun, type ReplicatedWharf } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const MINUTES = 60_000;
@@ -36,20 +34,9 @@ function summary(stdout: string): Record<string, string>[] {
 
 const BROKERS = process.env.WHARF_CLUSTER_TRUCKS_BROKERS === 'shared' ? 'shared' : 'cluster';
 
-/** `brokers.sh <args>`, stdout. */
-function brokersSh(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile('bash', [join(repoRoot, 'tools/brokers/brokers.sh'), ...args], { env: { ...process.env, CI: 'true' }, timeout: 15 * MINUTES, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`brokers.sh ${args.join(' ')}: ${err.message}\n${stdout}${stderr}`)) : resolve(stdout),
-    ),
-  );
-}
-
-/** The services' broker settings: the cluster profile's (brought up first), or none (the shared brokers' defaults). */
+/** The services' broker settings: the cluster profile's (brought up first, idempotent), or none (the shared brokers' defaults). */
 async function brokerEnv(): Promise<Record<string, string>> {
-  if (BROKERS === 'shared') return {};
-  await brokersSh('up', '--profile', 'cluster');
-  return Object.fromEntries([...(await brokersSh('env', '--profile', 'cluster')).matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1] as string, m[2] as string]));
+  return BROKERS === 'shared' ? {} : (await clusterBrokers()).env;
 }
 
 describe(`trucks scenarios through one edge, two replicas of each service (${BROKERS} brokers)`, () => {

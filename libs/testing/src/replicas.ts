@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-import { Cluster } from 'ioredis';
 import { join } from 'node:path';
 import { repoRoot, startApp, type AppProcess } from './app-process';
 import { uniqueId } from './ids';
@@ -183,33 +182,8 @@ export async function startReplicatedWharf(options: ReplicatedWharfOptions = {})
       await edge.stop();
       await Promise.all(Object.values(replicas).map((r) => r.stop()));
       rmSync(dataDir, { recursive: true, force: true });
-      await deleteKeys(Object.values(prefixes), options.redisUrl ?? env.WHARF_REDIS_URL);
+      await deleteRedisKeys(Object.values(prefixes), options.redisUrl ?? env.WHARF_REDIS_URL);
     },
   };
 }
 
-/** deleteRedisKeys, on a Redis Cluster too (`redis-cluster://h:p,…`: every master scanned, keys deleted one by one). */
-async function deleteKeys(prefixes: string[], url: string | undefined): Promise<void> {
-  if (!url?.startsWith('redis-cluster://')) return deleteRedisKeys(prefixes, url);
-  const nodes = url.slice('redis-cluster://'.length).split(',').map((hp) => {
-    const at = hp.lastIndexOf(':');
-    return { host: hp.slice(0, at), port: Number(hp.slice(at + 1)) };
-  });
-  const cluster = new Cluster(nodes);
-  try {
-    await new Promise<void>((resolve, reject) => cluster.once('ready', resolve).once('error', reject));
-    for (const node of cluster.nodes('master')) {
-      for (const prefix of prefixes) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-          cursor = next;
-          // one key a DEL: keys of one node still lie in different slots
-          await Promise.all(keys.map((k) => node.del(k)));
-        } while (cursor !== '0');
-      }
-    }
-  } finally {
-    cluster.disconnect();
-  }
-}
