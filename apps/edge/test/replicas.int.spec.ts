@@ -1,6 +1,9 @@
 // The edge in front of several replicas of one service (issue 14). Upstreams here are ROUTING STAND-INS (real
 // HTTP servers that record what reaches them), so each case can make one replica refuse, reset, or come back.
 // The real sqs app behind the edge, killed with -9 under load: replica-failover.int.spec.ts.
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppProcess } from '@wharf/testing';
 import { RoutingStandIn, deadPort, startEdge } from './support';
@@ -138,6 +141,29 @@ describe('edge: one upstream URL behaves as before balancing', () => {
     } finally {
       await edge.stop();
       await a.stop();
+    }
+  });
+});
+
+describe('edge: the replica report with SigV4 on', () => {
+  it('GET /_wharf/edge/replicas needs a signature scoped `wharf`', async () => {
+    const [a, b] = await Promise.all([new RoutingStandIn('sqs-a').start(), new RoutingStandIn('sqs-b').start()]);
+    const key = { accessKeyId: 'AKIDEDGEREPLICAS0001', secretAccessKey: 'edge/replicas+secret' };
+    const edge = await startEdge({ WHARF_SQS_URL: `${a.url},${b.url}`, WHARF_VERIFY_SIGV4: 'true', WHARF_CREDENTIALS: `${key.accessKeyId}:${key.secretAccessKey}` });
+    try {
+      expect((await fetch(`${edge.url}/_wharf/edge/replicas`)).status).toBe(403);
+      const u = new URL(edge.url);
+      const signer = new SignatureV4({ service: 'wharf', region: 'us-east-1', credentials: key, sha256: Sha256 });
+      const signed = await signer.sign(new HttpRequest({ method: 'GET', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/_wharf/edge/replicas', headers: { host: u.host } }));
+      const { host: _host, ...headers } = signed.headers;
+      const res = await fetch(`${edge.url}/_wharf/edge/replicas`, { headers });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { services: Record<string, { checked: boolean; replicas: ReplicaView[] }> };
+      expect(body.services.sqs?.checked).toBe(true);
+      expect(body.services.sqs?.replicas.map((r) => r.url)).toEqual([a.url, b.url]);
+    } finally {
+      await edge.stop();
+      await Promise.all([a.stop(), b.stop()]);
     }
   });
 });
