@@ -134,6 +134,22 @@ describe(`trucks scenarios through one edge, two replicas of each service (${BRO
     return n;
   }
 
+  /** The edge's JSON log lines written since `from` (its output offset). */
+  function edgeLog(from: number): { msg?: string; target?: string; time: number; by?: string }[] {
+    return wharf.edge
+      .output()
+      .slice(from)
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as { msg?: string; target?: string; time: number; by?: string }];
+        } catch {
+          return [];
+        }
+      });
+  }
+
   /**
    * One scenario while replica 0 of `service` is killed with -9 `afterMs` into it, restarted 3 s later: the CLI
    * (SDK clients with their standard retries) must still pass its verification.
@@ -142,6 +158,7 @@ describe(`trucks scenarios through one edge, two replicas of each service (${BRO
     const set = wharf.replicas[service];
     if (!set) throw new Error(`no ${service} replicas`);
     const before = await unavailable(service);
+    const logFrom = wharf.edge.output().length;
     const started = Date.now();
     const running = runWharfCli(['demo', 'trucks', '--via', via, '--trucks', TRUCKS, ...args, ...SLACK, ...CLEANUP], wharf.edge.url, 8 * MINUTES);
     await new Promise((r) => setTimeout(r, afterMs));
@@ -157,9 +174,14 @@ describe(`trucks scenarios through one edge, two replicas of each service (${BRO
     }
     last = await running;
     const errors = (await unavailable(service)) - before;
+    // the edge's own log (warn level): each 503 it answered and when it took the replica out, with times
+    const log = edgeLog(logFrom).filter((l) => l.target === service);
+    const answered = log.filter((l) => l.msg === 'service unavailable').map((l) => l.time);
+    const out = log.find((l) => l.msg === 'replica out of rotation');
+    const window = answered.length ? `${Math.min(...answered) - killedAt}..${Math.max(...answered) - killedAt} ms after the kill` : 'none';
     timings.push(
       `  --via ${via} ${args.join(' ')}, ${service}[0] killed -9 at ${killedAt - started} ms, restarted 3 s later: exit ${last.code} in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-        `edge answered ${errors} retryable 503s for ${service}; the replica back in rotation ${backMs ?? 'never'} ms after the kill`,
+        `edge answered ${errors} retryable 503s for ${service} (${window}); replica out of rotation ${out ? `${out.time - killedAt} ms after the kill (by ${out.by})` : 'never'}, back ${backMs ?? 'never'} ms after the kill`,
     );
     return { run: last, backMs };
   }

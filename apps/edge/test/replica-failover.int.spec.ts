@@ -119,6 +119,13 @@ describe('two sqs replicas behind the edge: one killed -9 under load, then resta
     await Promise.all(load);
 
     const lost = [...acknowledged].filter((b) => !received.has(b));
+    // when the edge took the dead replica out (its warn log: by a request that failed, or by a check)
+    const outOfRotation = edge
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"replica out of rotation"'))
+      .map((l) => JSON.parse(l) as { time: number; by: string })
+      .find((l) => l.time >= killedAt);
     const windowMs = failures.length ? Math.max(...failures.map((f) => f.at)) - Math.min(...failures.map((f) => f.at)) : 0;
     const firstAfterKill = failures.length ? Math.min(...failures.map((f) => f.at)) - killedAt : null;
     console.log(
@@ -127,6 +134,7 @@ describe('two sqs replicas behind the edge: one killed -9 under load, then resta
         `  sends ${sends} (acknowledged ${acknowledged.size}; ${sendsWhileDown} in the 6 s with one replica), receives ${receives}, received ${received.size}, lost ${lost.length}`,
         `  client errors: ${failures.length} (non-retryable ${failures.filter((f) => !f.retryable).length}); first ${firstAfterKill ?? '—'} ms after the kill, window ${windowMs} ms`,
         ...failures.slice(0, 10).map((f) => `    +${f.at - killedAt} ms ${f.op}: ${f.what}`),
+        `  the edge took it out of rotation ${outOfRotation ? `${outOfRotation.time - killedAt} ms after the kill (by ${outOfRotation.by})` : 'never'}`,
         `  restarted replica back in rotation ${backAt - restartedAt} ms after its restart began; ${requestsAfter - requestsAtReturn} requests to it in the next 3 s`,
       ].join('\n'),
     );
