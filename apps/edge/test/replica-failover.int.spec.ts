@@ -2,6 +2,16 @@
 // steady SDK load; one replica is killed with -9, then restarted (issue 14). The load must go on through the
 // other replica, the clients may see retryable errors only (5xx, or a lost connection), for a time this test
 // prints; every acknowledged message is received; the restarted replica takes requests again.
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  PutRecordCommand,
+  waitUntilStreamExists,
+} from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { deleteRedisKeys, startEdgeFor, startReplicas, uniqueId, type AppProcess, type Replicas } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +21,9 @@ const REDIS_URL = process.env.WHARF_REDIS_URL ?? 'redis://127.0.0.1:6380';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface ReplicaView { url: string; state: string; requests: number }
-async function replicaViews(edge: AppProcess): Promise<ReplicaView[]> {
+async function replicaViews(edge: AppProcess, service = 'sqs'): Promise<ReplicaView[]> {
   const res = await fetch(`${edge.url}/_wharf/edge/replicas`);
-  return ((await res.json()) as { services: { sqs: { replicas: ReplicaView[] } } }).services.sqs.replicas;
+  return ((await res.json()) as { services: Record<string, { replicas: ReplicaView[] }> }).services[service]?.replicas ?? [];
 }
 
 /** What a client saw: each failed call with its time, and whether the SDKs would retry it. */
@@ -144,3 +154,108 @@ describe('two sqs replicas behind the edge: one killed -9 under load, then resta
     expect(requestsAfter).toBeGreaterThan(requestsAtReturn);
   }, 180_000);
 });
+
+describe('two kinesis replicas behind the edge: one killed -9 under reads and writes (HTTP/2 SDK clients)', () => {
+  const id = uniqueId('edgefok');
+  let kinesis: Replicas;
+  let edge: AppProcess;
+  const clients: KinesisClient[] = [];
+
+  beforeAll(async () => {
+    kinesis = await startReplicas('kinesis', {
+      count: 2,
+      env: { KINESIS_REDIS_PREFIX: `wharf:it:${id}:kinesis`, KINESIS_TOPIC_PREFIX: `wharf.it.${id}`, KINESIS_ENFORCE_LIMITS: 'false', WHARF_REDIS_URL: REDIS_URL },
+    });
+    edge = await startEdgeFor({ kinesis });
+  }, 240_000);
+  afterAll(async () => {
+    const admin = new KinesisClient({ endpoint: edge?.url, region: 'us-east-1', credentials });
+    await admin.send(new DeleteStreamCommand({ StreamName: id, EnforceConsumerDeletion: true })).catch(() => undefined);
+    admin.destroy();
+    for (const c of clients) c.destroy();
+    await Promise.allSettled([edge?.stop(), kinesis?.stop()]);
+    await deleteRedisKeys(`wharf:it:${id}:kinesis`, REDIS_URL);
+  }, 60_000);
+
+  it('reads see no error (those in flight on the dead replica are resent), writes retryable errors at most, nothing acknowledged is lost', async () => {
+    const client = () => {
+      const c = new KinesisClient({ endpoint: edge.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+      clients.push(c);
+      return c;
+    };
+    const admin = client();
+    await admin.send(new CreateStreamCommand({ StreamName: id, ShardCount: 2 }));
+    await waitUntilStreamExists({ client: admin, maxWaitTime: 60 }, { StreamName: id });
+    const failures: Failure[] = [];
+    const acknowledged = new Set<string>();
+    let reads = 0;
+    let running = true;
+    const writer = async (n: number) => {
+      const c = client();
+      for (let i = 0; running; i++) {
+        try {
+          await c.send(new PutRecordCommand({ StreamName: id, PartitionKey: `k${i % 7}`, Data: Buffer.from(`w${n}-${i}`) }));
+          acknowledged.add(`w${n}-${i}`);
+        } catch (err) {
+          failures.push(describeFailure('PutRecord', err));
+        }
+        await sleep(20);
+      }
+    };
+    const reader = async () => {
+      const c = client();
+      while (running) {
+        try {
+          await c.send(new ListShardsCommand({ StreamName: id }));
+          reads++;
+        } catch (err) {
+          failures.push(describeFailure('ListShards', err));
+        }
+      }
+    };
+    const retriesBefore = await retries(edge);
+    const load = [writer(0), writer(1), reader(), reader()];
+    await sleep(3_000);
+    const killedAt = Date.now();
+    await kinesis.kill(0);
+    await sleep(5_000);
+    expect((await replicaViews(edge, 'kinesis'))[0]?.state).toBe('down');
+    running = false;
+    await Promise.all(load);
+    const retriesAfter = await retries(edge);
+    const retried = Object.entries(retriesAfter).map(([reason, n]) => `${reason} ${n - (retriesBefore[reason] ?? 0)}`).join(', ') || 'none';
+
+    // every acknowledged record is in the stream (read back through the edge from the surviving replica)
+    const stored = new Set<string>();
+    for (const shard of (await admin.send(new ListShardsCommand({ StreamName: id }))).Shards ?? []) {
+      let { ShardIterator } = await admin.send(new GetShardIteratorCommand({ StreamName: id, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      for (let empty = 0; ShardIterator && empty < 2; ) {
+        const page = await admin.send(new GetRecordsCommand({ ShardIterator, Limit: 10_000 }));
+        for (const r of page.Records ?? []) stored.add(Buffer.from(r.Data as Uint8Array).toString());
+        if (!page.Records?.length) empty++;
+        ShardIterator = page.NextShardIterator;
+      }
+    }
+    const lost = [...acknowledged].filter((r) => !stored.has(r));
+    const readErrors = failures.filter((f) => f.op === 'ListShards');
+    console.log(
+      [
+        `\nkinesis x2 behind the edge, replica 0 killed -9 under load (${reads} ListShards, ${acknowledged.size} PutRecord acknowledged):`,
+        `  client errors: reads ${readErrors.length}, writes ${failures.length - readErrors.length} (non-retryable ${failures.filter((f) => !f.retryable).length}); lost ${lost.length}`,
+        `  requests the edge sent again to the other replica: ${retried}`,
+        ...failures.slice(0, 10).map((f) => `    +${f.at - killedAt} ms ${f.op}: ${f.what}`),
+      ].join('\n'),
+    );
+    expect(failures.filter((f) => !f.retryable)).toEqual([]);
+    expect(readErrors).toEqual([]);
+    expect(lost).toEqual([]);
+  }, 180_000);
+});
+
+/** Requests the edge sent again to another replica, by reason (refused, lost-before-body, lost-read), from /metrics. */
+async function retries(edge: AppProcess): Promise<Record<string, number>> {
+  const text = await (await fetch(`${edge.url}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^wharf_edge_upstream_retries_total\{[^}]*reason="([^"]+)"[^}]*\} (\d+)/gm)) out[m[1] as string] = (out[m[1] as string] ?? 0) + Number(m[2]);
+  return out;
+}
