@@ -40,6 +40,14 @@ class ChannelSlot<C extends Channel> {
   reset(): void {
     this.channel = undefined;
   }
+  /** Stops handing out `ch` (if it is still the current one) and closes it once its answers had time to come. */
+  retire(ch: C, afterMs: number): void {
+    void this.channel?.then((current) => {
+      if (current !== ch) return;
+      this.reset();
+      setTimeout(() => void ch.close().catch(() => undefined), afterMs).unref();
+    });
+  }
 }
 
 function isNotFound(error: unknown): boolean {
@@ -62,8 +70,8 @@ export type QueueType = 'quorum' | 'classic';
 
 export interface RabbitSnsBusOptions {
   queueType?: QueueType;
-  /** Publishes whose confirm was lost (channel or connection closed, broker nack) are sent again this often. */
-  publishAttempts?: number;
+  /** For this long (ms) a publish whose confirm was lost (channel or connection closed, broker nack) is sent again. */
+  publishRetryMs?: number;
   log?: Log;
 }
 
@@ -80,7 +88,7 @@ export class RabbitSnsBus implements SnsBus {
   private readonly holdQueues = new Set<string>();
   private redeliverDeclared = false;
   readonly queueType: QueueType;
-  private readonly publishAttempts: number;
+  private readonly publishRetryMs: number;
   /** Queues found with another type than `queueType` (declared before a change of WHARF_SNS_QUEUE_TYPE). */
   private readonly keptAsTheyWere = new Set<string>();
 
@@ -89,7 +97,7 @@ export class RabbitSnsBus implements SnsBus {
     private readonly options: RabbitSnsBusOptions = {},
   ) {
     this.queueType = options.queueType ?? 'quorum';
-    this.publishAttempts = options.publishAttempts ?? 6;
+    this.publishRetryMs = options.publishRetryMs ?? 30_000;
     this.publisher = new ChannelSlot(async () => {
       const ch = await (await connection.get()).createConfirmChannel();
       ch.on('error', () => undefined);
@@ -191,17 +199,18 @@ export class RabbitSnsBus implements SnsBus {
    * A confirm lost with its channel (the connected node died) or a nack (a quorum queue without a leader for a
    * moment) is not an answer: the message is published again, on a new channel and maybe another node —
    * at least once (AWS SNS's own promise; SQS FIFO drops the duplicate by its deduplication id), never lost
-   * behind an acknowledged Publish. After `publishAttempts` the error reaches the caller (a retryable 500).
+   * behind an acknowledged Publish. After `publishRetryMs` the error reaches the caller (a retryable 500).
    */
   private async confirmed(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         await this.confirmedOnce(exchange, routingKey, content, options);
         return;
       } catch (error) {
-        if (error instanceof AwsError || attempt >= this.publishAttempts) throw error;
-        this.options.log?.warn({ err: error instanceof Error ? error.message : String(error), attempt }, 'publish not confirmed; publishing again');
-        await sleep(100 * 2 ** attempt);
+        if (error instanceof AwsError || Date.now() - started >= this.publishRetryMs) throw error;
+        this.options.log?.warn({ err: error instanceof Error ? error.message : String(error), attempt, sinceMs: Date.now() - started }, 'publish not confirmed; publishing again');
+        await sleep(Math.min(100 * 2 ** attempt, 2000));
       }
     }
   }
@@ -211,8 +220,13 @@ export class RabbitSnsBus implements SnsBus {
     await new Promise<void>((resolve, reject) => {
       try {
         ch.publish(exchange, routingKey, content, { persistent: true, contentType: 'application/json', ...options }, (err) => {
-          if (err) reject(isNotFound(err) ? new AwsError('NotFound', 'Topic does not exist') : err instanceof Error ? err : new Error(String(err)));
-          else resolve();
+          if (!err) return resolve();
+          if (isNotFound(err)) return reject(new AwsError('NotFound', 'Topic does not exist'));
+          // A nack. Seen on RabbitMQ 3.10 after a quorum queue's leader node died: a channel opened before the
+          // new leader was known nacked every publish to that queue for as long as it lived (30 s and more),
+          // while a new channel publishes at once. So the next attempt goes to a new channel.
+          if (/nack/i.test(String(err))) this.publisher.retire(ch, 30_000);
+          reject(err instanceof Error ? err : new Error(String(err)));
         });
       } catch (error) {
         this.publisher.reset();
