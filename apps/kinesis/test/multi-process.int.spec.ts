@@ -1,20 +1,14 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- SDK output members are all optional */
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readShard, sleep, startKinesis, text, waitActive, type KinesisUnderTest } from './support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readShard, sleep, text, twoKinesisProcesses, waitActive, type KinesisUnderTest } from './support';
 
 /** Two kinesis processes on the same Redis metadata and Kafka topics: one service, any process answers. */
 describe('two kinesis processes serving the same streams', () => {
+  const both = twoKinesisProcesses();
   let a: KinesisUnderTest;
   let b: KinesisUnderTest;
-  beforeAll(async () => {
-    a = await startKinesis();
-    b = await startKinesis({}, a.id);
-  });
-  afterAll(async () => {
-    await b?.app.stop();
-    await a?.stop();
-  });
+  beforeAll(() => ({ a, b } = both()));
 
   it('a split made through B re-routes the puts A keeps making; lineage readers see every key in order', async () => {
     const ca = a.client({ maxAttempts: 10 });

@@ -9,21 +9,12 @@ import {
   type KinesisClient,
   type StartingPosition,
 } from '@aws-sdk/client-kinesis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sleep, startKinesis, text, waitActive, type KinesisUnderTest } from './support';
+import { expect, it } from 'vitest';
+import { sleep, text, twoKinesisProcesses, waitActive } from './support';
 
 // Issue 14: two kinesis replicas behind one edge. A consumer's subscription to a shard is one across both
 // (the claim lives in Redis), and a subscription moved to the other replica resumes where the first left off.
-let a: KinesisUnderTest;
-let b: KinesisUnderTest;
-beforeAll(async () => {
-  a = await startKinesis();
-  b = await startKinesis({}, a.id);
-});
-afterAll(async () => {
-  await b?.app.stop();
-  await a?.stop();
-});
+const both = twoKinesisProcesses();
 
 async function collect(client: KinesisClient, consumerARN: string, position: StartingPosition, count: number): Promise<{ records: _Record[]; continuation?: string }> {
   const out = await client.send(new SubscribeToShardCommand({ ConsumerARN: consumerARN, ShardId: 'shardId-000000000000', StartingPosition: position }));
@@ -39,6 +30,7 @@ async function collect(client: KinesisClient, consumerARN: string, position: Sta
 }
 
 it('SubscribeToShard: one subscription per consumer and shard across replicas; moved to the other, it resumes after the last record sent', async () => {
+  const { a, b } = both();
   const ca = a.client();
   const cb = b.client();
   await ca.send(new CreateStreamCommand({ StreamName: 'fan', ShardCount: 1 }));

@@ -13,6 +13,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface KinesisUnderTest {
   app: AppProcess;
@@ -55,6 +56,24 @@ export async function startKinesis(env: Record<string, string> = {}, shareWith?:
       }
     },
   };
+}
+
+/**
+ * Two processes serving the same streams (what two replicas behind the edge are), started before the file's
+ * tests and stopped after them; `get()` hands them to the tests.
+ */
+export function twoKinesisProcesses(): () => { a: KinesisUnderTest; b: KinesisUnderTest } {
+  let a: KinesisUnderTest | undefined;
+  let b: KinesisUnderTest | undefined;
+  beforeAll(async () => {
+    a = await startKinesis();
+    b = await startKinesis({}, a.id);
+  });
+  afterAll(async () => {
+    await b?.app.stop();
+    await a?.stop();
+  });
+  return () => ({ a: a!, b: b! });
 }
 
 /** MD5 of the UTF-8 key as an unsigned 128-bit integer, computed here independently of the engine. */
