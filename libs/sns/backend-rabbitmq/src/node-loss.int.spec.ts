@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- maps filled before they are read */
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage, SubscriptionRecord, TopicRecord } from '@wharf/sns-engine';
-import { clusterBrokers, uniqueId, type KilledNode } from '@wharf/testing';
+import { clusterBrokers, uniqueId, type ClusterBrokers, type KilledNode } from '@wharf/testing';
 import { DeliveryWorker, RabbitConnection, RabbitSnsBus, subscriptionQueue, type WorkerDecision } from './index';
 
 // kill -9 of a RabbitMQ node under Publish load, on the cluster profile's three nodes (tools/brokers
@@ -18,8 +18,12 @@ afterAll(async () => {
 }, 300_000);
 
 describe('sns on 3 RabbitMQ nodes: a node dies under load', () => {
+  let cluster: ClusterBrokers;
+  beforeAll(async () => {
+    cluster = await clusterBrokers();
+  }, 900_000);
+
   it('every acknowledged Publish is delivered, FIFO groups in order; publishers see no error', async () => {
-    const cluster = await clusterBrokers();
     const urls = cluster.env.WHARF_AMQP_URL.split(',');
     const nodeOf = (hostPort: string) => urls.findIndex((u) => new URL(u).host === hostPort) + 1;
     // Replica a starts at node 1 (and fails over to 2, 3), replica b at node 2.
@@ -111,8 +115,13 @@ describe('sns on 3 RabbitMQ nodes: a node dies under load', () => {
     await Promise.all(publishers);
 
     const total = [...acked.values()].reduce((n, l) => n + l.length, 0);
-    const want = (sub: SubscriptionRecord, keys: string[]) => keys.flatMap((k) => acked.get(k)!.map((n) => `${k}:${n}`)).filter((x) => !new Set(delivered.get(sub.arn)).has(x));
-    const end = Date.now() + 60_000;
+    /** Acknowledged messages of `keys` not yet delivered to `sub`. */
+    const want = (sub: SubscriptionRecord, keys: string[]) => {
+      const got = new Set(delivered.get(sub.arn));
+      return keys.flatMap((k) => acked.get(k)!.map((n) => `${k}:${n}`)).filter((x) => !got.has(x));
+    };
+    const drainStarted = Date.now();
+    const end = Date.now() + 120_000;
     while ((want(s1, ['s-a', 's-b', 's-c', 's-d']).length > 0 || want(s2, ['g-1', 'g-2', 'g-3', 'g-4']).length > 0) && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -137,10 +146,11 @@ describe('sns on 3 RabbitMQ nodes: a node dies under load', () => {
       seq.forEach((n, i) => expect(n <= Math.max(-1, ...seq.slice(0, i)) + 1, `${g}: ${seq.join(',')}`).toBe(true));
       expect([...new Set(seq)]).toEqual(acked.get(g));
     }
+    const drainMs = Date.now() - drainStarted;
     const afterKill = ackTimes.filter((t) => t >= killedAt);
     const repeats = [...delivered.values()].reduce((n, l) => n + l.length - new Set(l).size, 0);
     console.log(
-      `RabbitMQ node ${victim} (replica a's) killed: ${total} Publishes acknowledged, all delivered; ${failures.length} failed Publish calls ${JSON.stringify([...new Set(failures)])}; ` +
+      `RabbitMQ node ${victim} (replica a's) killed: ${total} Publishes acknowledged, all delivered (the backlog ${drainMs} ms after the load stopped); ${failures.length} failed Publish calls ${JSON.stringify([...new Set(failures)])}; ` +
         `first acknowledged Publish ${afterKill.length ? afterKill[0] - killedAt : 'never'} ms after the kill; slowest Publish ${slowestMs} ms; ${repeats} deliveries repeated; ` +
         `queues ${subscriptionQueue(s1)}, ${subscriptionQueue(s2)}; publishes sent again: ${retries.length}, ` +
         `${JSON.stringify(Object.entries(retries.reduce<Record<string, { n: number; first: number; last: number; maxAttempt: number }>>((m, r) => {
@@ -152,5 +162,5 @@ describe('sns on 3 RabbitMQ nodes: a node dies under load', () => {
         }, {})))} (ms after the kill)`,
     );
     expect(failures).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });
