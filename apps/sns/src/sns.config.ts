@@ -13,7 +13,10 @@ export interface SnsConfig {
   redisPrefix: string;
   /** WHARF_AMQP_URL: one node, or the nodes of a cluster separated by commas (reconnects go to the next). */
   amqpUrl: string;
-  /** WHARF_SNS_QUEUE_TYPE of new queues: quorum (default; replicated) or classic. Existing queues keep theirs. */
+  /**
+   * WHARF_SNS_QUEUE_TYPE of new queues: quorum (replicated), classic, or auto (the default: quorum when
+   * WHARF_AMQP_URL names several nodes, classic for one). Existing queues keep theirs.
+   */
   queueType: QueueType;
   /** The SQS service SNS delivers to, through its API. */
   sqsUrl: string;
@@ -56,7 +59,7 @@ export function snsConfig(): SnsConfig {
     redisUrl: brokers.redisUrl,
     redisPrefix: envString('SNS_REDIS_PREFIX', 'wharf:sns:'),
     amqpUrl: brokers.amqpUrl,
-    queueType: queueType(envString('WHARF_SNS_QUEUE_TYPE', 'quorum')),
+    queueType: queueType(envString('WHARF_SNS_QUEUE_TYPE', 'auto'), brokers.amqpUrl),
     sqsUrl: envString('WHARF_SQS_URL', 'http://127.0.0.1:9324').replace(/\/+$/, ''),
     sqsCredentialsFor: (accountId) => keys.forAccount(accountId, common.accountId) ?? { accessKeyId: accountId, secretAccessKey: fallbackSecret },
     httpAllowedCidrs: envString('SNS_HTTP_ALLOWED_CIDRS', ANY_ADDRESS_CIDRS),
@@ -72,7 +75,14 @@ export function snsConfig(): SnsConfig {
   };
 }
 
-function queueType(value: string): QueueType {
+/**
+ * `auto` picks quorum queues only when there is a cluster to replicate on. On a lone RabbitMQ 3.10 node a
+ * quorum queue gains nothing over a durable classic one, and after a kill -9 and restart of that node it
+ * nacked every publish for minutes (each nack ~65 s after the publish, measured), so SNS could not
+ * acknowledge a Publish; classic queues take publishes again as soon as the node is back.
+ */
+export function queueType(value: string, amqpUrl: string): QueueType {
   if (value === 'quorum' || value === 'classic') return value;
-  throw new Error(`WHARF_SNS_QUEUE_TYPE must be quorum or classic, got "${value}"`);
+  if (value === 'auto') return amqpUrl.split(',').filter((u) => u.trim()).length > 1 ? 'quorum' : 'classic';
+  throw new Error(`WHARF_SNS_QUEUE_TYPE must be auto, quorum or classic, got "${value}"`);
 }
