@@ -25,6 +25,13 @@ function workspaceAliases(): { find: RegExp; replacement: string }[] {
   return aliases;
 }
 
+/** Test files that kill nodes of the shared cluster profile (see the 'node-loss' project). */
+const sharedClusterKillers = [
+  'libs/sns/backend-rabbitmq/src/node-loss.int.spec.ts',
+  'libs/kinesis/backend-kafka/src/broker-loss.int.spec.ts',
+  'tools/reliability/cluster-broker-loss.int.spec.ts',
+];
+
 export default defineConfig({
   resolve: { alias: workspaceAliases() },
   test: {
@@ -43,11 +50,25 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['{apps,libs,tools}/**/*.int.spec.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...sharedClusterKillers],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
           poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+        },
+      },
+      {
+        // Files that kill -9 nodes of the SHARED cluster profile (tools/brokers --profile cluster): run after
+        // every other file and one at a time, so no other test sees a node vanish under it.
+        extends: true,
+        test: {
+          name: 'node-loss',
+          include: sharedClusterKillers,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          pool: 'forks',
+          poolOptions: { forks: { maxForks: 1, minForks: 1 } },
+          sequence: { groupOrder: 1 },
         },
       },
     ],
