@@ -8,6 +8,7 @@
 // cheap to find, the brokers (Redis / Kafka processes; shared ones also carry whatever else runs on them).
 //
 //   npm run bench:replicas -- [--rounds 3] [--sqs 20000] [--records 100000] [--configs single,c1,c2,c3] [--only sqs,kinesis]
+//   npm run bench:replicas -- --report tmp/bench-replicas-results.json     # the table of a saved run again
 //
 // Needs `npm run build`, the shared brokers (`npm run brokers:up`) and the cluster profile
 // (`bash tools/brokers/brokers.sh up --profile cluster`; this runs it, idempotent, and never stops it).
@@ -211,19 +212,19 @@ async function main() {
   }
 }
 
-function report(runs, failures) {
+function report(runs, failures, save = true) {
   // a phase during which another suite killed a broker node of ours is left out when undisturbed rounds exist
   const of = (config, row) => {
     const all = runs.filter((r) => r.config === config && r.row === row);
-    const calm = all.filter((r) => !r.restarted.length);
+    const calm = all.filter((r) => !r.restarted?.length);
     return calm.length ? calm : all;
   };
   const med = (config, row, field) => median(of(config, row).map((r) => r[field]));
   const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
   const names = { single: 'single-node, 1 replica', c1: 'cluster, 1 replica', c2: 'cluster, 2 replicas', c3: 'cluster, 3 replicas' };
   const lines = [
-    `| row | configuration | rate (median) | ÷ single-node | server CPU-ms/1k: replicas + edge (with brokers) | client CPU-ms/1k | cores busy: server / whole machine (of ${cpus().length}) | load avg (1 min) of its rounds |`,
-    '|---|---|---:|---:|---:|---:|---:|---|',
+    `| row | configuration | rate (median) | ÷ single-node | server CPU-ms/1k: replicas + edge (with brokers) | client CPU-ms/1k | cores busy: server / whole machine (of ${cpus().length}) | CPU ceiling on ${cpus().length} cores | load avg (1 min) of its rounds |`,
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const [id, title, unit] of ROWS) {
     if (!runs.some((r) => r.row === id)) continue;
@@ -232,19 +233,27 @@ function report(runs, failures) {
       const rate = med(c, id, 'rate');
       const all = runs.filter((r) => r.config === c && r.row === id);
       const used = of(c, id);
-      const loads = used.map((r) => r.load.toFixed(1)).join(', ') + (used.length < all.length ? ` (${all.length - used.length} disturbed round(s) left out)` : used.some((r) => r.restarted.length) ? ' (all rounds disturbed by node kills)' : '');
-      lines.push(`| ${title} | ${names[c] ?? c} | ${fmt(rate)} ${unit} | ${(rate / base).toFixed(2)}× | ${fmt(med(c, id, 'ownCpu'))} (${fmt(med(c, id, 'serverCpu'))}) | ${fmt(med(c, id, 'clientCpu'))} | ${med(c, id, 'serverCores').toFixed(2)} / ${med(c, id, 'machineCores').toFixed(2)} | ${loads} |`);
+      const loads = used.map((r) => r.load.toFixed(1)).join(', ') + (used.length < all.length ? ` (${all.length - used.length} disturbed round(s) left out)` : used.some((r) => r.restarted?.length) ? ' (all rounds disturbed by node kills)' : '');
+      // the rate if server, brokers and client had every core of the machine to themselves: cores ÷ CPU per message
+      const ceiling = (cpus().length * 1e6) / (med(c, id, 'serverCpu') + med(c, id, 'clientCpu'));
+      lines.push(`| ${title} | ${names[c] ?? c} | ${fmt(rate)} ${unit} | ${(rate / base).toFixed(2)}× | ${fmt(med(c, id, 'ownCpu'))} (${fmt(med(c, id, 'serverCpu'))}) | ${fmt(med(c, id, 'clientCpu'))} | ${med(c, id, 'serverCores').toFixed(2)} / ${med(c, id, 'machineCores').toFixed(2)} | ${fmt(ceiling)} | ${loads} |`);
     }
   }
   console.log(`\nmedians of ${ROUNDS} rounds (load now ${load()})\n`);
   console.log(lines.join('\n'));
   if (failures.length) console.log(`\n${failures.length} failed row(s), no figure for them: ${JSON.stringify(failures)}`);
+  if (!save) return;
   mkdirSync(join(root, 'tmp'), { recursive: true });
   writeFileSync(join(root, 'tmp', 'bench-replicas-results.json'), JSON.stringify({ when: new Date().toISOString(), rounds: ROUNDS, sqsMessages: SQS_MESSAGES, records: RECORDS, failures, runs }, null, 2));
   console.log('\n(all rounds: tmp/bench-replicas-results.json)');
 }
 
-main()
+// --report <file>: print the table of a saved run again (e.g. after the table changed)
+const saved = opt('report', undefined);
+(saved ? Promise.resolve().then(() => {
+  const r = JSON.parse(readFileSync(saved, 'utf8'));
+  report(r.runs, r.failures ?? [], false);
+}) : main())
   .then(() => process.exit(0))
   .catch((e) => {
     console.error(e);
