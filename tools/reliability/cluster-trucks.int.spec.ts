@@ -7,6 +7,7 @@
 // down, idempotent), or with WHARF_CLUSTER_TRUCKS_BROKERS=shared the single shared brokers.
 import { clusterBrokers, runWharfCli, startReplicatedWharf, type CliRun, type ReplicatedWharf } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { summary } from './cluster-support';
 
 const MINUTES = 60_000;
 const TRUCKS = '100';
@@ -16,21 +17,6 @@ const SLACK = ['--idle-timeout', '60'];
 // refuses a queue name for 60 s after its deletion); the second run deletes them (Kafka topics and RabbitMQ
 // queues outlive the stack's Redis keys)
 const CLEANUP = ['--cleanup'];
-
-/** The verification table's rows (one per subscriber queue), keyed by column header. */
-function summary(stdout: string): Record<string, string>[] {
-  const lines = stdout.split('\n');
-  const at = lines.findIndex((l) => /^(subscriber +)?expected +received/.test(l));
-  if (at < 0) throw new Error(`no verification table in:\n${stdout}`);
-  const header = (lines[at] as string).trim().split(/ {2,}/);
-  const rows: Record<string, string>[] = [];
-  for (const line of lines.slice(at + 2)) {
-    if (!line.trim()) break;
-    const cells = line.trim().split(/ {2,}/);
-    rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
-  }
-  return rows;
-}
 
 const BROKERS = process.env.WHARF_CLUSTER_TRUCKS_BROKERS === 'shared' ? 'shared' : 'cluster';
 
