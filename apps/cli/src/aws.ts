@@ -37,3 +37,30 @@ export function describeError(err: unknown): string {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** What a client may send again: the SDK's own verdict, a 5xx, a throttle, or a connection that dropped. */
+export function isRetryable(err: unknown): boolean {
+  const e = err as { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string; cause?: { code?: string } };
+  const status = e?.$metadata?.httpStatusCode ?? 0;
+  const network = e?.code ?? e?.cause?.code ?? '';
+  return Boolean(e?.$retryable) || status >= 500 || status === 429 || /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(network);
+}
+
+/**
+ * Calls `fn` again while it fails with a retryable error, for up to `forMs`, after the SDK's own 5 attempts:
+ * a broker node lost under Wharf makes it answer retryable errors for seconds (a Redis failover ~15 s), longer
+ * than the SDK's backoff covers, and a demo is meant to ride through that as a patient application does.
+ * Only for calls that are safe to repeat (receives, deletes by receipt handle, FIFO sends with dedup ids).
+ */
+export async function persist<T>(what: string, fn: () => Promise<T>, warn: (line: string) => void, forMs = 120_000): Promise<T> {
+  const until = Date.now() + forMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isRetryable(err) || Date.now() >= until) throw err;
+      warn(`${what} failed (${describeError(err)}); again in ${Math.min(attempt, 10) * 100} ms`);
+      await sleep(Math.min(attempt, 10) * 100);
+    }
+  }
+}

@@ -7,7 +7,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { describeError } from '../aws';
+import { describeError, persist } from '../aws';
 import { decodePosition, type Position } from '../fleet';
 import type { Tracker } from './tracker';
 
@@ -45,8 +45,9 @@ export interface PollerOptions {
 export async function pollFifo(p: PollerOptions): Promise<void> {
   const { client, queueUrl } = p;
   while (!p.tracker.finished) {
-    const { Messages = [] } = await client.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: VISIBILITY_TIMEOUT_S }),
+    const { Messages = [] } = await persist(`${p.consumer}: receive`, () =>
+      client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: VISIBILITY_TIMEOUT_S })),
+      p.onWarning,
     );
     if (!Messages.length) continue;
     const receivedAt = Date.now();
@@ -59,8 +60,9 @@ export async function pollFifo(p: PollerOptions): Promise<void> {
       await p.process?.(ours.map((o) => o.pos), p.consumer);
     } catch (err) {
       p.onWarning(`${p.consumer}: processing failed (${describeError(err)}); batch released for redelivery`);
-      await client.send(
-        new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })) }),
+      await persist(`${p.consumer}: release`, () =>
+        client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })) })),
+        p.onWarning,
       );
       continue;
     }
@@ -68,7 +70,10 @@ export async function pollFifo(p: PollerOptions): Promise<void> {
     const releasedAt = Date.now();
     for (const { pos } of ours) p.tracker.saw({ truck: pos.truck, seq: pos.seq, carrier: p.consumer, subscriber: p.subscriber, receivedAt, releasedAt });
     // messages of other runs (left over in a reused queue) are deleted too, unrecorded
-    const res = await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    const res = await persist(`${p.consumer}: delete`, () =>
+      client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) })),
+      p.onWarning,
+    );
     for (const f of res.Failed ?? []) p.onWarning(`${p.consumer}: delete failed: ${f.Code}: ${f.Message}`);
   }
 }

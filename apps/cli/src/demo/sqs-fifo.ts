@@ -1,6 +1,6 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DeleteQueueCommand, SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { clientConfig, sleep } from '../aws';
+import { clientConfig, persist, sleep } from '../aws';
 import { encodePosition, positionOf, type Position } from '../fleet';
 import { ensureFifoQueue, pollFifo } from './fifo-poller';
 import type { DemoContext, DemoRun } from './run';
@@ -76,7 +76,7 @@ export async function produceFifo(ctx: DemoContext, send: BatchSend): Promise<{ 
     for (let i = 0; i < round.length; i += 10) {
       let pending = round.slice(i, i + 10);
       for (let attempt = 0; pending.length; attempt++) {
-        const failed = await send(pending);
+        const failed = await persist('send', () => send(pending), (l) => ctx.progress.log(l)); // same dedup ids: never twice
         bar.add(pending.length - failed.length);
         const fatal = failed.find((f) => f.senderFault);
         if (fatal) throw new Error(`send refused: ${fatal.error}`);
