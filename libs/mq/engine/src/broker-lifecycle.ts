@@ -77,7 +77,7 @@ function startTransition(ctx: MqContext, brokerId: string): void {
 /** Transitions write only while this replica holds the supervisor lease (a paused old supervisor cannot). */
 const AS_SUPERVISOR = { asSupervisor: true } as const;
 
-export async function runCreate(ctx: MqContext, brokerId: string): Promise<void> {
+async function createStep(ctx: MqContext, brokerId: string): Promise<void> {
   const b = ctx.brokers.get(brokerId);
   if (!b || b.state !== 'CREATION_IN_PROGRESS') return;
   const started = ctx.clock.now();
@@ -100,7 +100,7 @@ export async function runCreate(ctx: MqContext, brokerId: string): Promise<void>
   }
 }
 
-export async function runReboot(ctx: MqContext, brokerId: string): Promise<void> {
+async function rebootStep(ctx: MqContext, brokerId: string): Promise<void> {
   const b = ctx.brokers.get(brokerId);
   if (!b || b.state !== 'REBOOT_IN_PROGRESS') return;
   try {
@@ -116,7 +116,7 @@ export async function runReboot(ctx: MqContext, brokerId: string): Promise<void>
   await ctx.saveBroker(b, AS_SUPERVISOR);
 }
 
-export async function runDelete(ctx: MqContext, brokerId: string): Promise<void> {
+async function deleteStep(ctx: MqContext, brokerId: string): Promise<void> {
   const b = ctx.brokers.get(brokerId);
   if (!b || b.state !== 'DELETION_IN_PROGRESS') return;
   for (let attempt = 1; ; attempt++) {
@@ -138,7 +138,7 @@ export async function runDelete(ctx: MqContext, brokerId: string): Promise<void>
   ctx.logger.info({ brokerId }, 'broker deleted');
 }
 
-export async function runAttach(ctx: MqContext, brokerId: string): Promise<void> {
+async function attachStep(ctx: MqContext, brokerId: string): Promise<void> {
   const b = ctx.brokers.get(brokerId);
   if (!b) return;
   try {
@@ -158,9 +158,29 @@ export async function runAttach(ctx: MqContext, brokerId: string): Promise<void>
 function stepLost(ctx: MqContext, brokerId: string, err: unknown): boolean {
   if (!(err instanceof SupervisionLostError) && ctx.supervisor) return false;
   ctx.logger.warn({ brokerId, err }, 'broker step abandoned: this replica no longer supervises');
+  // Not acted on after all: whoever supervises next redoes the step. That may be this very replica, when its
+  // trust only lapsed for a moment (a stall past the lease's trusted share) and its next renewal succeeds —
+  // then no takeover calls resumeBrokers, and without this its tick would leave the broker in the state forever.
+  ctx.actedOn.delete(brokerId);
   return true;
 }
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The steps as run: a step whose write was refused for a lost lease (SupervisionLostError, its last save
+ * included) is abandoned and left to be redone by whoever supervises next (stepLost).
+ */
+export const runCreate = redoneIfLost(createStep);
+export const runReboot = redoneIfLost(rebootStep);
+export const runDelete = redoneIfLost(deleteStep);
+export const runAttach = redoneIfLost(attachStep);
+
+function redoneIfLost(step: (ctx: MqContext, brokerId: string) => Promise<void>) {
+  return (ctx: MqContext, brokerId: string): Promise<void> =>
+    step(ctx, brokerId).catch((err: unknown) => {
+      if (!stepLost(ctx, brokerId, err)) throw err;
+    });
 }

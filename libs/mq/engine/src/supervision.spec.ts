@@ -84,6 +84,28 @@ describe('mq replicas: one supervisor of broker processes', () => {
     expect(a.backend.calls).toEqual([`provision ${running}`, `provision ${creating}`]);
   });
 
+  it('a supervisor whose trust lapsed for a moment mid-reboot (a stall, lease still held) redoes the reboot on its next tick', async () => {
+    const store = new InMemoryStore();
+    const a = replica(store, true);
+    const { BrokerId } = await CreateBroker(a.ctx, activeMq(), caller);
+    await a.ctx.settled(BrokerId as string);
+    const gate = deferred();
+    a.backend.gate = gate.promise;
+    await RebootBroker(a.ctx, { BrokerId }, caller);
+    // the event loop or Redis stalled past the trusted share of the lease: the step is abandoned...
+    a.lease.held = false;
+    gate.resolve();
+    await a.ctx.settled(BrokerId as string);
+    expect(store.brokers.get(BrokerId as string)?.state).toBe('REBOOT_IN_PROGRESS');
+    // ...and the next renewal succeeds: no takeover happened, so nothing calls resumeBrokers; the tick must
+    a.backend.gate = undefined;
+    a.lease.held = true;
+    await superviseBrokers(a.ctx);
+    await a.ctx.settled(BrokerId as string);
+    expect(store.brokers.get(BrokerId as string)?.state).toBe('RUNNING');
+    expect(a.backend.calls).toEqual([`provision ${BrokerId}`, `reboot ${BrokerId}`, `reboot ${BrokerId}`]);
+  });
+
   it('a reload that read the store before a write of this replica landed keeps the newer record', async () => {
     const store = new InMemoryStore();
     const a = replica(store, true);
