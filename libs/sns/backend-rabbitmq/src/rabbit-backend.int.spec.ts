@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage, SubscriptionRecord, TopicRecord } from '@wharf/sns-engine';
-import { uniqueId } from '@wharf/testing';
+import { testMessage, testSubscription, testTopic } from '@wharf/sns-backend-rabbitmq/testing';
 import { DeliveryWorker, RabbitConnection, RabbitSnsBus, type WorkerDecision } from './index';
 
 const url = process.env.WHARF_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -19,21 +18,9 @@ afterAll(async () => {
   await connection.close();
 });
 
-function topic(fifo = false): TopicRecord {
-  const name = uniqueId('bt') + (fifo ? '.fifo' : '');
-  const t: TopicRecord = { arn: `arn:aws:sns:us-east-1:000000000000:${name}`, name, accountId: '000000000000', region: 'us-east-1', fifo, attributes: {}, tags: {}, createdAt: 0 };
-  cleanup.push(() => bus.deleteTopic(t));
-  return t;
-}
-function sub(t: TopicRecord): SubscriptionRecord {
-  const id = randomUUID();
-  const s: SubscriptionRecord = { arn: `${t.arn}:${id}`, id, topicArn: t.arn, protocol: 'sqs', endpoint: `arn:aws:sqs:us-east-1:000000000000:q-${id}`, owner: '000000000000', pendingConfirmation: false, confirmationWasAuthenticated: true, attributes: {}, fifo: t.fifo, createdAt: 0 };
-  cleanup.push(() => bus.deleteSubscription(s));
-  return s;
-}
-function message(t: TopicRecord, text: string, groupId?: string): StoredMessage {
-  return { v: 1, kind: 'notification', messageId: randomUUID(), topicArn: t.arn, timestamp: new Date().toISOString(), message: text, ...(groupId ? { groupId } : {}) };
-}
+const topic = (fifo = false): TopicRecord => testTopic(bus, cleanup, 'bt', fifo);
+const sub = (t: TopicRecord): SubscriptionRecord => testSubscription(bus, cleanup, t);
+const message = testMessage;
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {

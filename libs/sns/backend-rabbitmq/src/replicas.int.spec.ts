@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StoredMessage, SubscriptionRecord, TopicRecord } from '@wharf/sns-engine';
-import { uniqueId } from '@wharf/testing';
+import { testMessage, testSubscription, testTopic } from '@wharf/sns-backend-rabbitmq/testing';
 import { DeliveryWorker, RabbitConnection, RabbitSnsBus, subscriptionQueue, type QueueType, type WorkerDecision } from './index';
 
 // Queue types (quorum by default, an existing queue of the other type kept) and two sns replicas consuming
@@ -23,23 +22,9 @@ async function replica(queueType: QueueType = 'quorum') {
   return { connection, bus: new RabbitSnsBus(connection, { queueType }) };
 }
 
-function topic(bus: RabbitSnsBus, fifo: boolean): TopicRecord {
-  const name = uniqueId('rt') + (fifo ? '.fifo' : '');
-  const t: TopicRecord = { arn: `arn:aws:sns:us-east-1:000000000000:${name}`, name, accountId: '000000000000', region: 'us-east-1', fifo, attributes: {}, tags: {}, createdAt: 0 };
-  cleanup.push(() => bus.deleteTopic(t));
-  return t;
-}
-
-function subscription(bus: RabbitSnsBus, t: TopicRecord): SubscriptionRecord {
-  const id = randomUUID();
-  const s: SubscriptionRecord = { arn: `${t.arn}:${id}`, id, topicArn: t.arn, protocol: 'sqs', endpoint: `arn:aws:sqs:us-east-1:000000000000:q-${id}`, owner: '000000000000', pendingConfirmation: false, confirmationWasAuthenticated: true, attributes: {}, fifo: t.fifo, createdAt: 0 };
-  cleanup.push(() => bus.deleteSubscription(s));
-  return s;
-}
-
-function message(t: TopicRecord, text: string, groupId?: string): StoredMessage {
-  return { v: 1, kind: 'notification', messageId: randomUUID(), topicArn: t.arn, timestamp: new Date().toISOString(), message: text, ...(groupId ? { groupId } : {}) };
-}
+const topic = (bus: RabbitSnsBus, fifo: boolean): TopicRecord => testTopic(bus, cleanup, 'rt', fifo);
+const subscription = (bus: RabbitSnsBus, t: TopicRecord): SubscriptionRecord => testSubscription(bus, cleanup, t);
+const message = testMessage;
 
 async function queueInfo(queue: string): Promise<{ type: string; arguments: Record<string, unknown> }> {
   const auth = `Basic ${Buffer.from(`${decodeURIComponent(managementUrl.username)}:${decodeURIComponent(managementUrl.password)}`).toString('base64')}`;
