@@ -86,12 +86,34 @@ describe('SQS on a Redis Cluster when the master of a queue is killed', () => {
     expect(refused).toBeGreaterThan(0);
     expect(backAt).toBeGreaterThan(0);
 
+    // The read-back is a client too: the service answers a failed script with a retryable 500 and the SDK
+    // retries, so a refusal while the restarted node still syncs (seen once in a loaded CI run) is retried
+    // here for a bounded time, printed. A receive refused after its script ran (WAIT short of a replica) has
+    // put its messages in flight unseen: the store takes the clock as an argument, so another pass at a time
+    // past their visibility timeout reads them too.
     const present = new Set<string>();
-    for (let now = Date.now(); ; ) {
-      const r = await s.receive(q, { max: 10, visibilityMs: 600_000, inflightLimit: 120_000, attemptTtlMs: 1_000 }, now);
-      if (r.kind !== 'ok' || r.messages.length === 0) break;
-      for (const m of r.messages) present.add(m.id);
-    }
+    const readErrors: string[] = [];
+    const readFrom = Date.now();
+    const readAll = async (now: number) => {
+      let failed = false;
+      for (;;) {
+        let r: Awaited<ReturnType<RedisStore['receive']>>;
+        try {
+          r = await s.receive(q, { max: 10, visibilityMs: 600_000, inflightLimit: 120_000, attemptTtlMs: 1_000 }, now);
+        } catch (err) {
+          failed = true;
+          readErrors.push(`${Date.now() - readFrom} ms: ${(err as Error).message}`);
+          if (Date.now() - readFrom > 60_000) throw err;
+          await sleep(250);
+          continue;
+        }
+        if (r.kind !== 'ok' || r.messages.length === 0) return failed;
+        for (const m of r.messages) present.add(m.id);
+      }
+    };
+    let readAt = Date.now();
+    while (await readAll(readAt)) readAt += 700_000;
+    if (readErrors.length) console.log(`read-back retried ${readErrors.length} refused receives:\n  ${readErrors.join('\n  ')}`);
     expect([...acked].filter((id) => !present.has(id))).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 });
