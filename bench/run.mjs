@@ -6,7 +6,7 @@
 // for SQS standard and SNS). Server CPU per 1,000 messages counts the server's processes and the brokers it
 // uses (/proc/<pid>/stat: shared brokers also carry whatever else runs on them), client CPU is this process.
 //
-//   npm run bench -- [--rounds 3] [--only sqs,kinesis,sns,edge] [--scale 1] [--baseline 5677b10] [--no-baseline] [--tree <dir>]
+//   npm run bench -- [--rounds 3] [--only sqs,kinesis,sns,edge] [--scale 1] [--baseline 5677b10] [--no-baseline] [--tree <dir>] [--profile]
 //
 // Needs `npm run build` and the brokers (`npm run brokers:up`). Takes ~15–25 min at --scale 1 on 2 cores
 // (plus ~3 min once to build the baseline). Results: tmp/bench-results.json and a markdown table.
@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { kinesisRows, rawKafkaRows } from './lib/kinesis-rows.mjs';
+import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
 import { brokerPids, ensureBaseline, root, startElasticMq, startKinesalite, startWharf } from './lib/servers.mjs';
 import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
@@ -29,6 +30,8 @@ const BASELINE = opt('baseline', '5677b10');
 const WITH_BASELINE = !args.includes('--no-baseline');
 // --tree <dir>: the Wharf to measure as "now" (default this checkout), e.g. a worktree of one commit.
 const NOW_TREE = opt('tree', root);
+// --profile: after the rounds, one pass of each group on "now" with V8's CPU profiler on (bench/lib/inspector.mjs).
+const PROFILE = args.includes('--profile');
 const n = (x) => Math.max(10, Math.round((x * SCALE) / 10) * 10);
 const SIZES = { sqs: n(20_000), fifo: n(10_000), putH2: n(20_000), drain: n(50_000), snsSingle: n(3_000), snsBatch: n(10_000), edgeSamples: n(300), edgeMessages: n(2_000) };
 
@@ -53,7 +56,7 @@ async function main() {
   console.log(`now = ${NOW_TREE} at ${head}${NOW_TREE === root ? ' (plus uncommitted changes, if any)' : ''}`);
   const brokers = brokerPids();
   console.log(`brokers (CPU counted as the server's): ${JSON.stringify(brokers)}`);
-  const targets = [{ key: 'now', server: await startWharf('now', NOW_TREE) }];
+  const targets = [{ key: 'now', server: await startWharf('now', NOW_TREE, { inspect: PROFILE }) }];
   if (WITH_BASELINE) targets.push({ key: 'base', server: await startWharf('base', ensureBaseline(BASELINE)) });
   const peers = {};
   try {
@@ -66,53 +69,89 @@ async function main() {
       console.log(`  round ${round + 1} ${target.padEnd(10)} ${row.padEnd(15)} ${Math.round(fig.rate).toLocaleString('en-US').padStart(8)}/s${extra}; CPU-ms/1k server own ${fig.ownCpu.toFixed(0)}, with brokers ${fig.serverCpu.toFixed(0)}, client ${fig.clientCpu.toFixed(0)}`);
     };
     const wharfs = targets.map((t) => ({ key: t.key, s: t.server }));
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = (list) => (round % 2 ? [...list].reverse() : list); // alternate who goes first
-      const tag = `r${round}`;
-      if (ONLY.includes('sqs')) {
-        const list = [...wharfs.map((w) => ({ key: w.key, url: w.s.urls.sqs, pids: { own: [w.s.pids.sqs], brokers: [brokers.redis] } })), { key: 'elasticmq', url: peers.elasticmq.urls.sqs, pids: { own: [peers.elasticmq.pids.elasticmq] } }];
-        for (const t of order(list)) {
-          for (const fifo of [false, true]) {
-            const r = await sqsRows({ endpoint: t.url, pids: t.pids, fifo, messages: fifo ? SIZES.fifo : SIZES.sqs, tag: `${tag}-${t.key}` });
-            record(round, t.key, fifo ? 'sqsFifoSend' : 'sqsStdSend', r.send);
-            record(round, t.key, fifo ? 'sqsFifoReceive' : 'sqsStdReceive', r.receive);
-          }
-        }
-      }
-      if (ONLY.includes('kinesis')) {
-        const list = [
-          ...wharfs.map((w) => ({ key: w.key, run: () => kinesisRows({ endpoint: w.s.urls.kinesis, pids: { own: [w.s.pids.kinesis], brokers: [brokers.redis, brokers.kafka] }, putRecords: SIZES.putH2, drainRecords: SIZES.drain, tag: `${tag}-${w.key}` }) })),
-          { key: 'kinesalite', run: () => kinesisRows({ endpoint: peers.kinesalite.urls.kinesis, pids: { own: [peers.kinesalite.pids.kinesalite] }, putRecords: SIZES.putH2, drainRecords: SIZES.drain, tag, http2: false }) },
-          { key: 'kafkajs', run: () => rawKafkaRows({ pids: { own: [], brokers: [brokers.kafka] }, records: SIZES.drain, tag }) },
-        ];
-        for (const t of order(list)) {
-          const r = await t.run();
-          for (const [k, row] of [['putH2', 'kinPutH2'], ['putH1', 'kinPutH1'], ['get', 'kinGet']]) if (r[k]) record(round, t.key, row, r[k]);
-        }
-      }
-      if (ONLY.includes('sns')) {
-        const list = [
-          ...wharfs.map((w) => ({ key: w.key, run: (batch) => snsFanOutRow({ endpoint: w.s.urls.edge, pids: { own: [w.s.pids.edge, w.s.pids.sns, w.s.pids.sqs], brokers: [brokers.redis, brokers.rabbitmq] }, messages: batch ? SIZES.snsBatch : SIZES.snsSingle, batch, tag: `${tag}-${w.key}` }) })),
-          { key: 'amqplib', run: (batch) => rawAmqpRow({ pids: { own: [], brokers: [brokers.rabbitmq] }, messages: batch ? SIZES.snsBatch : SIZES.snsSingle, tag }) },
-        ];
-        for (const t of order(list)) {
-          record(round, t.key, 'snsSingle', await t.run(false));
-          record(round, t.key, 'snsBatch', await t.run(true));
-        }
-      }
-      if (ONLY.includes('edge')) {
-        for (const w of order(wharfs)) {
-          const r = await edgeRows({ edge: w.s.urls.edge, direct: w.s.urls.sns, pids: { own: [w.s.pids.edge, w.s.pids.sns], brokers: [brokers.rabbitmq] }, samples: SIZES.edgeSamples, messages: SIZES.edgeMessages, tag: `${tag}-${w.key}` });
-          const fig = { rate: r.edge.rate, serverCpu: r.edge.serverCpu, ownCpu: r.edge.ownCpu, clientCpu: r.edge.clientCpu, directRate: r.direct.rate, p50Edge: r.p50Edge, p50Direct: r.p50Direct, added: r.p50Edge - r.p50Direct, share: r.edge.rate / r.direct.rate };
-          record(round, w.key, 'edge', fig);
-          console.log(`    p50 edge ${r.p50Edge.toFixed(2)} ms, direct ${r.p50Direct.toFixed(2)} ms; throughput edge ${Math.round(r.edge.rate)}/s, direct ${Math.round(r.direct.rate)}/s`);
-        }
-      }
-    }
+    // A warm-up round at a tenth of the sizes, not recorded: whoever went first in round 1 paid for JIT,
+    // connections and caches (it cost "now" 10–20% on SNS Publish in two runs of an unchanged tree).
+    const warmupSizes = Object.fromEntries(Object.entries(SIZES).map(([k, v]) => [k, Math.max(10, Math.round(v / 100) * 10)]));
+    console.log('warm-up round (a tenth of the sizes, not in the figures)…');
+    await runRound(0, 'warmup', wharfs, peers, brokers, () => undefined, { sizes: warmupSizes });
+    for (let round = 0; round < ROUNDS; round++) await runRound(round, `r${round}`, wharfs, peers, brokers, record);
     report(runs);
+    // --profile: one more pass of each group on "now" alone with V8's CPU profiler on in its processes,
+    // after the measured rounds (a profiler slows what it watches), summarised as where the busy time went.
+    if (PROFILE) {
+      const now = targets[0].server;
+      const profiles = {};
+      console.log('\nprofiles (one extra pass on "now", not in the medians):');
+      const around = async (group, run) => {
+        await Promise.all(Object.values(now.inspectors).map((i) => i.startProfile()));
+        await run();
+        for (const [name, inspector] of Object.entries(now.inspectors)) {
+          const summary = summarizeProfile(await inspector.stopProfile());
+          if (summary.busyMs < 200) continue; // not part of this group's path
+          (profiles[group] ??= {})[name] = summary;
+          console.log(formatSummary(`${group} / ${name}`, summary));
+        }
+      };
+      await runRound(0, 'profile', [{ key: 'now', s: now }], {}, brokers, () => undefined, { withCeilings: false, around });
+      writeFileSync(join(root, 'tmp', 'bench-profiles.json'), JSON.stringify({ when: new Date().toISOString(), sizes: SIZES, profiles }, null, 2));
+      console.log('\n(profiles: tmp/bench-profiles.json)');
+    }
   } finally {
     for (const t of targets) await t.server.stop().catch(() => undefined);
     for (const p of Object.values(peers)) await p.stop().catch(() => undefined);
+  }
+}
+
+/**
+ * One round: every selected group on every target, in an order that alternates between rounds. Peers take
+ * part when started (`peers`; the raw-client ceilings whenever `withCeilings`); `around(group, run)` wraps each
+ * group (the profiled pass starts and stops the profilers there); `sizes` for the warm-up's smaller ones.
+ */
+async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilings = true, around = (_group, run) => run(), sizes = SIZES } = {}) {
+  const order = (list) => (round % 2 ? [...list].reverse() : list); // alternate who goes first
+  if (ONLY.includes('sqs')) {
+    await around('sqs', async () => {
+      const list = wharfs.map((w) => ({ key: w.key, url: w.s.urls.sqs, pids: { own: [w.s.pids.sqs], brokers: [brokers.redis] } }));
+      if (peers.elasticmq) list.push({ key: 'elasticmq', url: peers.elasticmq.urls.sqs, pids: { own: [peers.elasticmq.pids.elasticmq] } });
+      for (const t of order(list)) {
+        for (const fifo of [false, true]) {
+          const r = await sqsRows({ endpoint: t.url, pids: t.pids, fifo, messages: fifo ? sizes.fifo : sizes.sqs, tag: `${tag}-${t.key}` });
+          record(round, t.key, fifo ? 'sqsFifoSend' : 'sqsStdSend', r.send);
+          record(round, t.key, fifo ? 'sqsFifoReceive' : 'sqsStdReceive', r.receive);
+        }
+      }
+    });
+  }
+  if (ONLY.includes('kinesis')) {
+    await around('kinesis', async () => {
+      const list = wharfs.map((w) => ({ key: w.key, run: () => kinesisRows({ endpoint: w.s.urls.kinesis, pids: { own: [w.s.pids.kinesis], brokers: [brokers.redis, brokers.kafka] }, putRecords: sizes.putH2, drainRecords: sizes.drain, tag: `${tag}-${w.key}` }) }));
+      if (peers.kinesalite) list.push({ key: 'kinesalite', run: () => kinesisRows({ endpoint: peers.kinesalite.urls.kinesis, pids: { own: [peers.kinesalite.pids.kinesalite] }, putRecords: sizes.putH2, drainRecords: sizes.drain, tag, http2: false }) });
+      if (withCeilings) list.push({ key: 'kafkajs', run: () => rawKafkaRows({ pids: { own: [], brokers: [brokers.kafka] }, records: sizes.drain, tag }) });
+      for (const t of order(list)) {
+        const r = await t.run();
+        for (const [k, row] of [['putH2', 'kinPutH2'], ['putH1', 'kinPutH1'], ['get', 'kinGet']]) if (r[k]) record(round, t.key, row, r[k]);
+      }
+    });
+  }
+  if (ONLY.includes('sns')) {
+    await around('sns', async () => {
+      const list = wharfs.map((w) => ({ key: w.key, run: (batch) => snsFanOutRow({ endpoint: w.s.urls.edge, pids: { own: [w.s.pids.edge, w.s.pids.sns, w.s.pids.sqs], brokers: [brokers.redis, brokers.rabbitmq] }, messages: batch ? sizes.snsBatch : sizes.snsSingle, batch, tag: `${tag}-${w.key}` }) }));
+      if (withCeilings) list.push({ key: 'amqplib', run: (batch) => rawAmqpRow({ pids: { own: [], brokers: [brokers.rabbitmq] }, messages: batch ? sizes.snsBatch : sizes.snsSingle, tag }) });
+      for (const t of order(list)) {
+        record(round, t.key, 'snsSingle', await t.run(false));
+        record(round, t.key, 'snsBatch', await t.run(true));
+      }
+    });
+  }
+  if (ONLY.includes('edge')) {
+    await around('edge', async () => {
+      for (const w of order(wharfs)) {
+        const r = await edgeRows({ edge: w.s.urls.edge, direct: w.s.urls.sns, pids: { own: [w.s.pids.edge, w.s.pids.sns], brokers: [brokers.rabbitmq] }, samples: sizes.edgeSamples, messages: sizes.edgeMessages, tag: `${tag}-${w.key}` });
+        const fig = { rate: r.edge.rate, serverCpu: r.edge.serverCpu, ownCpu: r.edge.ownCpu, clientCpu: r.edge.clientCpu, directRate: r.direct.rate, p50Edge: r.p50Edge, p50Direct: r.p50Direct, added: r.p50Edge - r.p50Direct, share: r.edge.rate / r.direct.rate };
+        record(round, w.key, 'edge', fig);
+        console.log(`    p50 edge ${r.p50Edge.toFixed(2)} ms, direct ${r.p50Direct.toFixed(2)} ms; throughput edge ${Math.round(r.edge.rate)}/s, direct ${Math.round(r.direct.rate)}/s`);
+      }
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openInspector } from './inspector.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -69,8 +70,14 @@ async function spawnReady(name, cmd, args, { cwd = root, env = {}, ready, stdio 
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', stdio, stdio] });
   children.add(child);
   let out = '';
-  child.stdout?.on('data', (d) => (out = (out + d).slice(-4000)));
-  child.stderr?.on('data', (d) => (out = (out + d).slice(-4000)));
+  let head = ''; // the start of the output (the inspector's URL is printed first), kept whole
+  const keep = (d) => {
+    out = (out + d).slice(-4000);
+    if (head.length < 8000) head += d;
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.outputHead = () => head;
   const deadline = Date.now() + 300_000; // a loaded 2-core machine takes minutes to start a JVM or Nest
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${out}`);
@@ -97,7 +104,7 @@ const health = (url) => async () => (await fetch(`${url}/health`)).status === 20
  * Wharf's sqs, sns, kinesis and edge built in `tree` (this checkout or the baseline worktree), on free ports,
  * each run under its own Redis prefixes and Kafka topic prefix; the brokers are the shared ones.
  */
-export async function startWharf(label, tree) {
+export async function startWharf(label, tree, { inspect = false } = {}) {
   const run = `wharf:bench:${label}:${Date.now().toString(36)}`;
   const env = { WHARF_LOG_LEVEL: 'warn', WHARF_REDIS_URL: REDIS_URL, WHARF_AMQP_URL: AMQP_URL, WHARF_KAFKA_BROKERS: KAFKA_BROKERS.join(',') };
   const app = async (name, portVar, extra = {}) => {
@@ -106,6 +113,7 @@ export async function startWharf(label, tree) {
     const main = join(tree, 'apps', name, 'dist', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is not built`);
     const nodeArgs = (process.env[`BENCH_${name.toUpperCase()}_NODE_ARGS`] ?? '').split(' ').filter(Boolean);
+    if (inspect) nodeArgs.push('--inspect=127.0.0.1:0');
     const child = await spawnReady(`${label} ${name}`, process.execPath, [...nodeArgs, main], { cwd: tree, env: { ...env, ...extra, [portVar]: String(port) }, ready: health(url) });
     return { url, child };
   };
@@ -118,11 +126,16 @@ export async function startWharf(label, tree) {
   });
   const edge = await app('edge', 'EDGE_PORT', { WHARF_SQS_URL: sqs.url, WHARF_SNS_URL: sns.url, WHARF_KINESIS_URL: kinesis.url });
   const pids = { sqs: sqs.child.pid, sns: sns.child.pid, kinesis: kinesis.child.pid, edge: edge.child.pid };
+  const children = { sqs: sqs.child, sns: sns.child, kinesis: kinesis.child, edge: edge.child };
+  const inspectors = {};
+  if (inspect) for (const [name, child] of Object.entries(children)) inspectors[name] = await openInspector(`${label} ${name}`, child.outputHead());
   return {
     label,
     urls: { sqs: sqs.url, sns: sns.url, kinesis: kinesis.url, edge: edge.url },
     pids,
+    inspectors,
     async stop() {
+      for (const i of Object.values(inspectors)) i.close();
       await stopAll([edge.child, kinesis.child, sns.child, sqs.child]);
       const { Redis } = await import('ioredis');
       const redis = new Redis(REDIS_URL);

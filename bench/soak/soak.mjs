@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { loadavg, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openInspector } from '../lib/inspector.mjs';
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageBatchCommand, DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand, DeleteTopicCommand } from '@aws-sdk/client-sns';
 import {
@@ -81,41 +82,12 @@ process.on('exit', () => {
 async function start(name, portEnv, env = {}) {
   const inspect = INSPECT ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim() } : {};
   const app = await startApp(name, { portEnv, env: { ...env, ...inspect }, timeoutMs: 90_000 });
-  if (INSPECT) app.inspector = await openInspector(app);
+  if (INSPECT) app.inspector = await openInspector(name, app.output());
   app.child.on('exit', (code, signal) => {
     if (!stopping) console.error(`!! ${name} exited (${code ?? signal}) during the soak:\n${app.output().slice(-4000)}`);
   });
   children.set(name, app);
   return app.url;
-}
-
-/** A Chrome DevTools Protocol session on the process's inspector (its URL is printed on stderr at start). */
-async function openInspector(app) {
-  const url = /Debugger listening on (ws:\/\/\S+)/.exec(app.output())?.[1];
-  if (!url) throw new Error(`no inspector URL in ${app.name}'s output`);
-  const ws = new WebSocket(url);
-  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
-  let nextId = 1;
-  const waiting = new Map();
-  ws.onmessage = (m) => {
-    const d = JSON.parse(m.data);
-    waiting.get(d.id)?.(d.result);
-    waiting.delete(d.id);
-  };
-  const send = (method, params = {}) => new Promise((ok) => {
-    const id = nextId++;
-    waiting.set(id, ok);
-    ws.send(JSON.stringify({ id, method, params }));
-  });
-  return {
-    /** process.memoryUsage() inside the process, in bytes; with `gc`, after a full collection first. */
-    async memory(gc = false) {
-      if (gc) await send('HeapProfiler.collectGarbage');
-      const r = await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
-      return JSON.parse(r.result.value);
-    },
-    close: () => ws.close(),
-  };
 }
 
 function rssBytes(pid) {
