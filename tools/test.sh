@@ -55,6 +55,16 @@ if [ -f tmp/vitest-report.json ]; then
         junit.passed += attr("tests") - attr("failures") - attr("errors") - attr("skipped");
       }
     }
+    // CI shows only the tail of the output: name every failed test (and a failed file with no test) here, last
+    const failures = [];
+    for (const r of reports) {
+      for (const file of r.testResults) {
+        const tests = file.assertionResults.filter((t) => t.status === "failed");
+        for (const t of tests) failures.push(`${file.name.replace(process.cwd() + "/", "")} > ${t.fullName}\n      ${String(t.failureMessages[0] ?? "").split("\n").slice(0, 3).join("\n      ")}`);
+        if (tests.length === 0 && file.status === "failed") failures.push(`${file.name.replace(process.cwd() + "/", "")} (no test ran)\n      ${String(file.message ?? "").split("\n").slice(0, 3).join("\n      ")}`);
+      }
+    }
+    if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
     const sum = (k) => reports.reduce((n, r) => n + r[k], 0);
     const failed = sum("numFailedTests") + junit.failed;
     // a failure outside any test (lint, or the container part before its tests) still counts once
