@@ -20,18 +20,17 @@ import { median } from './lib/measure.mjs';
 import { brokerPids, ensureBaseline, root, startElasticMq, startKinesalite, startWharf } from './lib/servers.mjs';
 import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
 import { sqsRows } from './lib/sqs-rows.mjs';
+import { flag, opt } from './lib/args.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, def) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : def);
 const ROUNDS = Number(opt('rounds', 3));
 const SCALE = Number(opt('scale', 1));
 const ONLY = opt('only', 'sqs,kinesis,sns,edge').split(',');
 const BASELINE = opt('baseline', '5677b10');
-const WITH_BASELINE = !args.includes('--no-baseline');
+const WITH_BASELINE = !flag('no-baseline');
 // --tree <dir>: the Wharf to measure as "now" (default this checkout), e.g. a worktree of one commit.
 const NOW_TREE = opt('tree', root);
 // --profile: after the rounds, one pass of each group on "now" with V8's CPU profiler on (bench/lib/inspector.mjs).
-const PROFILE = args.includes('--profile');
+const PROFILE = flag('profile');
 const n = (x) => Math.max(10, Math.round((x * SCALE) / 10) * 10);
 const SIZES = { sqs: n(20_000), fifo: n(10_000), putH2: n(20_000), drain: n(50_000), snsSingle: n(3_000), snsBatch: n(10_000), edgeSamples: n(300), edgeMessages: n(2_000) };
 

@@ -20,12 +20,11 @@ import { kinesisRows } from '../lib/kinesis-rows.mjs';
 import { median } from '../lib/measure.mjs';
 import { brokerPids, cpuMs, root } from '../lib/servers.mjs';
 import { sqsRows } from '../lib/sqs-rows.mjs';
+import { opt } from '../lib/args.mjs';
 
 const require = createRequire(import.meta.url);
 const { startReplicas, startEdgeFor, clusterBrokers, deleteRedisKeys } = require('../../libs/testing/dist/index.js');
 
-const args = process.argv.slice(2);
-const opt = (name, def) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : def);
 const ROUNDS = Number(opt('rounds', 3));
 const SQS_MESSAGES = Number(opt('sqs', 20000));
 const RECORDS = Number(opt('records', 100000));
@@ -189,18 +188,18 @@ async function main() {
         if (ONLY.includes('sqs')) {
           const r = await attempt(c, 'sqs', () => sqsRows({ endpoint: c.edge.url, pids: c.pids.sqs, fifo: false, messages: SQS_MESSAGES, tag }));
           if (r) {
-          const end = performance.now() - 150; // less DeleteQueue
-          record('sqsSend', r.send, end - r.receive.ms, 'sqs');
-          record('sqsReceive', r.receive, end, 'sqs');
+            const end = performance.now() - 150; // less DeleteQueue
+            record('sqsSend', r.send, end - r.receive.ms, 'sqs');
+            record('sqsReceive', r.receive, end, 'sqs');
           }
         }
         if (ONLY.includes('kinesis')) {
           // http2 false: the edge speaks HTTP/1.1; PutRecords then a GetRecords drain of the same stream
           const r = await attempt(c, 'kinesis', () => kinesisRows({ endpoint: c.edge.url, pids: c.pids.kinesis, drainRecords: RECORDS, tag, http2: false }));
           if (r) {
-          const end = performance.now() - 300; // less DeleteStream
-          record('kinPut', r.putH1, end - r.get.ms, 'kinesis');
-          record('kinGet', r.get, end, 'kinesis');
+            const end = performance.now() - 300; // less DeleteStream
+            record('kinPut', r.putH1, end - r.get.ms, 'kinesis');
+            record('kinGet', r.get, end, 'kinesis');
           }
         }
       }

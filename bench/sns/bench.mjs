@@ -21,6 +21,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { flag, opt } from '../lib/args.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,17 +31,12 @@ const { NodeHttpHandler } = require('@smithy/node-http-handler');
 const amqp = require('amqplib');
 const http = require('node:http');
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
 const N = Number(opt('messages', 10000));
 const C = Number(opt('concurrency', 64));
 const SIZE = Number(opt('size', 256));
 const ROUNDS = Number(opt('rounds', 2));
-const RAW = args.includes('--raw');
-const BATCH = args.includes('--batch');
+const RAW = flag('raw');
+const BATCH = flag('batch');
 const CONSUMERS = Number(opt('consumers', 4)); // receive loops per queue
 const AMQP_URL = process.env.WHARF_AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

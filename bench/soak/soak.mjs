@@ -48,20 +48,16 @@ import {
   DeleteTagsCommand,
   DeleteBrokerCommand,
 } from '@aws-sdk/client-mq';
+import { flag, opt } from '../lib/args.mjs';
 
 const { startApp, deleteRedisKeys } = createRequire(import.meta.url)('@wharf/testing');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
-const MINUTES = opt('minutes', 30);
-const SAMPLE_MS = opt('sample-seconds', 10) * 1000;
-const RATE = opt('rate', 1);
-const INSPECT = args.includes('--inspect');
-const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(root, 'tmp', `soak-${Date.now()}.json`);
+const MINUTES = Number(opt('minutes', 30));
+const SAMPLE_MS = Number(opt('sample-seconds', 10)) * 1000;
+const RATE = Number(opt('rate', 1));
+const INSPECT = flag('inspect');
+const OUT = opt('out', join(root, 'tmp', `soak-${Date.now()}.json`));
 const SLOPE_LIMIT_MIB_PER_10MIN = 1;
 const MAX_OVER_MEDIAN = 0.2;
 const WARMUP_FRACTION = 0.2;

@@ -9,11 +9,10 @@
 // for Kinesis, whose PutRecords fails per record inside a 200, the retried calls the CLI reports.
 // The killed node is restarted after the scenario, and every case leaves the profile healthy (afterEach), since
 // other suites share it (vitest project 'node-loss' runs this file alone, after the others).
-import { execFile } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
-import { clusterBrokers, runWharfCli, startReplicatedWharf, type CliRun, type ClusterBrokers, type KilledNode, type ReplicatedWharf } from '@wharf/testing';
+import { clusterBrokers, redisCli, runWharfCli, startReplicatedWharf, type CliRun, type ClusterBrokers, type KilledNode, type ReplicatedWharf } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { edgeRequestCounts, summary } from './cluster-support';
+import { edgeRequestCounts, serverErrors, summary } from './cluster-support';
 
 const MINUTES = 60_000;
 const TRUCKS = '100';
@@ -22,21 +21,6 @@ const SLACK = ['--idle-timeout', '60'];
 const SQS_FIFO_QUEUE = 'wharf-demo-trucks.fifo';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function redisCli(port: number, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 5_000 }, (e, stdout) => (e ? reject(e) : resolve(stdout))));
-}
-
-/** Client errors as the edge counted them: 5xx it proxied or answered itself (503 unavailable), per service. */
-function serverErrors(counts: Map<string, number>, service: string): number {
-  let n = 0;
-  for (const [key, count] of counts) {
-    const [s, , status] = key.split(' ');
-    if (s === service && Number(status) >= 500) n += count;
-  }
-  return n;
-}
 
 describe('trucks scenarios on two replicas per service while a broker node of the cluster profile is killed -9', () => {
   let cluster: ClusterBrokers;
@@ -102,7 +86,7 @@ describe('trucks scenarios on two replicas per service while a broker node of th
     const endedAt = Date.now();
     await sampler;
     const errors = serverErrors(await edgeRequestCounts(wharf.edge.url), service) - base;
-    const backAt = (await restarted) ?? (await node.restart().then(() => Date.now()));
+    const backAt = restarted ? await restarted : await node.restart().then(() => Date.now());
     const healthy = await cluster.healthy();
     const restartS = `${((backAt - killedAt) / 1000).toFixed(1)} s after the kill${restartInRun ? ' (restarted in the run)' : ''}`;
     const name = killed.name;
@@ -120,35 +104,16 @@ describe('trucks scenarios on two replicas per service while a broker node of th
     return { run: last, killedAt, endedAt, healthy };
   }
 
-  /** The port of the Redis master that holds `slot` now (CLUSTER SLOTS of any node that answers). */
-  async function redisMasterOfSlot(slot: number): Promise<number> {
-    const ports = cluster.env.WHARF_REDIS_URL.replace(/^redis-cluster:\/\//, '').split(',').map((hp) => Number(hp.split(':')[1]));
-    for (const p of ports) {
-      const nodes = await redisCli(p, ['cluster', 'nodes']).catch(() => '');
-      for (const line of nodes.trim().split('\n')) {
-        const [, addr, flags, , , , , state, ...ranges] = line.split(' ');
-        if (!flags?.includes('master') || flags.includes('fail') || state !== 'connected') continue;
-        for (const r of ranges) {
-          const [lo, hi] = r.split('-').map(Number);
-          if (slot >= (lo as number) && slot <= (hi ?? lo as number)) return Number((addr as string).split('@')[0]?.split(':').pop());
-        }
-      }
-      if (nodes) break;
-    }
-    throw new Error(`no master holds slot ${slot}`);
-  }
-
   /** The Redis master holding the scenario's FIFO queue: its keys share the slot of the hash tag `{<account>/<name>}` (libs/sqs/backend-redis/lua/lib.lua). */
   async function killMasterOfQueue(name: string): Promise<KilledNode> {
-    const ports = cluster.env.WHARF_REDIS_URL.replace(/^redis-cluster:\/\//, '').split(',').map((hp) => Number(hp.split(':')[1]));
     const prefix = `wharf:it:${wharf.id}:sqs:`;
     // the queue's meta key, wherever it is (the account comes from the caller's credentials)
-    for (const p of ports) {
+    for (const p of cluster.redisPorts) {
       const keys = (await redisCli(p, ['--scan', '--pattern', `${prefix}{*/${name}}:meta`]).catch(() => '')).trim().split('\n').filter(Boolean);
       if (!keys.length) continue;
       const tag = /\{([^}]*)\}/.exec(keys[0] as string)?.[1] as string;
       const slot = Number((await redisCli(p, ['cluster', 'keyslot', `{${tag}}`])).trim());
-      const master = await redisMasterOfSlot(slot);
+      const master = await cluster.redisMasterOfSlot(slot);
       const node = await cluster.killRedisMaster(master);
       const heir = await node.promoted(30_000);
       return { ...node, name: `redis master :${master} (slot ${slot} of {${tag}}; :${heir} promoted)` };

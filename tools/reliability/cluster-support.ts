@@ -27,3 +27,13 @@ export async function edgeRequestCounts(edgeUrl: string): Promise<Map<string, nu
   }
   return out;
 }
+
+/** Client errors as the edge counted them: 5xx it proxied or answered itself (503 unavailable), per service. */
+export function serverErrors(counts: Map<string, number>, service: string): number {
+  let n = 0;
+  for (const [key, count] of counts) {
+    const [s, , status] = key.split(' ');
+    if (s === service && Number(status) >= 500) n += count;
+  }
+  return n;
+}

@@ -7,7 +7,7 @@
 // down, idempotent), or with WHARF_CLUSTER_TRUCKS_BROKERS=shared the single shared brokers.
 import { clusterBrokers, runWharfCli, startReplicatedWharf, type CliRun, type ReplicatedWharf } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { summary } from './cluster-support';
+import { edgeRequestCounts, summary } from './cluster-support';
 
 const MINUTES = 60_000;
 const TRUCKS = '100';
@@ -112,12 +112,7 @@ describe(`trucks scenarios through one edge, two replicas of each service (${BRO
 
   /** 503s the edge answered for `service` so far (its own count, /metrics): what clients saw and retried. */
   async function unavailable(service: string): Promise<number> {
-    const text = await (await fetch(`${wharf.edge.url}/metrics`)).text();
-    let n = 0;
-    for (const m of text.matchAll(/^wharf_edge_requests_total\{([^}]*)\} (\d+)/gm)) {
-      if ((m[1] as string).includes(`service="${service}"`) && (m[1] as string).includes('outcome="unavailable"')) n += Number(m[2]);
-    }
-    return n;
+    return (await edgeRequestCounts(wharf.edge.url)).get(`${service} unavailable 503`) ?? 0;
   }
 
   /** The edge's JSON log lines written since `from` (its output offset). */

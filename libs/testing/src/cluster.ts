@@ -36,6 +36,10 @@ export interface ClusterBrokers {
   readonly env: Record<string, string>;
   /** The pid-file folder of the profile. */
   readonly runDir: string;
+  /** Client ports of the six Redis Cluster nodes (from WHARF_REDIS_URL). */
+  readonly redisPorts: readonly number[];
+  /** The port of the live, connected master that serves `slot` now, as the first node that answers sees it. */
+  redisMasterOfSlot(slot: number): Promise<number>;
   /** kill -9 a Redis master (the given port's node, else the first master found); its replica is promoted after the node timeout (5 s). */
   killRedisMaster(port?: number): Promise<KilledNode & { readonly port: number; promoted(timeoutMs?: number): Promise<number> }>;
   /** kill -9 one Kafka node (1, 2 or 3; default 2), broker and controller at once. */
@@ -86,13 +90,36 @@ function processGroup(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
 }
 
-/** `redis-cli cluster nodes` of one node, parsed: id, port, role, master id (replicas), failed. */
-async function redisClusterNodes(port: number): Promise<{ id: string; port: number; master: boolean; masterId: string; failed: boolean }[]> {
-  const out = await new Promise<string>((resolve, reject) =>
-    execFile('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'cluster', 'nodes'], { timeout: 5_000 }, (e, stdout) => (e ? reject(e) : resolve(stdout))));
+/** `redis-cli -p <port> <args…>` against one node of the Redis Cluster; its stdout. */
+export function redisCli(port: number, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 5_000 }, (e, stdout) => (e ? reject(e) : resolve(stdout))));
+}
+
+export interface RedisClusterNode {
+  id: string;
+  port: number;
+  master: boolean;
+  /** For a replica, its master's id; `-` for a master. */
+  masterId: string;
+  /** Flagged `fail` (or `fail?`) by the node asked. */
+  failed: boolean;
+  /** `connected` or `disconnected` (the cluster bus link as the node asked sees it). */
+  link: string;
+  /** Slot ranges a master serves, inclusive. */
+  slots: [number, number][];
+}
+
+/** `redis-cli cluster nodes` of one node, parsed. */
+export async function redisClusterNodes(port: number): Promise<RedisClusterNode[]> {
+  const out = await redisCli(port, ['cluster', 'nodes']);
   return out.trim().split('\n').filter(Boolean).map((line) => {
-    const [id, addr, flags, masterId] = line.split(' ');
-    return { id, port: Number(addr.split('@')[0].split(':').pop()), master: flags.includes('master'), masterId, failed: flags.includes('fail') };
+    const [id, addr, flags, masterId, , , , link, ...ranges] = line.split(' ') as string[];
+    const slots = ranges.filter((r) => !r.startsWith('[')).map((r): [number, number] => {
+      const [lo, hi] = r.split('-').map(Number) as [number, number | undefined];
+      return [lo, hi ?? lo];
+    });
+    return { id, port: Number(addr.split('@')[0].split(':').pop()), master: flags.includes('master'), masterId, failed: flags.includes('fail'), link, slots };
   });
 }
 
@@ -130,6 +157,12 @@ export async function clusterBrokers(options?: PrivateClusterOptions): Promise<C
   return {
     env,
     runDir,
+    redisPorts,
+    async redisMasterOfSlot(slot) {
+      const owner = (await anyRedisAnswer()).find((n) => n.master && !n.failed && n.link === 'connected' && n.slots.some(([lo, hi]) => slot >= lo && slot <= hi));
+      if (!owner) throw new Error(`no live master holds slot ${slot}`);
+      return owner.port;
+    },
     up: () => up(),
     healthy: () => brokersSh(['status', '--profile', 'cluster'], scriptEnv, 60_000).then(() => true, () => false),
 
