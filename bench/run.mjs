@@ -11,8 +11,8 @@
 // Needs `npm run build` and the brokers (`npm run brokers:up`). Takes ~15–25 min at --scale 1 on 2 cores
 // (plus ~3 min once to build the baseline). Results: tmp/bench-results.json and a markdown table.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { kinesisRows, rawKafkaRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
@@ -154,7 +154,7 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
   }
 }
 
-function report(runs) {
+function report(runs, { save = true } = {}) {
   const med = (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
   const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
   const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
@@ -192,14 +192,61 @@ function report(runs) {
     summary[row.id] = { now, base, ratio, goal: row.goal, met };
     lines.push(`| ${row.title} | ${fmt(now)} ${row.unit}${pub} | ${fmt(base)}${basePub} | ${peerText || '—'} | ${x(ratio)} | ≥ ${row.goal}× | ${met ? 'met' : '**not met**'} | ${cpu} | ${client} |`);
   }
-  console.log(`\nmedians of ${ROUNDS} rounds (load now ${loadavg()[0].toFixed(1)})\n`);
+  console.log(`\nmedians of ${new Set(runs.map((r) => r.round)).size} rounds (load now ${loadavg()[0].toFixed(1)})\n`);
   console.log(lines.join('\n'));
+  const budget = cpuBudget(runs);
+  if (budget.lines.length > 2) console.log(`\n${budget.lines.join('\n')}`);
+  summary.budget = budget.rows;
+  if (!save) return;
   mkdirSync(join(root, 'tmp'), { recursive: true });
   writeFileSync(join(root, 'tmp', 'bench-results.json'), JSON.stringify({ when: new Date().toISOString(), baseline: BASELINE, rounds: ROUNDS, sizes: SIZES, summary, runs }, null, 2));
   console.log('\n(all rounds: tmp/bench-results.json)');
 }
 
-main()
+/**
+ * Whether each target fits this machine at all. Client, servers and brokers share its cores, so at a rate R
+ * messages/s they can spend at most cores × 1,000,000 ÷ R CPU-ms per 1,000 messages between them. The client's
+ * and the brokers' CPU per message (measured on "now" in this run) come out of that budget first; what is
+ * left is what Wharf's own processes may use at the target rate. "machine busy" is how much of all cores were
+ * busy during the row (/proc/stat), with the share no measured process used (other brokers, idle servers, the
+ * kernel) in brackets; well under 100%, the row waits on something (latency, locks) rather than on CPU.
+ */
+function cpuBudget(runs) {
+  const cores = cpus().length;
+  const med = (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
+  const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
+  const lines = [
+    `| row | target rate | CPU-ms/1k that ${cores} cores allow at it | client | brokers | left for Wharf's own | Wharf's own now | machine busy now (of it: other processes) | verdict |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  const rows = {};
+  for (const row of ROWS) {
+    if (row.goal === null || !runs.some((r) => r.row === row.id && r.target === 'now')) continue;
+    const target = row.goal * med('base', row.id, 'rate');
+    if (!Number.isFinite(target)) continue;
+    const allowed = (cores * 1_000_000) / target;
+    const client = med('now', row.id, 'clientCpu');
+    const own = med('now', row.id, 'ownCpu');
+    const brokers = med('now', row.id, 'serverCpu') - own;
+    const left = allowed - client - brokers;
+    const rate = med('now', row.id, 'rate');
+    const busy = ((client + brokers + own) * rate) / (cores * 1_000_000);
+    const machine = (med('now', row.id, 'machineCpu') * rate) / (cores * 1_000_000); // NaN in runs saved before it was measured
+    const others = Number.isFinite(machine) ? ` (${Math.max(0, (machine - busy) * 100).toFixed(0)}%)` : '';
+    const verdict =
+      client >= allowed ? 'beyond this machine: the client alone needs more'
+      : left <= 0 ? 'beyond this machine: the client and the brokers need more'
+      : own <= left ? (med('now', row.id, 'rate') >= target ? 'fits, and met' : 'fits the CPU: what holds the row back is a wait, not CPU')
+      : `needs Wharf's own CPU ÷ ${(own / left).toFixed(1)}`;
+    rows[row.id] = { target, allowed, client, brokers, left, own, busy, machine, verdict };
+    lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(left)} | ${fmt(own)} | ${Number.isFinite(machine) ? (machine * 100).toFixed(0) : (busy * 100).toFixed(0)}%${others} | ${verdict} |`);
+  }
+  return { lines, rows };
+}
+
+// --report <file>: print the tables again from a saved tmp/bench-results.json, measuring nothing.
+const SAVED = opt('report', undefined);
+(SAVED ? Promise.resolve(report(JSON.parse(readFileSync(SAVED, 'utf8')).runs, { save: false })) : main())
   .then(() => process.exit(0))
   .catch((e) => {
     console.error(e);

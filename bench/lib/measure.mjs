@@ -1,5 +1,5 @@
 // What every row shares: a worker pool, and a measured section (wall time, server and client CPU).
-import { clientCpuMs, sumCpuMs } from './servers.mjs';
+import { clientCpuMs, machineBusyMs, sumCpuMs } from './servers.mjs';
 
 /** Runs fn(i) for i in [0, count) with `concurrency` workers. */
 export async function pool(count, concurrency, fn) {
@@ -14,7 +14,8 @@ export async function pool(count, concurrency, fn) {
 /**
  * Times `fn` and the CPU used meanwhile by the server (`own`: its processes; `brokers`: the shared brokers it
  * uses, whose CPU also carries whatever else runs on them) and by this client process. `fn` returns
- * { messages, ...extra }; rates are per second, CPU in ms per 1,000 messages (serverCpu = own + brokers).
+ * { messages, ...extra }; rates are per second, CPU in ms per 1,000 messages (serverCpu = own + brokers;
+ * machineCpu = every process on the machine, so machineCpu − serverCpu − clientCpu is what else ran).
  */
 export async function measured({ own, brokers = [] }, fn) {
   const ownPids = own.filter(Boolean);
@@ -22,6 +23,7 @@ export async function measured({ own, brokers = [] }, fn) {
   const o0 = sumCpuMs(ownPids);
   const b0 = sumCpuMs(brokerPids);
   const c0 = clientCpuMs();
+  const m0 = machineBusyMs();
   const t0 = performance.now();
   const result = await fn();
   const ms = performance.now() - t0;
@@ -33,6 +35,7 @@ export async function measured({ own, brokers = [] }, fn) {
     ownCpu: ((sumCpuMs(ownPids) - o0) / messages) * 1000,
     serverCpu: ((sumCpuMs(ownPids) - o0 + sumCpuMs(brokerPids) - b0) / messages) * 1000,
     clientCpu: ((clientCpuMs() - c0) / messages) * 1000,
+    machineCpu: ((machineBusyMs() - m0) / messages) * 1000,
   };
 }
 

@@ -43,6 +43,12 @@ export function cpuMs(pid) {
   }
 }
 export const sumCpuMs = (pids) => pids.reduce((s, p) => s + cpuMs(p), 0);
+/** CPU-ms the whole machine has been busy since boot, all cores (/proc/stat: everything but idle and iowait). */
+export function machineBusyMs() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f;
+  return (user + nice + system + irq + softirq + steal) * 10;
+}
 export const clientCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
