@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { kinesisRows, rawKafkaRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
-import { brokerPids, ensureBaseline, root, startElasticMq, startKinesalite, startWharf } from './lib/servers.mjs';
+import { brokerPids, cpuMs, ensureBaseline, root, startElasticMq, startKinesalite, startWharf } from './lib/servers.mjs';
 import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
 import { sqsRows } from './lib/sqs-rows.mjs';
 import { flag, opt } from './lib/args.mjs';
@@ -83,9 +83,11 @@ async function main() {
       console.log('\nprofiles (one extra pass on "now", not in the medians):');
       const around = async (group, run) => {
         await Promise.all(Object.values(now.inspectors).map((i) => i.startProfile()));
+        const cpu0 = Object.fromEntries(Object.keys(now.inspectors).map((name) => [name, cpuMs(now.pids[name])]));
         await run();
         for (const [name, inspector] of Object.entries(now.inspectors)) {
-          const summary = summarizeProfile(await inspector.stopProfile());
+          const processCpuMs = cpuMs(now.pids[name]) - cpu0[name];
+          const summary = { ...summarizeProfile(await inspector.stopProfile()), processCpuMs };
           if (summary.busyMs < 200) continue; // not part of this group's path
           (profiles[group] ??= {})[name] = summary;
           console.log(formatSummary(`${group} / ${name}`, summary));

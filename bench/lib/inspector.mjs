@@ -56,7 +56,10 @@ function placeOf(frame) {
 
 /**
  * Self time by place and by function, as shares of the busy time (idle and the profiler's own excluded);
- * `busyMs` beside the window's length says how loaded the process was.
+ * `busyMs` beside the window's length says how loaded the process was. The profiler samples the main thread
+ * by the clock, not by CPU: a thread descheduled inside a function (a socket write that wakes the peer on a
+ * full machine) is charged to that function, so a native write can look far costlier than its CPU. Read
+ * `busyMs` beside the process's CPU from the kernel; the excess is time the thread waited for a core.
  */
 export function summarizeProfile(profile, top = 8) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -87,7 +90,7 @@ export function summarizeProfile(profile, top = 8) {
 export function formatSummary(title, s) {
   const pct = (x) => `${(x.share * 100).toFixed(0)}% ${x.name}`;
   return [
-    `  profile ${title}: busy ${(s.busyMs / 1000).toFixed(1)} s of ${(s.windowMs / 1000).toFixed(1)} s`,
+    `  profile ${title}: busy ${(s.busyMs / 1000).toFixed(1)} s of ${(s.windowMs / 1000).toFixed(1)} s${s.processCpuMs === undefined ? '' : `; process CPU (all threads, from the kernel) ${(s.processCpuMs / 1000).toFixed(1)} s`}`,
     `    by place:    ${s.places.map(pct).join(', ')}`,
     `    by function: ${s.functions.slice(0, 6).map(pct).join(', ')}`,
   ].join('\n');
