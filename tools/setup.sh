@@ -14,6 +14,11 @@ command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 # boto3 and pytest for the real-client suite (clients/python), run by Debian's own python3
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || need_apt+=(python3-boto3)
 /usr/bin/python3 -c 'import pytest' 2>/dev/null || need_apt+=(python3-pytest)
+# The broker scripts' own tools (tools/brokers: the cluster profile reads RabbitMQ's API with curl and jq,
+# and asks Redis with redis-cli)
+command -v jq >/dev/null 2>&1 || need_apt+=(jq)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
 # Debian's Chromium: the console's browser tests drive it with playwright-core (no browser download works here).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
