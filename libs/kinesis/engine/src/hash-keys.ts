@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The hash-key space of a stream: 0 … 2^128 − 1. */
 export const HASH_KEY_SPACE = 1n << 128n;
@@ -11,8 +11,8 @@ export interface HashRange {
 
 /** The hash key Kinesis computes for a partition key: MD5 of its UTF-8 bytes read as an unsigned big-endian 128-bit integer. */
 export function partitionKeyHash(partitionKey: string): bigint {
-  const digest = createHash('md5').update(partitionKey, 'utf8').digest('hex');
-  return BigInt('0x' + digest);
+  // one-shot hash(): half the CPU of createHash() on short keys (no Hash object per key), per record of a PutRecords
+  return BigInt('0x' + hash('md5', partitionKey, 'hex'));
 }
 
 /** Parses a decimal hash key (`0|[1-9]\d{0,38}`); undefined when malformed or outside 0 … 2^128 − 1. */
