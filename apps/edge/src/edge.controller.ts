@@ -27,8 +27,6 @@ const EMPTY = Buffer.alloc(0);
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 /** Bodies of reads up to this size are read whole before forwarding, so that a failed replica's can be resent. */
 const REPLAYABLE_BODY_BYTES = 64 * 1024;
-/** Responses up to this size with a Content-Length are read whole and sent as one buffer. */
-const BUFFERED_RESPONSE_BYTES = 64 * 1024;
 
 /** The client went away; nothing to answer. */
 class ClientGone extends Error {}
@@ -123,14 +121,8 @@ export class EdgeController {
         upstream.body.resume();
         return void reply.send();
       }
-      const length = Number(first(upstream.headers['content-length']) ?? NaN);
-      if (length <= BUFFERED_RESPONSE_BYTES) {
-        // A small answer of known length (nearly every API call) goes out as one buffer: one write, no
-        // stream plumbing between undici and the client's socket.
-        return void reply.send(Buffer.from(await upstream.body.arrayBuffer()));
-      }
-      // Larger or open-ended: Fastify pipes the stream, each upstream chunk out as it comes (an event stream
-      // stays live), and a client that leaves destroys it, which aborts the upstream request.
+      // Fastify pipes the stream: each upstream chunk goes out as it comes (an event stream stays live),
+      // and a client that leaves destroys it, which aborts the upstream request.
       return void reply.send(upstream.body);
     } catch (err) {
       if (err instanceof ClientGone || abort.signal.aborted) return;

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import { ReplicaBalancer, type Replica, type ReplicaState } from './balancer';
 import type { EdgeConfig } from './edge.config';
 import { replicaRequests, upstreamRetries } from './edge.metrics';
@@ -51,8 +51,7 @@ export interface ClientRequestInfo {
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[]>;
-  /** undici's body: a Readable that can also be read whole (`arrayBuffer()`). */
-  body: Dispatcher.ResponseData['body'];
+  body: Readable;
 }
 
 /** Headers for the upstream: end-to-end ones as sent (Host kept for SigV4 and queue URLs), plus x-forwarded-* and Via. */
