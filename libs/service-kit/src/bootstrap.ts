@@ -11,6 +11,7 @@ import { createLogger, PinoNestLogger } from './logger';
 import { AwsExceptionFilter } from './aws-exception.filter';
 import { answerNodeRefusalsAsAws, awsClientErrorHandler, awsFrameworkErrors, http2TimeoutAnswer } from './client-errors';
 import { abortOnShutdownSignals } from './http';
+import { stopKafkajsIdleTimers } from './kafkajs-idle-timers';
 
 export interface ServiceOptions {
   /** Service name for logs, metrics and health (`sqs`, `edge`, …). */
@@ -46,6 +47,7 @@ export interface RunningService {
  * graceful shutdown on SIGTERM/SIGINT.
  */
 export async function bootstrapService(options: ServiceOptions): Promise<RunningService> {
+  stopKafkajsIdleTimers(); // before any module makes a Kafka client (kinesis's log, the broker checks)
   const config = options.config ?? commonConfig();
   const logger = options.logger ?? createLogger(options.name, config.logLevel);
   const adapter = new FastifyAdapter({

@@ -15,3 +15,4 @@ export * from './credentials';
 export * from './request-auth';
 export * from './admin-answer';
 export * from './redis-client';
+export * from './kafkajs-idle-timers';
