@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { stopKafkajsIdleTimers } from './kafkajs-idle-timers';
 
+const ignore = (): undefined => undefined;
 // kafkajs's own RequestQueue (no broker needed: only its scheduling is exercised)
 const RequestQueue = createRequire(__filename)('kafkajs/src/network/requestQueue');
 const queue = () =>
@@ -12,7 +13,7 @@ const queue = () =>
     enforceRequestTimeout: true,
     clientId: 'test',
     broker: 'localhost:9092',
-    logger: { debug() {}, info() {}, warn() {}, error() {}, namespace() { return this; } },
+    logger: { debug: ignore, info: ignore, warn: ignore, error: ignore, namespace() { return this; } },
     isConnected: () => true,
   });
 
