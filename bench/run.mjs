@@ -68,10 +68,10 @@ async function main() {
       console.log(`  round ${round + 1} ${target.padEnd(10)} ${row.padEnd(15)} ${Math.round(fig.rate).toLocaleString('en-US').padStart(8)}/s${extra}; CPU-ms/1k server own ${fig.ownCpu.toFixed(0)}, with brokers ${fig.serverCpu.toFixed(0)}, client ${fig.clientCpu.toFixed(0)}`);
     };
     const wharfs = targets.map((t) => ({ key: t.key, s: t.server }));
-    // A warm-up round at a tenth of the sizes, not recorded: whoever went first in round 1 paid for JIT,
+    // A warm-up round at a hundredth of the sizes, not recorded: whoever went first in round 1 paid for JIT,
     // connections and caches (it cost "now" 10–20% on SNS Publish in two runs of an unchanged tree).
     const warmupSizes = Object.fromEntries(Object.entries(SIZES).map(([k, v]) => [k, Math.max(10, Math.round(v / 100) * 10)]));
-    console.log('warm-up round (a tenth of the sizes, not in the figures)…');
+    console.log('warm-up round (a hundredth of the sizes, not in the figures)…');
     await runRound(0, 'warmup', wharfs, peers, brokers, () => undefined, { sizes: warmupSizes });
     for (let round = 0; round < ROUNDS; round++) await runRound(round, `r${round}`, wharfs, peers, brokers, record);
     report(runs);
@@ -156,9 +156,12 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
   }
 }
 
+/** The median of one figure over the rounds of one target and row. */
+const medianOf = (runs) => (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
+const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
+
 function report(runs, { save = true } = {}) {
-  const med = (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
-  const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
+  const med = medianOf(runs);
   const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
   const peersOf = { sqs: ['elasticmq'], kinesis: ['kinesalite', 'kafkajs'], sns: ['amqplib'], edge: [] };
   const lines = [
@@ -215,8 +218,7 @@ function report(runs, { save = true } = {}) {
  */
 function cpuBudget(runs) {
   const cores = cpus().length;
-  const med = (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
-  const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
+  const med = medianOf(runs);
   const lines = [
     `| row | target rate | CPU-ms/1k that ${cores} cores allow at it | client | brokers | left for Wharf's own | Wharf's own now | machine busy now (of it: other processes) | verdict |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -238,7 +240,7 @@ function cpuBudget(runs) {
     const verdict =
       client >= allowed ? 'beyond this machine: the client alone needs more'
       : left <= 0 ? 'beyond this machine: the client and the brokers need more'
-      : own <= left ? (med('now', row.id, 'rate') >= target ? 'fits, and met' : 'fits the CPU: what holds the row back is a wait, not CPU')
+      : own <= left ? (rate >= target ? 'fits, and met' : 'fits the CPU: what holds the row back is a wait, not CPU')
       : `needs Wharf's own CPU ÷ ${(own / left).toFixed(1)}`;
     rows[row.id] = { target, allowed, client, brokers, left, own, busy, machine, verdict };
     lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(left)} | ${fmt(own)} | ${Number.isFinite(machine) ? (machine * 100).toFixed(0) : (busy * 100).toFixed(0)}%${others} | ${verdict} |`);

@@ -131,8 +131,8 @@ export async function startWharf(label, tree, { inspect = false } = {}) {
     KINESIS_ENFORCE_LIMITS: 'false',
   });
   const edge = await app('edge', 'EDGE_PORT', { WHARF_SQS_URL: sqs.url, WHARF_SNS_URL: sns.url, WHARF_KINESIS_URL: kinesis.url });
-  const pids = { sqs: sqs.child.pid, sns: sns.child.pid, kinesis: kinesis.child.pid, edge: edge.child.pid };
   const children = { sqs: sqs.child, sns: sns.child, kinesis: kinesis.child, edge: edge.child };
+  const pids = Object.fromEntries(Object.entries(children).map(([name, child]) => [name, child.pid]));
   const inspectors = {};
   if (inspect) for (const [name, child] of Object.entries(children)) inspectors[name] = await openInspector(`${label} ${name}`, child.outputHead());
   return {
