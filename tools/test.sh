@@ -57,11 +57,13 @@ if [ -f tmp/vitest-report.json ]; then
     }
     // CI shows only the tail of the output: name every failed test (and a failed file with no test) here, last
     const failures = [];
+    const firstLines = (text) => String(text ?? "").split("\n").slice(0, 3).join("\n      ");
     for (const r of reports) {
       for (const file of r.testResults) {
+        const path = file.name.replace(process.cwd() + "/", "");
         const tests = file.assertionResults.filter((t) => t.status === "failed");
-        for (const t of tests) failures.push(`${file.name.replace(process.cwd() + "/", "")} > ${t.fullName}\n      ${String(t.failureMessages[0] ?? "").split("\n").slice(0, 3).join("\n      ")}`);
-        if (tests.length === 0 && file.status === "failed") failures.push(`${file.name.replace(process.cwd() + "/", "")} (no test ran)\n      ${String(file.message ?? "").split("\n").slice(0, 3).join("\n      ")}`);
+        for (const t of tests) failures.push(`${path} > ${t.fullName}\n      ${firstLines(t.failureMessages[0])}`);
+        if (tests.length === 0 && file.status === "failed") failures.push(`${path} (no test ran)\n      ${firstLines(file.message)}`);
       }
     }
     if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
