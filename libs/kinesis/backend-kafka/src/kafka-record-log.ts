@@ -449,6 +449,10 @@ function isLeaderMove(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The topic is not there: the error itself, or the cause of kafkajs's "retries exceeded" (it retries this one). */
 function isUnknownTopic(error: unknown): boolean {
-  return (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  }
+  return false;
 }

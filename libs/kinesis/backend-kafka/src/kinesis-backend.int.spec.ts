@@ -71,6 +71,21 @@ describe('kinesis engine on Kafka + Redis', () => {
     }
   });
 
+  it('deleting a topic another process already deleted succeeds (two DeleteStream calls at once)', async () => {
+    const topic = `wharf.test.${id}.gone`;
+    await log.createTopic(topic, 1, 86_400_000);
+    const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: [topic] });
+    } finally {
+      await admin.disconnect();
+    }
+    // kafkajs retries UNKNOWN_TOPIC_OR_PARTITION, then throws "retries exceeded" with it as the cause
+    await expect(log.deleteTopic(topic)).resolves.toBeUndefined();
+  }, 120_000);
+
   it('routes by MD5, keeps per-shard order and seeks by sequence number', async () => {
     await K.CreateStream(ctx, { StreamName: 'orders', ShardCount: 3 }, caller);
     const desc = (await K.DescribeStream(ctx, { StreamName: 'orders' }, caller)).StreamDescription!;
