@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Every row of issue 13 through the AWS SDK v3, beside baselines measured in the same run: Wharf as of
 // BASELINE_COMMIT (built into tmp/bench-baseline-<commit> by this script, once), ElasticMQ (SQS), kinesalite
-// (Kinesis), raw kafkajs and raw amqplib (the brokers' ceilings). Rounds are interleaved, figures are medians,
+// (Kinesis), raw kafkajs, raw @platformatic/kafka and raw amqplib (the brokers' ceilings). Rounds are interleaved, figures are medians,
 // and every row checks that what was sent came back (exactly once for SQS FIFO and Kinesis, at least once
 // for SQS standard and SNS). Server CPU per 1,000 messages counts the server's processes and the brokers it
 // uses (/proc/<pid>/stat: shared brokers also carry whatever else runs on them), client CPU is this process.
@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { kinesisRows, rawKafkaRows } from './lib/kinesis-rows.mjs';
+import { kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
 import { brokerPids, cpuMs, ensureBaseline, root, startElasticMq, startKinesalite, startWharf } from './lib/servers.mjs';
@@ -128,6 +128,7 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
       const list = wharfs.map((w) => ({ key: w.key, run: () => kinesisRows({ endpoint: w.s.urls.kinesis, pids: { own: [w.s.pids.kinesis], brokers: [brokers.redis, brokers.kafka] }, putRecords: sizes.putH2, drainRecords: sizes.drain, tag: `${tag}-${w.key}` }) }));
       if (peers.kinesalite) list.push({ key: 'kinesalite', run: () => kinesisRows({ endpoint: peers.kinesalite.urls.kinesis, pids: { own: [peers.kinesalite.pids.kinesalite] }, putRecords: sizes.putH2, drainRecords: sizes.drain, tag, http2: false }) });
       if (withCeilings) list.push({ key: 'kafkajs', run: () => rawKafkaRows({ pids: { own: [], brokers: [brokers.kafka] }, records: sizes.drain, tag }) });
+      if (withCeilings) list.push({ key: 'platformatic', run: () => rawPlatformaticRows({ pids: { own: [], brokers: [brokers.kafka] }, records: sizes.drain, tag }) });
       for (const t of order(list)) {
         const r = await t.run();
         for (const [k, row] of [['putH2', 'kinPutH2'], ['putH1', 'kinPutH1'], ['get', 'kinGet']]) if (r[k]) record(round, t.key, row, r[k]);
@@ -163,7 +164,7 @@ const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') :
 function report(runs, { save = true } = {}) {
   const med = medianOf(runs);
   const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
-  const peersOf = { sqs: ['elasticmq'], kinesis: ['kinesalite', 'kafkajs'], sns: ['amqplib'], edge: [] };
+  const peersOf = { sqs: ['elasticmq'], kinesis: ['kinesalite', 'kafkajs', 'platformatic'], sns: ['amqplib'], edge: [] };
   const lines = [
     `| row | Wharf now | Wharf ${BASELINE} | peers / ceilings (same run) | now ÷ ${BASELINE} | target | met | server CPU-ms/1k now / ${BASELINE}: own (incl. brokers) | client CPU-ms/1k now |`,
     '|---|---:|---:|---|---:|---|---|---:|---:|',

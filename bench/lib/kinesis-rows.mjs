@@ -1,8 +1,9 @@
 // Kinesis rows through @aws-sdk/client-kinesis: PutRecords of 500 × 1 KiB into 5 shards, 8 calls in flight,
 // over the SDK's default HTTP/2 handler and over HTTP/1.1 keep-alive; then a GetRecords drain (Limit 10000,
 // the 5 shards in parallel, HTTP/1.1) of the HTTP/1.1 stream. Both streams are read back and every record
-// must come back exactly once. The raw kafkajs ceiling: the same records produced (acks=all, 500 a call,
-// 8 in flight) into a 5-partition topic and consumed from the beginning.
+// must come back exactly once. The raw client ceilings: the same records produced (idempotent, acks=all, 500 a
+// call, 8 in flight) into a 5-partition topic by kafkajs (then consumed from the beginning: the read ceiling,
+// Wharf reads with kafkajs) and by @platformatic/kafka (the client Wharf writes with).
 import { randomBytes } from 'node:crypto';
 import {
   CreateStreamCommand,
@@ -15,6 +16,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Kafka, logLevel } from 'kafkajs';
+import { Producer, ProduceAcks } from '@platformatic/kafka';
 import { check, measured, pool } from './measure.mjs';
 import { KAFKA_BROKERS, sleep } from './servers.mjs';
 
@@ -162,4 +164,28 @@ export async function rawKafkaRows({ pids, records, tag }) {
   await admin.disconnect();
   check(unique === records, `raw kafkajs: ${records - unique} records not read back`);
   return { putH2: put, putH1: put, get };
+}
+
+/** Raw @platformatic/kafka on the same broker, produce only: the ceiling of Wharf's writes. */
+export async function rawPlatformaticRows({ pids, records, tag }) {
+  const kafka = new Kafka({ clientId: 'wharf-bench', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+  const topic = `wharf.bench.rawp.${tag}.${Date.now().toString(36)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: SHARDS, replicationFactor: 1 }], waitForLeaders: true });
+  const producer = new Producer({ clientId: 'wharf-bench', bootstrapBrokers: KAFKA_BROKERS, idempotent: true, acks: ProduceAcks.ALL });
+  const put = await measured(pids, async () => {
+    await pool(Math.ceil(records / BATCH), IN_FLIGHT, async (b) => {
+      const messages = [];
+      for (let n = b * BATCH; n < Math.min(records, (b + 1) * BATCH); n++) messages.push({ topic, partition: (n % KEYS) % SHARDS, key: Buffer.from(`key-${n % KEYS}`), value: record(n) });
+      await producer.send({ messages });
+    });
+    return { messages: records };
+  });
+  await producer.close();
+  const stored = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  check(stored === records, `raw @platformatic/kafka: ${stored} of ${records} records stored`);
+  return { putH2: put, putH1: put };
 }

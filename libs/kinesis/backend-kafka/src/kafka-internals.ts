@@ -1,10 +1,9 @@
 /**
- * kafkajs has no public single-partition fetch, nor a way to refresh a producer's metadata. Both live on its
- * Cluster object, which `Kafka` builds privately (symbol `private:Kafka:createCluster`) and hands to the
- * producer factory (`kafkajs/src/producer`). kafkajs 2.2.4 is the last release, so these internals are frozen;
+ * kafkajs has no public single-partition fetch. It lives on its Cluster object, which `Kafka` builds privately
+ * (symbol `private:Kafka:createCluster`). kafkajs 2.2.4 is the last release, so these internals are frozen;
  * the types below describe just what Wharf uses.
  */
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 
 export interface KafkaMessage {
   offset: string;
@@ -62,27 +61,4 @@ export function createCluster(kafka: Kafka, options: { maxInFlightRequests?: num
     ...(options.maxInFlightRequests ? { maxInFlightRequests: options.maxInFlightRequests } : {}),
     ...(options.metadataMaxAge ? { metadataMaxAge: options.metadataMaxAge } : {}),
   });
-}
-
-export function createProducerOn(
-  cluster: KafkaCluster,
-  options: { logger: unknown; idempotent: boolean; retries: number },
-): Producer {
-  const createProducer = require('kafkajs/src/producer');
-  const Emitter = require('kafkajs/src/instrumentation/emitter');
-  const { DefaultPartitioner } = require('kafkajs/src/producer/partitioners');
-  return createProducer({
-    cluster,
-    logger: options.logger,
-    createPartitioner: DefaultPartitioner,
-    idempotent: options.idempotent,
-    retry: { retries: options.retries },
-    instrumentationEmitter: new Emitter(),
-  }) as Producer;
-}
-
-/** kafkajs's logger object (what `createProducer` expects), built the way `new Kafka()` builds it. */
-export function kafkajsLogger(kafka: Kafka): unknown {
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:logger');
-  return symbol ? (kafka as unknown as Record<symbol, unknown>)[symbol] : undefined;
 }

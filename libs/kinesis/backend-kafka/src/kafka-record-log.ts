@@ -1,6 +1,7 @@
-import { ConfigResourceTypes, ConfigSource, Kafka, logLevel as KafkaLogLevel, type Admin, type LogEntry, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel as KafkaLogLevel, type Admin, type LogEntry } from 'kafkajs';
 import type { AppendEntry, ReadOptions, ReadResult, RecordLog, StoredRecord } from '@wharf/kinesis-engine';
-import { createCluster, createProducerOn, kafkajsLogger, type KafkaBroker, type KafkaCluster } from './kafka-internals';
+import { createCluster, type KafkaBroker, type KafkaCluster } from './kafka-internals';
+import { partitionKey, ShardProducer, type ProducedRecord } from './kafka-producer';
 
 export interface KafkaRecordLogOptions {
   brokers: string[];
@@ -31,22 +32,20 @@ const EARLIEST = -2;
  * Kinesis records in Kafka: a topic per stream, a partition per shard, the partition key as the record key,
  * the arrival time as the record timestamp.
  *
- * Writes: one idempotent producer, acks=all, with concurrent appends coalesced into one produce request while
- * the previous one is in flight (natural batching: kafkajs sends each send() as its own request).
+ * Writes: one idempotent producer (@platformatic/kafka, see ShardProducer), acks=all, with concurrent appends
+ * coalesced into one send while the previous one is in flight (natural batching, and one send at a time keeps
+ * each shard's order through retries).
  * Reads: a Fetch straight to the partition leader at an offset on kafkajs's Cluster (no consumer group, no
- * join, nothing cached per reader), and ListOffsets for watermarks and timestamps.
+ * join, nothing cached per reader), and ListOffsets for watermarks and timestamps; topics through kafkajs's admin.
  *
- * Over 300 lines on purpose: one RecordLog on one set of kafkajs clients, whose produce queue, read path and
- * known-topics cache (pruned together when a topic is deleted) share that state.
+ * Over 300 lines on purpose: one RecordLog whose produce queue, read path and known-topics cache (pruned
+ * together when a topic is deleted) share that state.
  */
 export class KafkaRecordLog implements RecordLog {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
-  private readonly produceCluster: KafkaCluster;
   private readonly readCluster: KafkaCluster;
-  /** Replaced after a failed produce: see `resetProducer`. */
-  private producer: Producer;
-  private producerNeedsReset = false;
+  private readonly producer: ShardProducer;
   private brokersSeen = 0;
   private readonly queue: PendingAppend[] = [];
   private flushing = false;
@@ -67,17 +66,16 @@ export class KafkaRecordLog implements RecordLog {
       },
     });
     this.admin = this.kafka.admin();
-    this.produceCluster = createCluster(this.kafka, { maxInFlightRequests: 1 });
     this.readCluster = createCluster(this.kafka, {});
-    this.producer = createProducerOn(this.produceCluster, { logger: kafkajsLogger(this.kafka), idempotent: true, retries: 10 });
+    this.producer = new ShardProducer({ brokers: options.brokers, clientId: options.clientId ?? 'wharf-kinesis', retries: 15 });
   }
 
   async connect(): Promise<void> {
-    await Promise.all([this.admin.connect(), this.producer.connect(), this.readCluster.connect()]);
+    await Promise.all([this.admin.connect(), this.readCluster.connect()]);
   }
 
   async disconnect(): Promise<void> {
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect(), this.readCluster.disconnect()]);
+    await Promise.allSettled([this.producer.close(), this.admin.disconnect(), this.readCluster.disconnect()]);
   }
 
   /** Health: the broker answers a metadata request. */
@@ -157,8 +155,8 @@ export class KafkaRecordLog implements RecordLog {
 
   private forgetTopic(topic: string): void {
     this.knownTopics.delete(topic);
-    this.produceCluster.targetTopics.delete(topic);
     this.readCluster.targetTopics.delete(topic);
+    this.producer.forget(topic);
   }
 
   /**
@@ -167,9 +165,7 @@ export class KafkaRecordLog implements RecordLog {
    */
   private async pruneDeletedTopics(): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
-    for (const cluster of [this.produceCluster, this.readCluster]) {
-      for (const topic of [...cluster.targetTopics]) if (!existing.has(topic)) this.forgetTopic(topic);
-    }
+    for (const topic of [...this.readCluster.targetTopics]) if (!existing.has(topic)) this.forgetTopic(topic);
   }
 
   /** Runs `fn`; on "unknown topic" prunes deleted topics from the metadata and tries once more. */
@@ -193,7 +189,7 @@ export class KafkaRecordLog implements RecordLog {
         if ((await this.partitionCount(topic)) < total) throw error;
       }
     }
-    // Wait until the new partitions have leaders, then make both clusters see them.
+    // Wait until the new partitions have leaders, then make the reads see them (the producer asks when it needs them).
     await this.waitForLeaders(topic, total);
     await this.withPrune(() => this.refresh(topic, true));
   }
@@ -250,11 +246,10 @@ export class KafkaRecordLog implements RecordLog {
           size += next.bytes;
         }
         try {
-          const offsets = await this.withPrune(() => this.produce(batch));
+          const offsets = await this.produce(batch);
           batch.forEach((p, i) => p.resolve(offsets[i]));
         } catch (error) {
           for (const p of batch) p.reject(error);
-          this.producerNeedsReset = true;
         }
       }
     } finally {
@@ -262,51 +257,24 @@ export class KafkaRecordLog implements RecordLog {
     }
   }
 
-  /**
-   * After a produce that failed for good, a request may still have been written (its answer lost with a dying
-   * broker). The idempotent producer numbers batches per producer id and did not advance its sequence, so the
-   * next batch would reuse that number and a broker would take it for the retry of the written one: answered
-   * with the old offsets, its records never stored. A new producer id starts a new numbering. (The failed
-   * records were reported as InternalFailure; a client's retry may store them twice, as Kinesis allows.)
-   */
-  private async resetProducer(): Promise<void> {
-    // Fresh metadata first: a new producer id is asked of a broker the metadata names, maybe the dead one.
-    await this.produceCluster.refreshMetadata();
-    const producer = createProducerOn(this.produceCluster, { logger: kafkajsLogger(this.kafka), idempotent: true, retries: 10 });
-    await producer.connect();
-    this.producer = producer;
-    this.producerNeedsReset = false;
-  }
-
-  /** One produce request for several appends; offsets come back per append, in entry order. */
+  /** One send for several appends; offsets come back per append, in entry order. */
   private async produce(batch: PendingAppend[]): Promise<number[][]> {
-    if (this.producerNeedsReset) await this.resetProducer();
-    for (const topic of new Set(batch.map((p) => p.topic))) {
-      const needed = Math.max(...batch.filter((p) => p.topic === topic).flatMap((p) => p.entries.map((e) => e.partition))) + 1;
-      await this.ensureKnown(this.produceCluster, topic, needed);
-    }
-    const byTopic = new Map<string, Array<{ partition: number; key: string; value: Buffer; timestamp: string }>>();
+    const records: ProducedRecord[] = [];
     for (const p of batch) {
-      let messages = byTopic.get(p.topic);
-      if (!messages) byTopic.set(p.topic, (messages = []));
       for (const e of p.entries) {
-        messages.push({
+        records.push({
+          topic: p.topic,
           partition: e.partition,
-          key: e.partitionKey,
+          key: Buffer.from(e.partitionKey, 'utf8'),
           value: Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength),
-          timestamp: String(e.timestamp),
+          timestamp: e.timestamp,
         });
       }
     }
-    const results = await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-    const next = new Map<string, number>();
-    for (const r of results) next.set(`${r.topicName}\u0000${r.partition}`, Number(r.baseOffset));
+    const next = await this.producer.send(records);
     return batch.map((p) =>
       p.entries.map((e) => {
-        const key = `${p.topic}\u0000${e.partition}`;
+        const key = partitionKey(p.topic, e.partition);
         const offset = next.get(key);
         if (offset === undefined) throw new Error(`Kafka did not acknowledge ${p.topic}/${e.partition}`);
         next.set(key, offset + 1);
@@ -405,10 +373,8 @@ export class KafkaRecordLog implements RecordLog {
   }
 
   private async refresh(topic: string, force = false): Promise<void> {
-    for (const cluster of [this.produceCluster, this.readCluster]) {
-      await cluster.addTargetTopic(topic);
-      if (force) await cluster.refreshMetadata();
-    }
+    await this.readCluster.addTargetTopic(topic);
+    if (force) await this.readCluster.refreshMetadata();
     this.knownTopics.add(topic);
   }
 
