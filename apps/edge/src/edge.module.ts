@@ -17,7 +17,8 @@ import type { Logger } from 'pino';
 import { ConsoleController } from './console';
 import { BROKER_CHECKS, EdgeHealthController } from './edge-health.controller';
 import { EDGE_CONFIG, edgeConfig, hostPort, type EdgeConfig } from './edge.config';
-import { EDGE_LOGGER, EdgeController, SERVICE_CATALOG, SERVICE_MODELS } from './edge.controller';
+import { EdgeController } from './edge.controller';
+import { EDGE_LOGGER, EdgeForwarder, SERVICE_CATALOG, SERVICE_MODELS } from './edge-forwarder';
 import { EdgeAdminController } from './edge-admin.controller';
 import { replicaMarkedDown, watchHttp2Sessions, watchReplicas } from './edge.metrics';
 import { ReplicaChecks } from './replica-checks';
@@ -80,6 +81,7 @@ function rabbitmqNodesCheck(amqpUrls: string): BrokerCheck {
         }),
       inject: [EDGE_CONFIG, EDGE_LOGGER],
     },
+    EdgeForwarder,
     { provide: ReplicaChecks, useFactory: (p: UpstreamProxy, c: EdgeConfig) => new ReplicaChecks(p, c), inject: [UpstreamProxy, EDGE_CONFIG] },
     {
       provide: BROKER_CHECKS,

@@ -1,5 +1,6 @@
 import { bootstrapService, commonConfig, envBool, ensureLocalCa, http1AndH2cServerFactory, trustHints, type LocalCa } from '@wharf/service-kit';
 import { edgeConfig } from './edge.config';
+import { EdgeForwarder, isEdgeOwnPath } from './edge-forwarder';
 import { EdgeModule } from './edge.module';
 
 // One endpoint for every API (AWS_ENDPOINT_URL=http://localhost:4566 or https://localhost:4566): HTTP/1.1
@@ -26,6 +27,15 @@ void bootstrapService({
   serverFactory: http1AndH2cServerFactory(ca ? { tls: { key: ca.key, cert: ca.cert } } : {}),
   // Bodies stream through to the services; the edge enforces its own body limit (AWS-shaped 413).
   streamBodies: true,
+  // The proxy path skips Fastify's router and Nest's pipeline; the edge's own routes stay on them.
+  beforeFastify: (app) => {
+    const forwarder = app.get(EdgeForwarder);
+    return (req, res) => {
+      if (isEdgeOwnPath(req.url)) return false;
+      void forwarder.handle(req, res);
+      return true;
+    };
+  },
   config: { ...commonConfig(), bodyLimitBytes: config.bodyLimitBytes },
 })
   .then(({ logger, url }) => {

@@ -57,11 +57,10 @@ export interface UpstreamResponse {
 /** Headers for the upstream: end-to-end ones as sent (Host kept for SigV4 and queue URLs), plus x-forwarded-* and Via. */
 function upstreamHeaders(req: ClientRequestInfo): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const dropped = new Set(HOP_BY_HOP);
-  // Connection: foo → foo is hop-by-hop too.
-  for (const token of String(req.headers.connection ?? '').split(',')) if (token.trim()) dropped.add(token.trim().toLowerCase());
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name.startsWith(':') || dropped.has(name)) continue;
+  const named = connectionTokens(req.headers.connection);
+  for (const name in req.headers) {
+    const value = req.headers[name];
+    if (value === undefined || name.charCodeAt(0) === 58 /* ':' */ || HOP_BY_HOP.has(name) || named?.has(name)) continue;
     out[name] = value;
   }
   // HTTP/2 carries the authority as :authority; the signature (SigV4 signs "host") and queue URLs need it as Host.
@@ -81,10 +80,22 @@ function upstreamHeaders(req: ClientRequestInfo): Record<string, string | string
 /** Response headers for the client: hop-by-hop ones dropped (HTTP/2 forbids them, and they describe the upstream hop). */
 function clientHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const dropped = new Set(HOP_BY_HOP);
-  for (const token of String(headers.connection ?? '').split(',')) if (token.trim()) dropped.add(token.trim().toLowerCase());
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !dropped.has(name)) out[name] = value;
+  const named = connectionTokens(headers.connection);
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !named?.has(name)) out[name] = value;
+  }
   return out;
+}
+
+/** `Connection: foo` makes `foo` hop-by-hop too; undefined when it names nothing beyond keep-alive/close. */
+function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  const tokens = String(value)
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter((t) => t && t !== 'keep-alive' && t !== 'close');
+  return tokens.length ? new Set(tokens) : undefined;
 }
 
 const UNAVAILABLE_CODES: Record<string, string> = {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type http from 'node:http';
+import http from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { WireProtocol } from '@wharf/aws-protocol';
@@ -30,9 +30,16 @@ export interface ServiceOptions {
    * (`'loopback'`, addresses, CIDRs). Default none: a client must not choose what the service thinks it used.
    */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /**
+   * Requests to answer on Node's own request and response before Fastify and Nest see them (the edge's proxy
+   * path): given the app once it is made, returns a handler that answers true when it took the request.
+   */
+  beforeFastify?: (app: NestFastifyApplication) => RawRequestHandler;
   config?: CommonConfig;
   logger?: Logger;
 }
+
+export type RawRequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
 export interface RunningService {
   app: NestFastifyApplication;
@@ -50,18 +57,29 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   stopKafkajsIdleTimers(); // before any module makes a Kafka client (kinesis's log, the broker checks)
   const config = options.config ?? commonConfig();
   const logger = options.logger ?? createLogger(options.name, config.logLevel);
+  // Set once the app is made (the server, and this handler, exist before it).
+  const before: { take?: RawRequestHandler } = {};
+  const factory: FastifyServerFactory | undefined = options.beforeFastify
+    ? (handler, serverOptions) => {
+        const take = (req: http.IncomingMessage, res: http.ServerResponse) => {
+          if (!before.take?.(req, res)) handler(req, res);
+        };
+        return options.serverFactory ? options.serverFactory(take, serverOptions) : http.createServer(take);
+      }
+    : options.serverFactory;
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     logger: false,
     clientErrorHandler: awsClientErrorHandler(config, options.fallbackProtocol),
     frameworkErrors: awsFrameworkErrors(config, options.fallbackProtocol),
-    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+    ...(factory ? { serverFactory: factory } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(options.module as never, adapter, {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });
+  before.take = options.beforeFastify?.(app);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   if (options.streamBodies) fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
