@@ -32,7 +32,7 @@ const NOW_TREE = opt('tree', root);
 // --profile: after the rounds, one pass of each group on "now" with V8's CPU profiler on (bench/lib/inspector.mjs).
 const PROFILE = flag('profile');
 const n = (x) => Math.max(10, Math.round((x * SCALE) / 10) * 10);
-const SIZES = { sqs: n(20_000), fifo: n(10_000), putH2: n(20_000), drain: n(50_000), snsSingle: n(3_000), snsBatch: n(10_000), edgeSamples: n(300), edgeMessages: n(2_000) };
+const SIZES = { sqs: n(20_000), fifo: n(10_000), putH2: n(20_000), drain: n(50_000), snsSingle: n(3_000), snsBatch: n(10_000), edgeSamples: n(300), edgeMessages: n(6_000) };
 
 /** The rows of the table: which figure, which target (a ratio to the baseline unless said otherwise). */
 const ROWS = [
