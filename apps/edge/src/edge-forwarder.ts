@@ -12,6 +12,7 @@ import {
   type ServiceModel,
   type WireProtocol,
 } from '@wharf/aws-protocol';
+import { missingHostError } from '@wharf/service-kit';
 import type { Logger } from 'pino';
 import { EDGE_CONFIG, type EdgeConfig } from './edge.config';
 import { edgeRequests, upstreamWait } from './edge.metrics';
@@ -70,11 +71,10 @@ export class EdgeForwarder {
     if (declaredLength !== undefined && declaredLength > this.config.bodyLimitBytes) {
       return this.fail(res, info, undefined, undefined, new BodyTooLarge(this.config.bodyLimitBytes), 'too-large');
     }
-    if (raw.httpVersion === '1.1' && headers.host === undefined) {
-      // What Node no longer refuses itself (requireHostHeader is off for an AWS-shaped answer), as on every service.
+    const noHost = missingHostError(raw); // Fastify's hook answers it on every service; this path skips Fastify
+    if (noHost) {
       res.setHeader('connection', 'close');
-      const error = new AwsError('InvalidHostHeader', 'An HTTP/1.1 request must carry a Host header.', { status: 400 });
-      return this.fail(res, info, undefined, undefined, error, 'rejected');
+      return this.fail(res, info, undefined, undefined, noHost, 'rejected');
     }
 
     // Query bodies are read whole (they are small and carry the Action that routing needs); others stream.

@@ -64,6 +64,15 @@ export function http2TimeoutAnswer(config: CommonConfig, fallback: WireProtocol)
 }
 
 /**
+ * An HTTP/1.1 request without Host, which Node would refuse with a bare 400 (`requireHostHeader`, turned off
+ * for an AWS-shaped answer); undefined when the request is fine. The answer closes the connection.
+ */
+export function missingHostError(req: Pick<http.IncomingMessage, 'httpVersion' | 'headers'>): AwsError | undefined {
+  if (req.httpVersion !== '1.1' || req.headers.host !== undefined) return undefined;
+  return new AwsError('InvalidHostHeader', 'An HTTP/1.1 request must carry a Host header.', { status: 400 });
+}
+
+/**
  * Two refusals Node writes itself, with no body, before any hook: an HTTP/1.1 request without Host (400)
  * and an `Expect` it does not know (417). Node lets them through instead, and they are answered here as
  * AWS errors in the request's protocol.
@@ -80,7 +89,8 @@ export function answerNodeRefusalsAsAws(fastify: FastifyInstance, config: Common
     res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body), connection: 'close' }).end(r.body);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return done();
-    void sendHttpResponse(reply.header('connection', 'close'), answer(request.raw, new AwsError('InvalidHostHeader', 'An HTTP/1.1 request must carry a Host header.', { status: 400 })));
+    const error = missingHostError(request.raw);
+    if (!error) return done();
+    void sendHttpResponse(reply.header('connection', 'close'), answer(request.raw, error));
   });
 }

@@ -16,3 +16,4 @@ export * from './request-auth';
 export * from './admin-answer';
 export * from './redis-client';
 export * from './kafkajs-idle-timers';
+export { missingHostError } from './client-errors';
