@@ -378,18 +378,18 @@ export class KafkaRecordLog implements RecordLog {
     this.knownTopics.add(topic);
   }
 
-  /** Makes sure `cluster` knows `topic` with at least `partitions` partitions (another process may have grown it). */
-  private async ensureKnown(cluster: KafkaCluster, topic: string, partitions: number): Promise<void> {
+  /** Makes sure the read cluster knows `topic` with at least `partitions` partitions (another process may have grown it). */
+  private async ensureKnown(topic: string, partitions: number): Promise<void> {
     if (!this.knownTopics.has(topic)) await this.refresh(topic);
-    for (let i = 0; cluster.findTopicPartitionMetadata(topic).length < partitions; i++) {
+    for (let i = 0; this.readCluster.findTopicPartitionMetadata(topic).length < partitions; i++) {
       if (i >= 20) throw new Error(`topic ${topic} has fewer than ${partitions} partitions`);
-      await cluster.refreshMetadata();
-      if (cluster.findTopicPartitionMetadata(topic).length < partitions) await new Promise((r) => setTimeout(r, 100));
+      await this.readCluster.refreshMetadata();
+      if (this.readCluster.findTopicPartitionMetadata(topic).length < partitions) await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   private async leader(topic: string, partition: number): Promise<KafkaBroker> {
-    await this.ensureKnown(this.readCluster, topic, partition + 1);
+    await this.ensureKnown(topic, partition + 1);
     const leaders = this.readCluster.findLeaderForPartitions(topic, [partition]);
     const nodeId = Object.keys(leaders)[0];
     return this.readCluster.findBroker({ nodeId });
