@@ -120,13 +120,23 @@ export async function kinesisRows({ endpoint, pids, putRecords, drainRecords, ta
   return out;
 }
 
-/** Raw kafkajs on the same broker: the ceiling of the Kafka client Wharf uses. */
-export async function rawKafkaRows({ pids, records, tag }) {
+/** A fresh 5-partition topic for a raw-client ceiling, with kafkajs's admin to inspect and drop it. */
+async function rawTopic(kind, tag) {
   const kafka = new Kafka({ clientId: 'wharf-bench', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
-  const topic = `wharf.bench.raw.${tag}.${Date.now().toString(36)}`;
+  const topic = `wharf.bench.${kind}.${tag}.${Date.now().toString(36)}`;
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: SHARDS, replicationFactor: 1 }], waitForLeaders: true });
+  const drop = async () => {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  };
+  return { kafka, admin, topic, drop };
+}
+
+/** Raw kafkajs on the same broker: the ceiling of the Kafka client Wharf reads with. */
+export async function rawKafkaRows({ pids, records, tag }) {
+  const { kafka, topic, drop } = await rawTopic('raw', tag);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const put = await measured(pids, async () => {
@@ -160,19 +170,14 @@ export async function rawKafkaRows({ pids, records, tag }) {
     return { messages: records, ms: performance.now() - joined };
   });
   await consumer.disconnect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
+  await drop();
   check(unique === records, `raw kafkajs: ${records - unique} records not read back`);
   return { putH2: put, putH1: put, get };
 }
 
 /** Raw @platformatic/kafka on the same broker, produce only: the ceiling of Wharf's writes. */
 export async function rawPlatformaticRows({ pids, records, tag }) {
-  const kafka = new Kafka({ clientId: 'wharf-bench', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
-  const topic = `wharf.bench.rawp.${tag}.${Date.now().toString(36)}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: SHARDS, replicationFactor: 1 }], waitForLeaders: true });
+  const { admin, topic, drop } = await rawTopic('rawp', tag);
   const producer = new Producer({ clientId: 'wharf-bench', bootstrapBrokers: KAFKA_BROKERS, idempotent: true, acks: ProduceAcks.ALL });
   const put = await measured(pids, async () => {
     await pool(Math.ceil(records / BATCH), IN_FLIGHT, async (b) => {
@@ -184,8 +189,7 @@ export async function rawPlatformaticRows({ pids, records, tag }) {
   });
   await producer.close();
   const stored = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
+  await drop();
   check(stored === records, `raw @platformatic/kafka: ${stored} of ${records} records stored`);
   return { putH2: put, putH1: put };
 }
