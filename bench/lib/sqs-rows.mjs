@@ -48,18 +48,28 @@ export async function sqsRows({ endpoint, pids, fifo, messages, tag }) {
   let unique = 0;
   let duplicates = 0;
   let outOfOrder = 0;
+  // Once every message is back, the other workers' long polls of the now empty queue are cancelled: they
+  // would each wait out WaitTimeSeconds (1 s, a third of the whole standard row) with nothing to receive, and
+  // that idle second measured AWS's long-poll rule, not the server. Deletes in flight are still awaited.
+  const allBack = new AbortController();
   const receive = await measured(pids, async () => {
     const deadline = Date.now() + 600_000;
     await Promise.all(
       Array.from({ length: WORKERS }, async () => {
         while (unique < total && Date.now() < deadline) {
-          const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+          let r;
+          try {
+            r = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }), { abortSignal: allBack.signal });
+          } catch (err) {
+            if (allBack.signal.aborted) break;
+            throw err;
+          }
           const msgs = r.Messages ?? [];
           if (!msgs.length) continue;
           for (const m of msgs) {
             const n = Number(m.Body.slice(0, m.Body.indexOf(' ')));
-            if (seen[n]++ === 0) unique++;
-            else duplicates++;
+            if (seen[n]++ > 0) duplicates++;
+            else if (++unique === total) allBack.abort();
             if (fifo) {
               const group = n % GROUPS;
               if (lastInGroup.has(group) && lastInGroup.get(group) >= n) outOfOrder++;
