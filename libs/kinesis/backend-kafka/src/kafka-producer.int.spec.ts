@@ -23,7 +23,7 @@ describe('ShardProducer on Kafka', () => {
     await admin.disconnect();
   });
 
-  const record = (partition: number, n: number) => ({ topic, partition, key: Buffer.from(`k${n}`), value: Buffer.from(`v${n}`), timestamp: 1_700_000_000_000 + n });
+  const record = (partition: number, n: number) => ({ topic, partition, key: Buffer.from(`k${n}`), value: Buffer.from(`v${n}`), timestamp: BigInt(1_700_000_000_000 + n) });
 
   it('writes each partition as one ordered batch and answers its base offset', async () => {
     const offsets = await producer.send([record(0, 1), record(1, 2), record(0, 3), record(0, 4)]);

@@ -1,11 +1,13 @@
 import type { Producer } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 
+/** One record as the client sends it (its own message shape, so a put builds one object a record, not two). */
 export interface ProducedRecord {
   topic: string;
   partition: number;
   key: Buffer;
   value: Buffer;
-  timestamp: number;
+  /** Epoch milliseconds. */
+  timestamp: bigint;
 }
 
 export interface ShardProducerOptions {
@@ -59,9 +61,7 @@ export class ShardProducer {
     const needed = new Map<string, number>();
     for (const r of records) needed.set(r.topic, Math.max(needed.get(r.topic) ?? 0, r.partition + 1));
     for (const [topic, partitions] of needed) await this.ensurePartitions(producer, topic, partitions);
-    const result = await producer.send({
-      messages: records.map((r) => ({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, timestamp: BigInt(r.timestamp) })),
-    });
+    const result = await producer.send({ messages: records });
     const offsets = new Map<string, number>();
     for (const o of result.offsets ?? []) offsets.set(partitionKey(o.topic, o.partition), Number(o.offset));
     return offsets;

@@ -267,20 +267,23 @@ export class KafkaRecordLog implements RecordLog {
           partition: e.partition,
           key: Buffer.from(e.partitionKey, 'utf8'),
           value: Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength),
-          timestamp: e.timestamp,
+          timestamp: BigInt(e.timestamp),
         });
       }
     }
-    const next = await this.producer.send(records);
-    return batch.map((p) =>
-      p.entries.map((e) => {
-        const key = partitionKey(p.topic, e.partition);
-        const offset = next.get(key);
+    const acknowledged = await this.producer.send(records);
+    // The next offset of each partition written, per topic: looked up once a partition, not once a record.
+    const next = new Map<string, Map<number, number>>();
+    return batch.map((p) => {
+      let ofTopic = next.get(p.topic);
+      if (!ofTopic) next.set(p.topic, (ofTopic = new Map()));
+      return p.entries.map((e) => {
+        const offset = ofTopic.get(e.partition) ?? acknowledged.get(partitionKey(p.topic, e.partition));
         if (offset === undefined) throw new Error(`Kafka did not acknowledge ${p.topic}/${e.partition}`);
-        next.set(key, offset + 1);
+        ofTopic.set(e.partition, offset + 1);
         return offset;
-      }),
-    );
+      });
+    });
   }
 
   // --- reads --------------------------------------------------------------------------------------------

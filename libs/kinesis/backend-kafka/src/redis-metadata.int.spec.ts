@@ -78,6 +78,27 @@ describe('RedisKinesisMetadata', () => {
     await meta.remove(key);
     expect(await meta.admitPut(key, 7, entries, now, limits)).toEqual({ kind: 'missing' });
   });
+
+  it('with limits off admits every put entry and still counts them per shard', async () => {
+    const s = stream('unlimited', { version: 4 });
+    await meta.create(s);
+    const key = { account: s.account, region: s.region, name: s.name };
+    const now = 1_700_000_000_000;
+    const entries = [2, 0, 2, 2, 0].map((shard, i) => ({ shard, bytes: 100 + i }));
+    expect(await meta.admitPut(key, 4, entries, now)).toEqual({ kind: 'admitted', accepted: [true, true, true, true, true] });
+    expect(await meta.admitPut(key, 4, entries.slice(0, 1), now)).toEqual({ kind: 'admitted', accepted: [true] });
+    expect(await meta.admitPut(key, 3, entries, now)).toEqual({ kind: 'stale' });
+    expect(await meta.writeTotals(key, [0, 1, 2], now + 1000, 1)).toEqual([
+      { records: 2, bytes: 101 + 104 },
+      { records: 0, bytes: 0 },
+      { records: 4, bytes: 100 + 102 + 103 + 100 },
+    ]);
+    // limits turned on later see what was put with them off
+    const limits = { writeRecordsPerSecond: 5, writeBytesPerSecond: 1_000_000, readCallsPerSecond: 1, readBytesPerSecond: 2_000_000 };
+    expect(await meta.admitPut(key, 4, [{ shard: 2, bytes: 1 }, { shard: 2, bytes: 1 }], now, limits)).toEqual({ kind: 'admitted', accepted: [true, false] });
+    await meta.remove(key);
+    expect(await meta.admitPut(key, 4, entries, now)).toEqual({ kind: 'missing' });
+  });
 });
 
 describe.skipIf(url.startsWith('redis-cluster'))('streams of the layout before Redis Cluster (standalone Redis)', () => {
