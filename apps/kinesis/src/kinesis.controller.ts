@@ -20,10 +20,11 @@ import { AWS_API_HANDLER, type AwsApiHandler, sendHttpResponse, toHttpRequestLik
 type FastifyRequest = Parameters<typeof toHttpRequestLike>[0];
 type FastifyReply = Parameters<typeof sendHttpResponse>[0];
 
-const SUBSCRIBE_TARGET = 'Kinesis_20131202.SubscribeToShard';
+/** SubscribeToShard answers with an event stream: always this controller's (the direct API path leaves it here). */
+export const SUBSCRIBE_TARGET = 'Kinesis_20131202.SubscribeToShard';
 const MODELLED_STREAM_ERRORS = new Set(['ResourceNotFoundException', 'ResourceInUseException', 'InternalFailureException']);
 
-/** Every path but /health and /metrics is the Kinesis API (POST / with X-Amz-Target). */
+/** Every path but /health and /metrics is the Kinesis API (POST / with X-Amz-Target) not answered by the direct path. */
 @Controller()
 export class KinesisController implements BeforeApplicationShutdown {
   /** Open subscriptions: ended (as at the end of their lifetime) when the process shuts down. */

@@ -1,6 +1,7 @@
 import type { ServerHttp2Session } from 'node:http2';
 import { bootstrapService, http1AndH2cServerFactory, type DualProtocolServer } from '@wharf/service-kit';
 import { kinesisConfig } from './kinesis.config';
+import { SUBSCRIBE_TARGET } from './kinesis.controller';
 import { KinesisModule } from './kinesis.module';
 
 const WINDOW = 16 * 1024 * 1024;
@@ -14,6 +15,7 @@ bootstrapService({
   port: kinesisConfig().port,
   fallbackProtocol: 'awsJson1_1',
   serverFactory: http1AndH2cServerFactory({ http2: { settings: { initialWindowSize: WINDOW } } }),
+  directApi: { leave: (req) => req.headers['x-amz-target'] === SUBSCRIBE_TARGET },
 })
   .then(({ app }) => {
     const server = app.getHttpServer() as unknown as DualProtocolServer;

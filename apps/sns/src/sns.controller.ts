@@ -8,7 +8,8 @@ type FastifyReply = Parameters<typeof sendHttpResponse>[0];
 
 /**
  * Every path but /health and /metrics: the SNS Query API (POST, or GET for the SubscribeURL and
- * UnsubscribeURL links), the signing certificate at SigningCertURL, and Wharf's held-message report.
+ * UnsubscribeURL links; plain POST / requests take the direct path, main.ts), the signing certificate at
+ * SigningCertURL, and Wharf's held-message report.
  */
 @Controller()
 export class SnsController {

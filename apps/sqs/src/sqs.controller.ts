@@ -7,7 +7,7 @@ type FastifyReply = Parameters<typeof sendHttpResponse>[0];
 const QUEUE_PATH = /^\/(\d{12})\/([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)\/?$/;
 const WITHOUT_QUEUE_URL = new Set(['CreateQueue', 'GetQueueUrl', 'ListQueues', 'StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask']);
 
-/** Every path but /health and /metrics is the SQS API. */
+/** Every path but /health and /metrics is the SQS API; plain POST / requests take the direct path (main.ts) instead. */
 @Controller()
 export class SqsController {
   constructor(@Inject(AWS_API_HANDLER) private readonly handler: AwsApiHandler) {}

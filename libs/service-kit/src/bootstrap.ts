@@ -10,7 +10,8 @@ import type { DualProtocolServer, Http2TimeoutAnswer } from './dual-listener';
 import { createLogger, PinoNestLogger } from './logger';
 import { AwsExceptionFilter } from './aws-exception.filter';
 import { answerNodeRefusalsAsAws, awsClientErrorHandler, awsFrameworkErrors, http2TimeoutAnswer } from './client-errors';
-import { abortOnShutdownSignals } from './http';
+import { directApiPath, type DirectApiOptions } from './direct-api';
+import { abortOnShutdownSignals, type RawRequestHandler } from './http';
 import { stopKafkajsIdleTimers } from './kafkajs-idle-timers';
 
 export interface ServiceOptions {
@@ -35,11 +36,12 @@ export interface ServiceOptions {
    * path): given the app once it is made, returns a handler that answers true when it took the request.
    */
   beforeFastify?: (app: NestFastifyApplication) => RawRequestHandler;
+  /** Answer the AWS API's plain requests before Fastify and Nest (direct-api.ts); not with `beforeFastify`. */
+  directApi?: DirectApiOptions;
   config?: CommonConfig;
   logger?: Logger;
 }
 
-export type RawRequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
 export interface RunningService {
   app: NestFastifyApplication;
@@ -59,7 +61,7 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   const logger = options.logger ?? createLogger(options.name, config.logLevel);
   // Set once the app is made (the server, and this handler, exist before it).
   const before: { take?: RawRequestHandler } = {};
-  const factory: FastifyServerFactory | undefined = options.beforeFastify
+  const factory: FastifyServerFactory | undefined = options.beforeFastify || options.directApi
     ? (handler, serverOptions) => {
         const take = (req: http.IncomingMessage, res: http.ServerResponse) => {
           if (!before.take?.(req, res)) handler(req, res);
@@ -79,7 +81,9 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });
-  before.take = options.beforeFastify?.(app);
+  before.take = options.directApi
+    ? directApiPath(app, { config, logger, fallbackProtocol: options.fallbackProtocol, trustProxy: options.trustProxy }, options.directApi)
+    : options.beforeFastify?.(app);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   if (options.streamBodies) fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));

@@ -1,7 +1,11 @@
 import type { HttpRequestLike, HttpResponseLike } from '@wharf/aws-protocol';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const EMPTY = Buffer.alloc(0);
+
+/** Takes a request on Node's own request and response before Fastify sees it; false leaves it to Fastify. */
+export type RawRequestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /** The framework-free view of a request that the protocol codecs read. */
 export function toHttpRequestLike(request: FastifyRequest): HttpRequestLike {
@@ -41,13 +45,17 @@ export function abortOnShutdownSignals(): void {
  * process-wide signal: on Node 20 that retained ~2 KB per request.)
  */
 export function requestSignal(reply: FastifyReply): AbortSignal {
+  return rawRequestSignal(reply.raw);
+}
+
+/** requestSignal for Node's own response (the direct API path, which has no Fastify reply). */
+export function rawRequestSignal(response: { once(event: 'close', listener: () => void): unknown; writableFinished?: boolean }): AbortSignal {
   const controller = new AbortController();
   if (shuttingDown) controller.abort();
   inFlight.add(controller);
-  const raw = reply.raw as { once(event: 'close', listener: () => void): unknown; writableFinished?: boolean };
-  raw.once('close', () => {
+  response.once('close', () => {
     inFlight.delete(controller);
-    if (!raw.writableFinished) controller.abort();
+    if (!response.writableFinished) controller.abort();
   });
   return controller.signal;
 }

@@ -5,6 +5,7 @@ export * from './health';
 export * from './http';
 export * from './aws-api-handler';
 export * from './bootstrap';
+export type { DirectApiOptions } from './direct-api';
 export * from './aws-exception.filter';
 export * from './service-kit.module';
 export * from './dual-listener';
