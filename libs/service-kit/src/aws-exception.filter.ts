@@ -32,13 +32,18 @@ export class AwsExceptionFilter implements ExceptionFilter {
             ? new AwsError('UnknownOperationException', `No operation is served at ${request.method} ${request.url.split('?')[0]}.`, { status: 404 })
             : status < 500
               ? new AwsError('BadRequest', exception instanceof Error ? exception.message : 'Bad request.', { status })
-              : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', { status: 500, sender: false });
+              : unknownFailure();
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
     const httpRequest = toHttpRequestLike(request);
     const protocol = (exception as ProtocolPinned | undefined)?.protocol ?? detectProtocol(httpRequest) ?? this.fallbackProtocol;
     const context = { requestId: newRequestId(), region: this.config.region, accountId: this.config.accountId, protocol };
     void sendHttpResponse(reply, encodeError(undefined, error, context));
   }
+}
+
+/** AWS's answer to a failure the caller did not cause and Wharf did not foresee (a 500, retryable). */
+export function unknownFailure(): AwsError {
+  return new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', { status: 500, sender: false });
 }
 
 function statusOf(exception: unknown): number {

@@ -1,11 +1,12 @@
 import type http from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AwsError, detectProtocol, encodeError, newRequestId, type HttpRequestLike, type HttpResponseLike, type WireProtocol } from '@wharf/aws-protocol';
+import { detectProtocol, encodeError, newRequestId, type HttpRequestLike, type HttpResponseLike, type WireProtocol } from '@wharf/aws-protocol';
 import type { FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { AWS_API_HANDLER } from './aws-api.module';
 import type { AwsApiHandler } from './aws-api-handler';
+import { unknownFailure } from './aws-exception.filter';
 import type { CommonConfig } from './config';
 import { rawRequestSignal, type RawRequestHandler } from './http';
 
@@ -49,7 +50,7 @@ export function directApiPath(
           // handle() answers every failure itself; this is a bug in it, answered as the exception filter would.
           logger.error({ err: error }, 'request failed');
           const context = { requestId: newRequestId(), region: config.region, accountId: config.accountId, protocol: detectProtocol(request) ?? fallbackProtocol };
-          return encodeError(undefined, new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', { status: 500, sender: false }), context);
+          return encodeError(undefined, unknownFailure(), context);
         })
         .then((response) => send(res, response));
     });
