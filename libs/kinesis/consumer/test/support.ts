@@ -108,7 +108,8 @@ export async function startWorker(id: string, env: Record<string, string>): Prom
 }
 
 export interface LogRecord { kind: 'rec'; worker: string; shard: string; seq: string; key: string; n: number }
-export interface LogCheckpoint { kind: 'cp'; worker: string; shard: string; seq: string }
+/** 'cp-begin' before a checkpoint is sent, 'cp' once it is stored. */
+export interface LogCheckpoint { kind: 'cp' | 'cp-begin'; worker: string; shard: string; seq: string }
 type Line = LogRecord | LogCheckpoint | ({ kind: 'lease' } & LeaseLogEntry);
 
 export function newLogFile(): string {

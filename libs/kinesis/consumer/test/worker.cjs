@@ -2,6 +2,8 @@
 // one write per batch so lines from several workers never interleave and file order is real order:
 //   {kind:'lease', t, worker, shard, type, until}  lease events (the lease-log checker's input)
 //   {kind:'rec', worker, shard, seq, key, n}       each processed record
+//   {kind:'cp-begin', worker, shard, seq}          before a checkpoint is sent (kill -9 may land after Redis
+//                                                  stored it and before the worker heard back)
 //   {kind:'cp', worker, shard, seq}                after a checkpoint was stored
 // Env: KINESIS_URL, STREAM, REDIS_URL, LEASE_PREFIX, WORKER_ID, MODE (polling|fan-out), LEASE_MS,
 // MAX_RECORDS, PROCESS_DELAY_MS.
@@ -35,8 +37,10 @@ const consumer = new KinesisConsumer({
       return { kind: 'rec', worker, shard: batch.shardId, seq: r.SequenceNumber, key: truck, n };
     }));
     if (delay) await new Promise((r) => setTimeout(r, delay));
+    const seq = batch.records[batch.records.length - 1].SequenceNumber;
+    write([{ kind: 'cp-begin', worker, shard: batch.shardId, seq }]);
     await batch.checkpoint();
-    write([{ kind: 'cp', worker, shard: batch.shardId, seq: batch.records[batch.records.length - 1].SequenceNumber }]);
+    write([{ kind: 'cp', worker, shard: batch.shardId, seq }]);
   },
 });
 const lease = (type) => (e) => write([{ kind: 'lease', t: e.at, worker, shard: e.shardId, type, until: e.until, reason: e.reason }]);
