@@ -123,11 +123,17 @@ rabbitmq_cluster_start() {
   command -v jq >/dev/null || { err "rabbitmq-cluster: jq not installed"; return 1; }
   [[ -x $RQ_SBIN/rabbitmq-server ]] || { err "rabbitmq-cluster: $RQ_SBIN/rabbitmq-server not found (Debian package rabbitmq-server)"; return 1; }
   if rabbitmq_cluster_ready; then log "rabbitmq-cluster: already up"; RQ_ALREADY_UP=1; return 0; fi
-  local n started=()
+  local n pid started=()
   mkdir -p "$RQ_RUN"
   _rq_cookie
   for n in "${RQ_NODES[@]}"; do
-    rq_pid "$n" >/dev/null && continue
+    if pid=$(rq_pid "$n"); then
+      # a node serving AMQP has finished booting, so a management API that cannot list the cluster is broken
+      # for good (seen after a member's kill -9: {badkey,'wharf-c1@localhost'} on every call); only a restart mends it
+      port_open "$(rq_port "$n")" "$RQ_HOST" && ! rq_member_nodes "$n" >/dev/null || continue
+      warn "rabbitmq-cluster: $(rq_node "$n") serves AMQP but its management API does not list the cluster; restarting it"
+      stop_pid "$pid" "rabbitmq-cluster $(rq_node "$n")" 60
+    fi
     if port_open "$(rq_port "$n")" "$RQ_HOST" || port_open "$(rq_mgmt_port "$n")" "$RQ_HOST"; then
       err "rabbitmq-cluster: port $(rq_port "$n") or $(rq_mgmt_port "$n") answers but not from a node started here; leaving it alone"; return 1
     fi
