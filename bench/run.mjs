@@ -159,6 +159,11 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
 
 /** The median of one figure over the rounds of one target and row. */
 const medianOf = (runs) => (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
+/** now ÷ base of each round that measured both on `row`. */
+function pairedRatios(runs, row) {
+  const rateOf = (target, round) => runs.find((r) => r.target === target && r.row === row && r.round === round)?.rate;
+  return [...new Set(runs.map((r) => r.round))].map((round) => rateOf('now', round) / rateOf('base', round)).filter(Number.isFinite);
+}
 const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
 
 function report(runs, { save = true } = {}) {
@@ -187,6 +192,10 @@ function report(runs, { save = true } = {}) {
       continue;
     }
     const ratio = now / base;
+    // The same ratio round by round: both trees ran minutes apart in each round, so a machine whose speed
+    // drifts between rounds (a shared VM's does) moves both alike; its spread says how far to trust a ratio.
+    const paired = pairedRatios(runs, row.id);
+    const pairedText = paired.length > 1 ? ` (by round ${x(median(paired))}: ${x(Math.min(...paired))}–${x(Math.max(...paired))})` : '';
     const peerText = peersOf[row.group]
       .map((p) => [p, med(p, row.id, 'rate')])
       .filter(([, v]) => Number.isFinite(v))
@@ -195,8 +204,8 @@ function report(runs, { save = true } = {}) {
     const pub = row.group === 'sns' ? ` (${fmt(med('now', row.id, 'publishRate'))} publishes/s)` : '';
     const basePub = row.group === 'sns' ? ` (${fmt(med('base', row.id, 'publishRate'))})` : '';
     const met = ratio >= row.goal;
-    summary[row.id] = { now, base, ratio, goal: row.goal, met };
-    lines.push(`| ${row.title} | ${fmt(now)} ${row.unit}${pub} | ${fmt(base)}${basePub} | ${peerText || '—'} | ${x(ratio)} | ≥ ${row.goal}× | ${met ? 'met' : '**not met**'} | ${cpu} | ${client} |`);
+    summary[row.id] = { now, base, ratio, paired, goal: row.goal, met };
+    lines.push(`| ${row.title} | ${fmt(now)} ${row.unit}${pub} | ${fmt(base)}${basePub} | ${peerText || '—'} | ${x(ratio)}${pairedText} | ≥ ${row.goal}× | ${met ? 'met' : '**not met**'} | ${cpu} | ${client} |`);
   }
   console.log(`\nmedians of ${new Set(runs.map((r) => r.round)).size} rounds (load now ${loadavg()[0].toFixed(1)})\n`);
   console.log(lines.join('\n'));
