@@ -1,4 +1,5 @@
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HttpRequestLike, HttpResponseLike } from '@wharf/aws-protocol';
@@ -78,6 +79,43 @@ describe('the direct API path (plain POST / before Fastify and Nest)', () => {
     const noHost = await rawExchange(url, 'POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}', 5_000);
     expect(noHost.response).toMatch(/^HTTP\/1\.1 299 /);
     expect(seen).toHaveLength(1);
+  });
+
+  it('answers HTTP/2 (h2c) POST / too, with :authority for the host; leaves an HTTP/2 body without Content-Length', async () => {
+    const seen: Seen[] = [];
+    const app = { get: () => ({ handle: (request: HttpRequestLike, from: RequestOrigin) => (seen.push({ request, from }), echo({ request, from })) }) } as unknown as NestFastifyApplication;
+    const take = directApiPath(app, { config, logger: pino({ level: 'silent' }), fallbackProtocol: 'awsJson1_0' });
+    const h2 = http2.createServer((req, res) => {
+      const raw = req as unknown as http.IncomingMessage;
+      if (!take(raw, res as unknown as http.ServerResponse)) req.resume().on('end', () => res.writeHead(299).end('controller'));
+    });
+    await new Promise<void>((r) => h2.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(h2.address() as AddressInfo).port}`;
+    const session = http2.connect(url);
+    const call = (headers: http2.OutgoingHttpHeaders, body: string) =>
+      new Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const stream = session.request({ ':method': 'POST', ':path': '/', ...headers });
+        let got: http2.IncomingHttpHeaders = {};
+        let text = '';
+        stream.on('response', (h) => (got = h));
+        stream.setEncoding('utf8').on('data', (c: string) => (text += c));
+        stream.on('end', () => resolve({ status: Number(got[':status']), headers: got, body: text }));
+        stream.on('error', reject);
+        stream.end(body);
+      });
+    try {
+      const direct = await call({ 'content-length': String(Buffer.byteLength('{"a":"é"}')), 'x-amz-target': 'Kinesis_20131202.ListStreams' }, '{"a":"é"}');
+      expect(direct.status).toBe(200);
+      expect(direct.headers['content-length']).toBe(String(Buffer.byteLength(direct.body)));
+      expect(JSON.parse(direct.body)).toEqual({ origin: url, body: '{"a":"é"}', aborted: false });
+      expect(seen[0].request.headers[':authority']).toBe(url.slice('http://'.length));
+      expect((await call({}, '{}')).status).toBe(299); // no Content-Length: Fastify's to limit as it streams
+      expect((await call({ 'content-length': '1001' }, 'x'.repeat(1001))).status).toBe(299);
+      expect(seen).toHaveLength(1);
+    } finally {
+      session.close();
+      await new Promise((r) => h2.close(r));
+    }
   });
 
   it("takes the scheme from a trusted peer's x-forwarded-proto only when trustProxy says so, as Fastify does", async () => {

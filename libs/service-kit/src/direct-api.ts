@@ -17,11 +17,12 @@ export interface DirectApiOptions {
 
 /**
  * The AWS API's plain requests answered on Node's own request and response, before Fastify and Nest: POST /
- * over HTTP/1.x with a Host and a Content-Length within the body limit, which is what every SDK sends. They
- * go straight to the AwsApiHandler, as the controller would pass them (with the request's origin and a signal
- * that aborts when the caller hangs up); measured on SQS receive + delete, 20% less of the service's CPU a
- * call. Everything else — other paths, HTTP/2, chunked or oversized bodies, a missing Host — is left to
- * Fastify and the controller, which answer it as before (their limits, refusals and AWS-shaped errors).
+ * over HTTP/1.x or HTTP/2 (Node's compatibility objects, where a service listens for h2c) with a Host or
+ * :authority and a Content-Length within the body limit, which is what every SDK sends. They go straight to the
+ * AwsApiHandler, as the controller would pass them (with the request's origin and a signal that aborts when the
+ * caller hangs up); measured on SQS receive + delete, 20% less of the service's CPU a call. Everything else —
+ * other paths, chunked or oversized bodies, no Content-Length, a missing Host — is left to Fastify and the
+ * controller, which answer it as before (their limits, refusals and AWS-shaped errors).
  */
 export function directApiPath(
   app: NestFastifyApplication,
@@ -32,8 +33,10 @@ export function directApiPath(
   const { config, logger, fallbackProtocol } = settings;
   const trusted = trustFunction(settings.trustProxy);
   return (req, res) => {
-    if (req.method !== 'POST' || req.url !== '/' || req.httpVersionMajor !== 1) return false;
-    const host = req.headers.host;
+    const major = req.httpVersionMajor;
+    if (req.method !== 'POST' || req.url !== '/' || (major !== 1 && major !== 2)) return false;
+    // HTTP/2 names the host :authority (Node's compatibility request keeps the pseudo-headers among the headers)
+    const host = req.headers.host ?? (major === 2 ? authority(req) : undefined);
     const length = req.headers['content-length'];
     if (!host || length === undefined || req.headers['transfer-encoding'] !== undefined || !/^\d+$/.test(length)) return false;
     if (Number(length) > config.bodyLimitBytes || options.leave?.(req)) return false;
@@ -56,6 +59,11 @@ export function directApiPath(
     });
     return true;
   };
+}
+
+function authority(req: http.IncomingMessage): string | undefined {
+  const value = (req.headers as Record<string, string | string[] | undefined>)[':authority'];
+  return typeof value === 'string' ? value : undefined;
 }
 
 function send(res: http.ServerResponse, response: HttpResponseLike): void {
