@@ -159,10 +159,23 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
 
 /** The median of one figure over the rounds of one target and row. */
 const medianOf = (runs) => (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
-/** now ÷ base of each round that measured both on `row`. */
-function pairedRatios(runs, row) {
-  const rateOf = (target, round) => runs.find((r) => r.target === target && r.row === row && r.round === round)?.rate;
-  return [...new Set(runs.map((r) => r.round))].map((round) => rateOf('now', round) / rateOf('base', round)).filter(Number.isFinite);
+/** now ÷ base of `figure` (a function of one run) in each round that measured both on `row`. */
+function pairedRatios(runs, row, figure = (r) => r.rate) {
+  const of = (target, round) => {
+    const run = runs.find((r) => r.target === target && r.row === row && r.round === round);
+    return run ? figure(run) : NaN;
+  };
+  return [...new Set(runs.map((r) => r.round))].map((round) => of('now', round) / of('base', round)).filter(Number.isFinite);
+}
+
+/**
+ * Wharf's own CPU now ÷ base, each per CPU-ms of the client in the same measurement, median by round. The
+ * client does the same work against either tree, so its CPU per message is a yardstick of how fast the
+ * machine ran at that moment (on a shared VM it drifted up to 1.9× between rounds of one run).
+ */
+function ownCpuByYardstick(runs, row) {
+  const ratios = pairedRatios(runs, row, (r) => r.ownCpu / r.clientCpu);
+  return ratios.length ? median(ratios) : NaN;
 }
 const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
 
@@ -179,7 +192,10 @@ function report(runs, { save = true } = {}) {
     if (!runs.some((r) => r.row === row.id)) continue;
     const now = med('now', row.id, 'rate');
     const base = med('base', row.id, 'rate');
-    const cpu = `${fmt(med('now', row.id, 'ownCpu'))} (${fmt(med('now', row.id, 'serverCpu'))}) / ${fmt(med('base', row.id, 'ownCpu'))} (${fmt(med('base', row.id, 'serverCpu'))})`;
+    const yardstick = ownCpuByYardstick(runs, row.id);
+    const cpu =
+      `${fmt(med('now', row.id, 'ownCpu'))} (${fmt(med('now', row.id, 'serverCpu'))}) / ${fmt(med('base', row.id, 'ownCpu'))} (${fmt(med('base', row.id, 'serverCpu'))})` +
+      (Number.isFinite(yardstick) ? `; own ÷ client's, now ÷ base: ${x(yardstick)}` : '');
     const client = fmt(med('now', row.id, 'clientCpu'));
     if (row.id === 'edge') {
       const added = med('now', 'edge', 'added');
