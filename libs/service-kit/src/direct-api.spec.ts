@@ -19,18 +19,21 @@ interface Seen {
 }
 
 describe('the direct API path (plain POST / before Fastify and Nest)', () => {
-  let server: http.Server | undefined;
+  let server: http.Server | http2.Http2Server | undefined;
   const closeServer = async () => {
     const s = server;
     server = undefined;
     if (!s) return;
-    s.closeAllConnections();
+    if ('closeAllConnections' in s) s.closeAllConnections(); // an HTTP/2 test closes its own session
     await new Promise((r) => s.close(r));
   };
   afterEach(closeServer);
 
-  /** A server whose direct path calls `answer`; what it leaves gets 299 "controller" (the stand-in for Fastify). */
-  async function serve(answer: (seen: Seen) => Promise<HttpResponseLike>, opts: { trustProxy?: 'loopback'; direct?: DirectApiOptions } = {}) {
+  /**
+   * A server whose direct path calls `answer`; what it leaves gets 299 "controller" (the stand-in for Fastify).
+   * `http2`: an h2c server, whose compatibility request and response the path takes as Node's HTTP/1 ones.
+   */
+  async function serve(answer: (seen: Seen) => Promise<HttpResponseLike>, opts: { trustProxy?: 'loopback'; direct?: DirectApiOptions; http2?: boolean } = {}) {
     const seen: Seen[] = [];
     const handler = {
       handle: (request: HttpRequestLike, from: RequestOrigin) => {
@@ -40,9 +43,10 @@ describe('the direct API path (plain POST / before Fastify and Nest)', () => {
     };
     const app = { get: () => handler } as unknown as NestFastifyApplication;
     const take = directApiPath(app, { config, logger: pino({ level: 'silent' }), fallbackProtocol: 'awsJson1_0', trustProxy: opts.trustProxy }, opts.direct);
-    const s = http.createServer((req, res) => {
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
       if (!take(req, res)) req.resume().on('end', () => res.writeHead(299).end('controller'));
-    });
+    };
+    const s = opts.http2 ? http2.createServer(listener as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void) : http.createServer(listener);
     server = s;
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, seen };
@@ -82,15 +86,7 @@ describe('the direct API path (plain POST / before Fastify and Nest)', () => {
   });
 
   it('answers HTTP/2 (h2c) POST / too, with :authority for the host; leaves an HTTP/2 body without Content-Length', async () => {
-    const seen: Seen[] = [];
-    const app = { get: () => ({ handle: (request: HttpRequestLike, from: RequestOrigin) => (seen.push({ request, from }), echo({ request, from })) }) } as unknown as NestFastifyApplication;
-    const take = directApiPath(app, { config, logger: pino({ level: 'silent' }), fallbackProtocol: 'awsJson1_0' });
-    const h2 = http2.createServer((req, res) => {
-      const raw = req as unknown as http.IncomingMessage;
-      if (!take(raw, res as unknown as http.ServerResponse)) req.resume().on('end', () => res.writeHead(299).end('controller'));
-    });
-    await new Promise<void>((r) => h2.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(h2.address() as AddressInfo).port}`;
+    const { url, seen } = await serve(echo, { http2: true });
     const session = http2.connect(url);
     const call = (headers: http2.OutgoingHttpHeaders, body: string) =>
       new Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string }>((resolve, reject) => {
@@ -114,7 +110,6 @@ describe('the direct API path (plain POST / before Fastify and Nest)', () => {
       expect(seen).toHaveLength(1);
     } finally {
       session.close();
-      await new Promise((r) => h2.close(r));
     }
   });
 

@@ -123,7 +123,6 @@ export function readLog(file: string) {
   return {
     lines,
     records: lines.filter((l): l is LogRecord => l.kind === 'rec'),
-    checkpoints: lines.filter((l): l is LogCheckpoint => l.kind === 'cp'),
     leases: lines.filter((l): l is { kind: 'lease' } & LeaseLogEntry => l.kind === 'lease'),
   };
 }
