@@ -7,6 +7,8 @@ export interface WriteOptions {
   readonly jsonName: boolean;
   /** CBOR keeps blobs as bytes and Dates as Dates (the encoder writes tag 1 + epoch ms). */
   readonly cbor: boolean;
+  /** Blobs stay bytes, counted here, for a JSON writer that base64s them straight into its output (json/blob-json.ts). */
+  readonly keepBlobs?: { count: number };
   /** Timestamp format when the member has no trait: epoch seconds for the JSON protocols. */
   readonly defaultTimestamp: TimestampFormat;
 }
@@ -41,7 +43,12 @@ export function writeValue(shape: Shape, v: unknown, opts: WriteOptions, path: s
       return typeof v === 'boolean' ? v : v === 'true' || v === 1;
     case 'blob': {
       const bytes = toBytes(v);
-      return opts.cbor ? bytes : encodeBase64(bytes);
+      if (opts.cbor) return bytes;
+      if (opts.keepBlobs) {
+        opts.keepBlobs.count++;
+        return bytes;
+      }
+      return encodeBase64(bytes);
     }
     case 'timestamp':
       return writeTimestamp(toDate(v, path), shape.format === 4 ? opts.defaultTimestamp : shape.format, opts.cbor);
