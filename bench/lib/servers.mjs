@@ -192,6 +192,7 @@ export async function startElasticMq() {
     execFileSync('mvn', ['-B', '-q', '-f', join(dir, 'pom.xml'), 'package'], { stdio: 'inherit' });
   }
   const port = await freePort();
+  mkdirSync(join(root, 'tmp'), { recursive: true }); // a fresh clone has none, and --no-baseline builds nothing there
   const conf = join(root, 'tmp', `bench-elasticmq-${port}.conf`);
   writeFileSync(
     conf,
