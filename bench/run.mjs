@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
-import { brokerPids, cpuMs, ensureBaseline, root, startElasticMq, startKinesalite, startWharf } from './lib/servers.mjs';
+import { brokerPids, cpuMs, ensureBaseline, root, startBareProxy, startElasticMq, startKinesalite, startWharf } from './lib/servers.mjs';
 import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
 import { sqsRows } from './lib/sqs-rows.mjs';
 import { flag, opt } from './lib/args.mjs';
@@ -148,10 +148,33 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
   if (ONLY.includes('edge')) {
     await around('edge', async () => {
       for (const w of order(wharfs)) {
-        const r = await edgeRows({ edge: w.s.urls.edge, direct: w.s.urls.sns, pids: { own: [w.s.pids.edge, w.s.pids.sns], brokers: [brokers.rabbitmq] }, samples: sizes.edgeSamples, messages: sizes.edgeMessages, tag: `${tag}-${w.key}` });
-        const fig = { rate: r.edge.rate, serverCpu: r.edge.serverCpu, ownCpu: r.edge.ownCpu, clientCpu: r.edge.clientCpu, directRate: r.direct.rate, p50Edge: r.p50Edge, p50Direct: r.p50Direct, added: r.p50Edge - r.p50Direct, share: r.edge.rate / r.direct.rate };
+        // A bare proxy hop in front of the same sns port, measured beside the edge: the floor of any proxy.
+        const bare = await startBareProxy(w.s.urls.sns);
+        let r;
+        try {
+          const pids = { edge: w.s.pids.edge, sns: w.s.pids.sns, brokers: [brokers.rabbitmq] };
+          r = await edgeRows({ edge: w.s.urls.edge, direct: w.s.urls.sns, bare: { url: bare.urls.proxy, pid: bare.pids.proxy }, pids, samples: sizes.edgeSamples, messages: sizes.edgeMessages, tag: `${tag}-${w.key}` });
+        } finally {
+          await bare.stop();
+        }
+        const fig = {
+          rate: r.edge.rate,
+          serverCpu: r.edge.serverCpu,
+          ownCpu: r.edge.ownCpu,
+          clientCpu: r.edge.clientCpu,
+          directRate: r.direct.rate,
+          p50Edge: r.p50Edge,
+          p50Direct: r.p50Direct,
+          added: r.p50Edge - r.p50Direct,
+          share: r.edge.rate / r.direct.rate,
+          addedBare: r.p50Bare - r.p50Direct,
+          shareBare: r.bare.rate / r.direct.rate,
+          ownCpuBare: r.bare.ownCpu,
+        };
         record(round, w.key, 'edge', fig);
-        console.log(`    p50 edge ${r.p50Edge.toFixed(2)} ms, direct ${r.p50Direct.toFixed(2)} ms; throughput edge ${Math.round(r.edge.rate)}/s, direct ${Math.round(r.direct.rate)}/s`);
+        console.log(
+          `    p50 edge ${r.p50Edge.toFixed(2)} ms, bare proxy ${r.p50Bare.toFixed(2)} ms, direct ${r.p50Direct.toFixed(2)} ms; throughput edge ${Math.round(r.edge.rate)}/s, bare proxy ${Math.round(r.bare.rate)}/s, direct ${Math.round(r.direct.rate)}/s`,
+        );
       }
     });
   }
@@ -201,9 +224,16 @@ function report(runs, { save = true } = {}) {
       const added = med('now', 'edge', 'added');
       const share = med('now', 'edge', 'share');
       const met = added <= 0.3 && share >= 0.9;
-      summary.edge = { added, share, baseAdded: med('base', 'edge', 'added'), baseShare: med('base', 'edge', 'share'), met };
+      // The bare proxy hop ran beside each tree's edge: its figures from every round, whichever tree's.
+      const bareRuns = runs.filter((r) => r.row === 'edge' && Number.isFinite(r.addedBare));
+      const bareAdded = median(bareRuns.map((r) => r.addedBare));
+      const bareShare = median(bareRuns.map((r) => r.shareBare));
+      const bareText = bareRuns.length
+        ? `bare proxy hop +${bareAdded.toFixed(2)} ms p50, ${(bareShare * 100).toFixed(0)}% of direct (the edge against it: ${added - bareAdded < 0 ? '−' : '+'}${Math.abs(added - bareAdded).toFixed(2)} ms); ${fmt(median(bareRuns.map((r) => r.ownCpuBare)))} CPU-ms/1k`
+        : '—';
+      summary.edge = { added, share, baseAdded: med('base', 'edge', 'added'), baseShare: med('base', 'edge', 'share'), bareAdded, bareShare, met };
       lines.push(
-        `| ${row.title} | +${added.toFixed(2)} ms p50 (${med('now', 'edge', 'p50Edge').toFixed(2)} vs ${med('now', 'edge', 'p50Direct').toFixed(2)}); ${(share * 100).toFixed(0)}% of direct | +${summary.edge.baseAdded.toFixed(2)} ms; ${(summary.edge.baseShare * 100).toFixed(0)}% | — | — | ≤ 0.3 ms, ≥ 90% | ${met ? 'met' : '**not met**'} | ${cpu} | ${client} |`,
+        `| ${row.title} | +${added.toFixed(2)} ms p50 (${med('now', 'edge', 'p50Edge').toFixed(2)} vs ${med('now', 'edge', 'p50Direct').toFixed(2)}); ${(share * 100).toFixed(0)}% of direct | +${summary.edge.baseAdded.toFixed(2)} ms; ${(summary.edge.baseShare * 100).toFixed(0)}% | ${bareText} | — | ≤ 0.3 ms, ≥ 90% | ${met ? 'met' : '**not met**'} | ${cpu} | ${client} |`,
       );
       continue;
     }

@@ -220,3 +220,11 @@ export async function startKinesalite() {
   });
   return { label: 'kinesalite', urls: { kinesis: url }, pids: { kinesalite: child.pid }, stop: () => stopAll([child]) };
 }
+
+/** bench/edge/bare-proxy.mjs in front of `upstream` on a free port: the floor of a proxy hop, for the edge row. */
+export async function startBareProxy(upstream) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnReady('bare proxy', process.execPath, [join(root, 'bench/edge/bare-proxy.mjs'), upstream, String(port)], { ready: health(url) });
+  return { label: 'bare proxy', urls: { proxy: url }, pids: { proxy: child.pid }, stop: () => stopAll([child]) };
+}

@@ -4,7 +4,8 @@
 // acknowledged publishes; deliveries/s = 3·N / (first publish → last receive). The raw amqplib ceiling: a
 // confirm channel publishing persistent messages (16 outstanding) to a fanout exchange bound to three durable
 // queues, three consumers acking. Then the edge's own cost: p50 of sequential single Publish calls (a topic
-// without subscribers) through the edge and directly, and 16-worker Publish throughput both ways.
+// without subscribers) through the edge and directly, and 16-worker Publish throughput both ways; and the same
+// through a bare proxy (bench/edge/bare-proxy.mjs) in front of the same sns port, the floor of any proxy hop.
 import http from 'node:http';
 import { CreateTopicCommand, DeleteTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
@@ -131,32 +132,40 @@ export async function rawAmqpRow({ pids, messages, tag }) {
   return { ...row, publishRate: (messages / publishMs) * 1000 };
 }
 
-/** The edge's cost on single Publish calls: p50 latency and 16-worker throughput, through the edge and direct. */
-export async function edgeRows({ edge, direct, pids, samples, messages, tag }) {
-  const viaEdge = snsClient(edge);
-  const viaDirect = snsClient(direct);
-  const { TopicArn } = await viaDirect.send(new CreateTopicCommand({ Name: `bench-${tag}-edge-${Date.now().toString(36)}` }));
-  const latency = { edge: [], direct: [] };
-  for (let i = 0; i < 50; i++) {
-    await viaEdge.send(new PublishCommand({ TopicArn, Message: 'warm-up' }));
-    await viaDirect.send(new PublishCommand({ TopicArn, Message: 'warm-up' }));
-  }
+/**
+ * The edge's cost on single Publish calls: p50 latency and 16-worker throughput, through the edge and direct;
+ * with `bare` (bench/edge/bare-proxy.mjs in front of the same sns port), the same through a bare proxy hop.
+ */
+export async function edgeRows({ edge, direct, bare, pids, samples, messages, tag }) {
+  // CPU counted as the server's: the hop (the edge, or the bare proxy standing where it does) and sns.
+  const pidsOf = { direct: [pids.edge, pids.sns], edge: [pids.edge, pids.sns], bare: [bare?.pid, pids.sns] };
+  const clients = { edge: snsClient(edge), direct: snsClient(direct), ...(bare ? { bare: snsClient(bare.url) } : {}) };
+  const { TopicArn } = await clients.direct.send(new CreateTopicCommand({ Name: `bench-${tag}-edge-${Date.now().toString(36)}` }));
+  const latency = Object.fromEntries(Object.keys(clients).map((k) => [k, []]));
+  for (let i = 0; i < 50; i++) for (const c of Object.values(clients)) await c.send(new PublishCommand({ TopicArn, Message: 'warm-up' }));
   for (let i = 0; i < samples; i++) {
-    for (const [k, c] of [['edge', viaEdge], ['direct', viaDirect]]) {
+    for (const [k, c] of Object.entries(clients)) {
       const t = performance.now();
       await c.send(new PublishCommand({ TopicArn, Message: body(i) }));
       latency[k].push(performance.now() - t);
     }
   }
   const through = {};
-  for (const [k, c] of [['direct', viaDirect], ['edge', viaEdge]]) {
-    through[k] = await measured(pids, async () => {
-      await pool(messages, WORKERS, (n) => c.send(new PublishCommand({ TopicArn, Message: body(n) })));
+  for (const k of ['direct', 'edge', 'bare']) {
+    if (!clients[k]) continue;
+    through[k] = await measured({ own: pidsOf[k], brokers: pids.brokers }, async () => {
+      await pool(messages, WORKERS, (n) => clients[k].send(new PublishCommand({ TopicArn, Message: body(n) })));
       return { messages };
     });
   }
-  await viaDirect.send(new DeleteTopicCommand({ TopicArn })).catch(() => undefined);
-  viaEdge.destroy();
-  viaDirect.destroy();
-  return { p50Edge: median(latency.edge), p50Direct: median(latency.direct), edge: through.edge, direct: through.direct };
+  await clients.direct.send(new DeleteTopicCommand({ TopicArn })).catch(() => undefined);
+  for (const c of Object.values(clients)) c.destroy();
+  return {
+    p50Edge: median(latency.edge),
+    p50Direct: median(latency.direct),
+    p50Bare: bare ? median(latency.bare) : undefined,
+    edge: through.edge,
+    direct: through.direct,
+    bare: through.bare,
+  };
 }
