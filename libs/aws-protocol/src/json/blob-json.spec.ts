@@ -41,12 +41,14 @@ describe('blobJson: the same JSON text as JSON.stringify, blobs base64d into the
             bin: { DataType: 'Binary', BinaryValue: new Uint8Array([0, 255, 1]) },
             'ké "y"': { DataType: 'String', StringValue: 'v\n' },
             __proto__x: { DataType: 'Binary.list', BinaryListValues: [new Uint8Array([9]), new Uint8Array(0)] },
+            ['__proto__']: { DataType: 'Binary', BinaryValue: new Uint8Array([7, 7]) }, // an own key named __proto__
           },
         },
         { MessageId: 'm2', Body: '' },
       ],
     };
     expect(viaBlobJson(shape, value)).toBe(stringified(shape, value));
+    expect(viaBlobJson(shape, value)).toContain('"__proto__":{"DataType":"Binary","BinaryValue":"Bwc="}');
     expect(viaBlobJson(shape, {})).toBe('{}');
   });
 
