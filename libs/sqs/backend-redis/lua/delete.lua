@@ -13,14 +13,15 @@ local woke = false
 for i = 0, n - 1 do
   local id, token = ARGV[3 + i * 2], ARGV[4 + i * 2]
   local tk = redis.call('HGET', b .. 'tk', id)
-  if redis.call('HEXISTS', b .. 'm', id) == 0 then
-    out[#out + 1] = 'gone'
-  elseif not tk or string.sub(tk, 1, string.len(token) + 1) ~= token .. ':' then
-    out[#out + 1] = 'stale'
-  else
-    local _, w = remove(b, fifo, id, now)
+  if tk and string.sub(tk, 1, string.len(token) + 1) == token .. ':' then
+    -- the usual case: remove's own HDEL says whether the message was still there
+    local removed, w = remove(b, fifo, id, now)
     woke = woke or w
-    out[#out + 1] = 'ok'
+    out[#out + 1] = removed == 1 and 'ok' or 'gone'
+  elseif redis.call('HEXISTS', b .. 'm', id) == 0 then
+    out[#out + 1] = 'gone'
+  else
+    out[#out + 1] = 'stale'
   end
 end
 if woke then

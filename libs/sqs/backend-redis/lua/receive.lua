@@ -46,8 +46,8 @@ local function answer()
   return r
 end
 
--- rc / fr: the receive count and first receive time when the caller has them (deliver), else read
-local function emit(id, token, rc, fr)
+-- rc / fr / g: the receive count, first receive time and group when the caller has them (deliver), else read
+local function emit(id, token, rc, fr, g)
   out[#out + 1] = id
   out[#out + 1] = redis.call('HGET', b .. 'm', id)
   out[#out + 1] = rc or redis.call('HGET', b .. 'rc', id) or '0'
@@ -55,7 +55,7 @@ local function emit(id, token, rc, fr)
   out[#out + 1] = token
   out[#out + 1] = ''
   out[#out + 1] = fifo and (redis.call('HGET', b .. 'sq', id) or '') or ''
-  out[#out + 1] = fifo and (redis.call('HGET', b .. 'gid', id) or '') or ''
+  out[#out + 1] = fifo and (g or redis.call('HGET', b .. 'gid', id) or '') or ''
   out[#out + 1] = redis.call('HGET', b .. 'dl', id) or ''
   count = count + 1
 end
@@ -114,7 +114,7 @@ local function dead_letter(id)
   return true
 end
 
-local function deliver(id)
+local function deliver(id, g)
   redis.call('ZREM', b .. 'ready', id)
   redis.call('ZADD', b .. 'inflight', now + vis, id)
   local rc = redis.call('HINCRBY', b .. 'rc', id, 1)
@@ -128,7 +128,7 @@ local function deliver(id)
   local token = seed .. tokens
   redis.call('HSET', b .. 'tk', id, token .. ':' .. now)
   issued[#issued + 1] = { id, token }
-  emit(id, token, rc, fr)
+  emit(id, token, rc, fr, g)
 end
 
 if fifo then
@@ -154,7 +154,7 @@ if fifo then
           break
         end
         if not dead_letter(id) then
-          deliver(id)
+          deliver(id, g)
           took = took + 1
         end
       end
