@@ -133,13 +133,13 @@ export async function rawAmqpRow({ pids, messages, tag }) {
 }
 
 /**
- * The edge's cost on single Publish calls: p50 latency and 16-worker throughput, through the edge and direct;
- * with `bare` (bench/edge/bare-proxy.mjs in front of the same sns port), the same through a bare proxy hop.
+ * The edge's cost on single Publish calls: p50 latency and 16-worker throughput, through the edge, direct, and
+ * through `bare` ({ url, pid } of bench/edge/bare-proxy.mjs in front of the same sns port): a bare proxy hop.
  */
 export async function edgeRows({ edge, direct, bare, pids, samples, messages, tag }) {
   // CPU counted as the server's: the hop (the edge, or the bare proxy standing where it does) and sns.
-  const pidsOf = { direct: [pids.edge, pids.sns], edge: [pids.edge, pids.sns], bare: [bare?.pid, pids.sns] };
-  const clients = { edge: snsClient(edge), direct: snsClient(direct), ...(bare ? { bare: snsClient(bare.url) } : {}) };
+  const pidsOf = { direct: [pids.edge, pids.sns], edge: [pids.edge, pids.sns], bare: [bare.pid, pids.sns] };
+  const clients = { edge: snsClient(edge), direct: snsClient(direct), bare: snsClient(bare.url) };
   const { TopicArn } = await clients.direct.send(new CreateTopicCommand({ Name: `bench-${tag}-edge-${Date.now().toString(36)}` }));
   const latency = Object.fromEntries(Object.keys(clients).map((k) => [k, []]));
   for (let i = 0; i < 50; i++) for (const c of Object.values(clients)) await c.send(new PublishCommand({ TopicArn, Message: 'warm-up' }));
@@ -152,7 +152,6 @@ export async function edgeRows({ edge, direct, bare, pids, samples, messages, ta
   }
   const through = {};
   for (const k of ['direct', 'edge', 'bare']) {
-    if (!clients[k]) continue;
     through[k] = await measured({ own: pidsOf[k], brokers: pids.brokers }, async () => {
       await pool(messages, WORKERS, (n) => clients[k].send(new PublishCommand({ TopicArn, Message: body(n) })));
       return { messages };
@@ -163,7 +162,7 @@ export async function edgeRows({ edge, direct, bare, pids, samples, messages, ta
   return {
     p50Edge: median(latency.edge),
     p50Direct: median(latency.direct),
-    p50Bare: bare ? median(latency.bare) : undefined,
+    p50Bare: median(latency.bare),
     edge: through.edge,
     direct: through.direct,
     bare: through.bare,

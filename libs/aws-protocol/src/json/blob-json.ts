@@ -1,3 +1,4 @@
+import { encodeBase64 } from '../document/base64';
 import type { Shape, StructShape } from '../model/shapes';
 
 /**
@@ -21,8 +22,7 @@ export function blobJson(shape: Shape, doc: unknown): Buffer {
   let at = 0;
   for (let i = 0; i < parts.length; i += 2) {
     at += buf.write(parts[i] as string, at, 'utf8');
-    const bytes = parts[i + 1] as Uint8Array;
-    at += buf.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), at, 'latin1');
+    at += buf.write(encodeBase64(parts[i + 1] as Uint8Array), at, 'latin1');
   }
   buf.write(tail, at, 'utf8');
   return buf;
