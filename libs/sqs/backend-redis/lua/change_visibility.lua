@@ -13,16 +13,17 @@ local out = { 'ok' }
 local woke = false
 for i = 0, n - 1 do
   local id, token, vis = ARGV[4 + i * 3], ARGV[5 + i * 3], tonumber(ARGV[6 + i * 3])
-  local tk = redis.call('HGET', b .. 'tk', id)
-  local deadline = redis.call('ZSCORE', b .. 'inflight', id)
-  if not tk or string.sub(tk, 1, string.len(token) + 1) ~= token .. ':' or not deadline or tonumber(deadline) <= now then
+  local s = read_state(b, id)
+  local tk = s and s.tk or ''
+  local deadline = s and redis.call('ZSCORE', b .. 'inflight', id)
+  if tk == '' or string.sub(tk, 1, string.len(token) + 1) ~= token .. ':' or not deadline or tonumber(deadline) <= now then
     out[#out + 1] = 'invalid'
   else
     local received = tonumber(string.sub(tk, string.len(token) + 2))
     if now + vis > received + max_total then
       out[#out + 1] = 'toolong'
     elseif vis == 0 then
-      release_inflight(b, fifo, id, now, now)
+      release_inflight(b, fifo, id, now, now, s.g)
       woke = true
       out[#out + 1] = 'ok'
     else

@@ -12,14 +12,13 @@ local out = { 'ok' }
 local woke = false
 for i = 0, n - 1 do
   local id, token = ARGV[3 + i * 2], ARGV[4 + i * 2]
-  local tk = redis.call('HGET', b .. 'tk', id)
-  if tk and string.sub(tk, 1, string.len(token) + 1) == token .. ':' then
-    -- the usual case: remove's own HDEL says whether the message was still there
-    local removed, w = remove(b, fifo, id, now)
-    woke = woke or w
-    out[#out + 1] = removed == 1 and 'ok' or 'gone'
-  elseif redis.call('HEXISTS', b .. 'm', id) == 0 then
+  local s = read_state(b, id)
+  if not s then
     out[#out + 1] = 'gone'
+  elseif string.sub(s.tk, 1, string.len(token) + 1) == token .. ':' then
+    local _, w = remove(b, fifo, id, now, s)
+    woke = woke or w
+    out[#out + 1] = 'ok'
   else
     out[#out + 1] = 'stale'
   end

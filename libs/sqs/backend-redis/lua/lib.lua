@@ -2,15 +2,18 @@
 -- A queue's keys all start with its base "<prefix>{<account>/<name>}:" so they share one cluster slot.
 --   meta   hash   attributes (AWS names) + _created/_modified (ms) + _gen
 --   m      hash   id -> payload (opaque to Redis)
---   rc/fr  hash   id -> receive count / first receive ms
---   tk     hash   id -> "<token>:<received ms>" of the latest receive
---   dl     hash   id -> DeadLetterQueueSourceArn
+--   st     hash   id -> the message's state, one field, so a receive writes one and a delete drops one:
+--                 "<receive count>\n<first receive ms>\n<token>:<received ms>\n<group>\n<sequence>\n<dead-letter
+--                 source ARN>" ('' where none: tk before the first receive, group and sequence on standard queues)
 --   ex     zset   id scored by sent ms (retention)
 --   ready  zset   ids not in flight, scored by the ms they become visible (delay / requeue)
 --   inflight zset ids in flight, scored by their visibility deadline
---   FIFO: gid/sq hash id -> group / sequence number; g:<group> list of ids in order;
---         groups zset of unlocked non-empty groups scored by their head's visible ms;
---         lock hash group -> messages of the group in flight; seq counter; dd:<gen>:… dedup keys
+--   FIFO: g:<group> list of ids in order; groups zset of unlocked non-empty groups scored by their head's
+--         visible ms (a locked group is never in it); lock hash group -> messages of the group in flight;
+--         seq counter; dd:<gen>:… dedup keys
+-- Before st, each part of a message's state was a hash of its own (rc, fr, tk, gid, sq, dl: id -> value);
+-- read_state moves a message's parts into st the first time it meets one, so an upgraded Redis keeps its
+-- messages as they were.
 
 local function is_fifo(b)
   return redis.call('HGET', b .. 'meta', 'FifoQueue') == 'true'
@@ -25,8 +28,9 @@ local function notify(b)
 end
 
 -- Puts group g in 'groups' when it is unlocked and not empty, scored by its head's visible time.
-local function refresh_group(b, g, now)
-  if redis.call('HEXISTS', b .. 'lock', g) == 1 then
+-- unlocked: the caller knows the group holds no lock (it just dropped it).
+local function refresh_group(b, g, now, unlocked)
+  if not unlocked and redis.call('HEXISTS', b .. 'lock', g) == 1 then
     redis.call('ZREM', b .. 'groups', g)
     return false
   end
@@ -40,62 +44,104 @@ local function refresh_group(b, g, now)
   return true
 end
 
--- Adds a message; returns its sequence number on FIFO queues ('' otherwise).
-local function enqueue(b, fifo, id, payload, sent, visible_at, group)
+local function write_state(b, id, s)
+  redis.call('HSET', b .. 'st', id, s.rc .. '\n' .. s.fr .. '\n' .. s.tk .. '\n' .. s.g .. '\n' .. s.sq .. '\n' .. s.dl)
+end
+
+local LEGACY_STATE = { 'rc', 'fr', 'tk', 'gid', 'sq', 'dl' }
+
+-- The state of message id ({rc = number, fr, tk, g, sq, dl}), or nil when there is no such message.
+-- keep: read only (a message of the older layout is read where it is, not moved into st).
+local function read_state(b, id, keep)
+  local v = redis.call('HGET', b .. 'st', id)
+  if v then
+    local rc, fr, tk, g, sq, dl = string.match(v, '^(%d*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n(.*)$')
+    return { rc = tonumber(rc) or 0, fr = fr, tk = tk, g = g, sq = sq, dl = dl }
+  end
+  if redis.call('HEXISTS', b .. 'm', id) == 0 then
+    return nil
+  end
+  local f = {}
+  for i, k in ipairs(LEGACY_STATE) do
+    f[i] = redis.call('HGET', b .. k, id) or ''
+  end
+  local s = { rc = tonumber(f[1]) or 0, fr = f[2], tk = f[3], g = f[4], sq = f[5], dl = f[6] }
+  if not keep then
+    for _, k in ipairs(LEGACY_STATE) do
+      redis.call('HDEL', b .. k, id)
+    end
+    write_state(b, id, s)
+  end
+  return s
+end
+
+-- Adds a message with state s (nil: never received; its group and sequence are set here); returns its
+-- sequence number on FIFO queues ('' otherwise).
+local function enqueue(b, fifo, id, payload, sent, visible_at, group, s)
+  s = s or { rc = 0, fr = '', dl = '' }
+  s.tk, s.g, s.sq = '', '', ''
   redis.call('HSET', b .. 'm', id, payload)
   redis.call('ZADD', b .. 'ex', sent, id)
   redis.call('ZADD', b .. 'ready', visible_at, id)
-  if not fifo then
-    return ''
+  if fifo then
+    s.g = group
+    s.sq = '1' .. string.format('%019d', redis.call('INCR', b .. 'seq'))
+    if redis.call('RPUSH', b .. 'g:' .. group, id) == 1 and redis.call('HEXISTS', b .. 'lock', group) == 0 then
+      redis.call('ZADD', b .. 'groups', visible_at, group)
+    end
   end
-  local seq = '1' .. string.format('%019d', redis.call('INCR', b .. 'seq'))
-  redis.call('HSET', b .. 'sq', id, seq)
-  redis.call('HSET', b .. 'gid', id, group)
-  if redis.call('RPUSH', b .. 'g:' .. group, id) == 1 and redis.call('HEXISTS', b .. 'lock', group) == 0 then
-    redis.call('ZADD', b .. 'groups', visible_at, group)
-  end
-  return seq
+  write_state(b, id, s)
+  return s.sq
 end
 
--- Deletes a message entirely; unlocks its FIFO group when it was the last one in flight.
--- Returns 1 when it existed, and whether a group became receivable.
-local function remove(b, fifo, id, now)
-  if redis.call('HDEL', b .. 'm', id) == 0 then
+-- One message of group g left flight (deleted or visible again): the group unlocks when it was the last.
+local function unlock_one(b, g, now)
+  if redis.call('HINCRBY', b .. 'lock', g, -1) <= 0 then
+    redis.call('HDEL', b .. 'lock', g)
+    return refresh_group(b, g, now, true)
+  end
+  return false
+end
+
+-- Deletes a message entirely (s: its state when the caller read it); unlocks its FIFO group when it was
+-- the last one in flight. Returns 1 when it existed, and whether a group became receivable.
+local function remove(b, fifo, id, now, s)
+  s = s or read_state(b, id)
+  if not s then
     return 0, false
   end
-  redis.call('HDEL', b .. 'rc', id)
-  redis.call('HDEL', b .. 'fr', id)
-  redis.call('HDEL', b .. 'tk', id)
-  redis.call('HDEL', b .. 'dl', id)
+  redis.call('HDEL', b .. 'm', id)
+  redis.call('HDEL', b .. 'st', id)
   redis.call('ZREM', b .. 'ex', id)
-  redis.call('ZREM', b .. 'ready', id)
+  -- a message is in exactly one of inflight and ready
   local was_inflight = redis.call('ZREM', b .. 'inflight', id)
+  if was_inflight == 0 then
+    redis.call('ZREM', b .. 'ready', id)
+  end
   local woke = false
-  if fifo then
-    local g = redis.call('HGET', b .. 'gid', id)
-    redis.call('HDEL', b .. 'gid', id)
-    redis.call('HDEL', b .. 'sq', id)
-    if g then
-      redis.call('LREM', b .. 'g:' .. g, 1, id)
-      if was_inflight == 1 and redis.call('HINCRBY', b .. 'lock', g, -1) <= 0 then
-        redis.call('HDEL', b .. 'lock', g)
-      end
-      woke = refresh_group(b, g, now)
+  if fifo and s.g ~= '' then
+    redis.call('LREM', b .. 'g:' .. s.g, 1, id)
+    if was_inflight == 1 then
+      woke = unlock_one(b, s.g, now)
+    else
+      woke = refresh_group(b, s.g, now)
     end
   end
   return 1, woke
 end
 
 -- An in-flight message becomes visible at visible_at (FIFO: its group unlocks when none of its
--- messages is in flight any more).
-local function release_inflight(b, fifo, id, visible_at, now)
+-- messages is in flight any more). g: its group when the caller has it.
+local function release_inflight(b, fifo, id, visible_at, now, g)
   redis.call('ZREM', b .. 'inflight', id)
   redis.call('ZADD', b .. 'ready', visible_at, id)
   if fifo then
-    local g = redis.call('HGET', b .. 'gid', id)
-    if g and redis.call('HINCRBY', b .. 'lock', g, -1) <= 0 then
-      redis.call('HDEL', b .. 'lock', g)
-      refresh_group(b, g, now)
+    if not g then
+      local s = read_state(b, id)
+      g = s and s.g
+    end
+    if g and g ~= '' then
+      unlock_one(b, g, now)
     end
   end
 end
@@ -111,13 +157,19 @@ end
 -- Drops every message of the queue, in flight too, with its group lists and locks (purge, delete).
 local function drop_messages(b)
   local seen = {}
-  for _, g in ipairs(redis.call('HVALS', b .. 'gid')) do
-    if not seen[g] then
+  local function drop_group(g)
+    if g ~= '' and not seen[g] then
       seen[g] = true
       redis.call('UNLINK', b .. 'g:' .. g)
     end
   end
-  for _, k in ipairs({ 'm', 'rc', 'fr', 'tk', 'dl', 'ex', 'ready', 'inflight', 'gid', 'sq', 'groups', 'lock' }) do
+  for _, v in ipairs(redis.call('HVALS', b .. 'st')) do
+    drop_group(string.match(v, '^[^\n]*\n[^\n]*\n[^\n]*\n([^\n]*)\n') or '')
+  end
+  for _, g in ipairs(redis.call('HVALS', b .. 'gid')) do
+    drop_group(g)
+  end
+  for _, k in ipairs({ 'm', 'st', 'ex', 'ready', 'inflight', 'groups', 'lock', 'rc', 'fr', 'tk', 'dl', 'gid', 'sq' }) do
     redis.call('UNLINK', b .. k)
   end
 end
@@ -144,9 +196,10 @@ end
 --   mvin   zset   "<source base>|<move id>" of moves applied here, by ms (kept an hour)
 
 -- Stages message id of queue b for a move to queue base d; keep_count: keep receive count (dead-letter
--- move) or reset it (redrive). Returns false when the message is gone.
-local function stage_move(b, fifo, id, d, now, keep_count, source_arn, mid, lease_until)
-  local payload = redis.call('HGET', b .. 'm', id)
+-- move) or reset it (redrive). s: its state when the caller read it. Returns false when the message is gone.
+local function stage_move(b, fifo, id, d, now, keep_count, source_arn, mid, lease_until, s)
+  s = s or read_state(b, id)
+  local payload = s and redis.call('HGET', b .. 'm', id)
   if not payload then
     return false
   end
@@ -154,14 +207,14 @@ local function stage_move(b, fifo, id, d, now, keep_count, source_arn, mid, leas
     d,
     id,
     redis.call('ZSCORE', b .. 'ex', id) or now,
-    redis.call('HGET', b .. 'rc', id) or '',
-    redis.call('HGET', b .. 'fr', id) or '',
-    fifo and (redis.call('HGET', b .. 'gid', id) or '') or '',
-    fifo and (redis.call('HGET', b .. 'sq', id) or '') or '',
+    s.rc > 0 and tostring(s.rc) or '',
+    s.fr,
+    fifo and s.g or '',
+    fifo and s.sq or '',
     keep_count and '1' or '0',
     source_arn or '',
   }, '\n')
-  remove(b, fifo, id, now)
+  remove(b, fifo, id, now, s)
   redis.call('HSET', b .. 'out', mid, payload)
   redis.call('HSET', b .. 'outm', mid, meta)
   redis.call('ZADD', b .. 'outz', lease_until, mid)

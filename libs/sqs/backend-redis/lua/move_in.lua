@@ -27,14 +27,9 @@ for i = 0, n - 1 do
     -- f: target, id, sent, rc, fr, group, seq, keep, dead-letter source ARN
     local id = f[2]
     local group = f[6] ~= '' and f[6] or 'default'
-    enqueue(d, dfifo, id, payload, tonumber(f[3]) or now, now, group)
-    if f[8] == '1' then
-      if f[4] ~= '' then redis.call('HSET', d .. 'rc', id, f[4]) end
-      if f[5] ~= '' then redis.call('HSET', d .. 'fr', id, f[5]) end
-    end
-    if f[9] ~= '' then
-      redis.call('HSET', d .. 'dl', id, f[9])
-    end
+    local keep = f[8] == '1'
+    local s = { rc = keep and tonumber(f[4]) or 0, fr = keep and f[5] or '', dl = f[9] }
+    enqueue(d, dfifo, id, payload, tonumber(f[3]) or now, now, group, s)
     redis.call('ZADD', d .. 'mvin', now, seen)
     added = true
     out[#out + 1] = 'ok'

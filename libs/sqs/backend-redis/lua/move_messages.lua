@@ -41,15 +41,16 @@ end
 
 local staged = 0
 for i, id in ipairs(ids) do
+  local s = read_state(b, id)
   local d = dest
   if d == '' then
-    d = base_from_arn(prefix, redis.call('HGET', b .. 'dl', id))
+    d = base_from_arn(prefix, s and s.dl ~= '' and s.dl or nil)
   end
   if not d then
     return { 'failed', 'AWS.SimpleQueueService.NonExistentQueue' }
   end
   local mid = seed .. 'm' .. i
-  if stage_move(b, fifo, id, d, now, false, nil, mid, lease_until) then
+  if s and stage_move(b, fifo, id, d, now, false, nil, mid, lease_until, s) then
     staged = staged + 1
     mv[#mv + 1] = mid
     mv[#mv + 1] = redis.call('HGET', b .. 'outm', mid)

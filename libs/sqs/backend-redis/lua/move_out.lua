@@ -20,11 +20,10 @@ for i = 0, n - 1 do
     redis.call('HSET', b .. 'm', id, redis.call('HGET', b .. 'out', mid))
     redis.call('ZADD', b .. 'ex', tonumber(f[3]) or now, id)
     redis.call('ZADD', b .. 'ready', now, id)
-    if f[4] ~= '' then redis.call('HSET', b .. 'rc', id, f[4]) end
-    if f[5] ~= '' then redis.call('HSET', b .. 'fr', id, f[5]) end
-    if fifo and f[6] ~= '' then
-      redis.call('HSET', b .. 'gid', id, f[6])
-      if f[7] ~= '' then redis.call('HSET', b .. 'sq', id, f[7]) end
+    local grouped = fifo and f[6] ~= ''
+    -- as it was staged: the meta carries no dead-letter source ARN of this queue's own
+    write_state(b, id, { rc = tonumber(f[4]) or 0, fr = f[5], tk = '', g = grouped and f[6] or '', sq = grouped and f[7] or '', dl = '' })
+    if grouped then
       -- it was its group's head: it goes back in front
       redis.call('LPUSH', b .. 'g:' .. f[6], id)
       refresh_group(b, f[6], now)

@@ -26,8 +26,9 @@ for _, id in ipairs(redis.call('ZRANGE', b .. 'ex', 0, max - 1)) do
     out[#out + 1] = id
     out[#out + 1] = payload
     out[#out + 1] = state
-    out[#out + 1] = redis.call('HGET', b .. 'rc', id) or '0'
-    out[#out + 1] = redis.call('HGET', b .. 'sq', id) or ''
+    local s = read_state(b, id, true)
+    out[#out + 1] = tostring(s.rc)
+    out[#out + 1] = s.sq
   end
 end
 return out

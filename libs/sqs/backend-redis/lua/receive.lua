@@ -46,17 +46,17 @@ local function answer()
   return r
 end
 
--- rc / fr / g: the receive count, first receive time and group when the caller has them (deliver), else read
-local function emit(id, token, rc, fr, g)
+-- s: the message's state (read_state)
+local function emit(id, token, s)
   out[#out + 1] = id
   out[#out + 1] = redis.call('HGET', b .. 'm', id)
-  out[#out + 1] = rc or redis.call('HGET', b .. 'rc', id) or '0'
-  out[#out + 1] = fr or redis.call('HGET', b .. 'fr', id) or ''
+  out[#out + 1] = tostring(s.rc)
+  out[#out + 1] = s.fr
   out[#out + 1] = token
   out[#out + 1] = ''
-  out[#out + 1] = fifo and (redis.call('HGET', b .. 'sq', id) or '') or ''
-  out[#out + 1] = fifo and (g or redis.call('HGET', b .. 'gid', id) or '') or ''
-  out[#out + 1] = redis.call('HGET', b .. 'dl', id) or ''
+  out[#out + 1] = fifo and s.sq or ''
+  out[#out + 1] = fifo and s.g or ''
+  out[#out + 1] = s.dl
   count = count + 1
 end
 
@@ -68,16 +68,18 @@ if attempt ~= '' then
   if entry and entry.exp > now then
     local list = entry.issued
     local valid = #list > 0
-    for _, e in ipairs(list) do
-      local tk = redis.call('HGET', b .. 'tk', e[1])
-      if not tk or string.sub(tk, 1, string.len(e[2]) + 1) ~= e[2] .. ':' or not redis.call('ZSCORE', b .. 'inflight', e[1]) then
+    local states = {}
+    for i, e in ipairs(list) do
+      local s = read_state(b, e[1])
+      states[i] = s
+      if not s or string.sub(s.tk, 1, string.len(e[2]) + 1) ~= e[2] .. ':' or not redis.call('ZSCORE', b .. 'inflight', e[1]) then
         valid = false
       end
     end
     if valid then
-      for _, e in ipairs(list) do
+      for i, e in ipairs(list) do
         redis.call('ZADD', b .. 'inflight', now + vis, e[1])
-        emit(e[1], e[2])
+        emit(e[1], e[2], states[i])
       end
       return answer()
     end
@@ -95,17 +97,13 @@ end
 local dlq_ok = dlq ~= '' and max_rc > 0
 local issued = {}
 
--- true when the message went to the dead-letter queue instead
-local function dead_letter(id)
-  if not dlq_ok then
-    return false
-  end
-  local rc = tonumber(redis.call('HGET', b .. 'rc', id) or '0')
-  if rc < max_rc then
+-- true when the message (state s) went to the dead-letter queue instead
+local function dead_letter(id, s)
+  if not dlq_ok or s.rc < max_rc then
     return false
   end
   local mid = seed .. 'm' .. (#mv / 3 + 1)
-  if not stage_move(b, fifo, id, dlq, now, true, source_arn, mid, lease_until) then
+  if not stage_move(b, fifo, id, dlq, now, true, source_arn, mid, lease_until, s) then
     return false
   end
   mv[#mv + 1] = mid
@@ -114,21 +112,32 @@ local function dead_letter(id)
   return true
 end
 
-local function deliver(id, g)
+local function deliver(id, s)
   redis.call('ZREM', b .. 'ready', id)
   redis.call('ZADD', b .. 'inflight', now + vis, id)
-  local rc = redis.call('HINCRBY', b .. 'rc', id, 1)
-  local fr = now
-  if rc > 1 then
-    fr = redis.call('HGET', b .. 'fr', id) or now
-  else
-    redis.call('HSET', b .. 'fr', id, now)
+  s.rc = s.rc + 1
+  if s.rc == 1 or s.fr == '' then
+    s.fr = tostring(now)
   end
   tokens = tokens + 1
   local token = seed .. tokens
-  redis.call('HSET', b .. 'tk', id, token .. ':' .. now)
+  s.tk = token .. ':' .. now
+  write_state(b, id, s)
   issued[#issued + 1] = { id, token }
-  emit(id, token, rc, fr, g)
+  emit(id, token, s)
+end
+
+-- delivers id unless it went to the dead-letter queue; false when it is gone
+local function take(id)
+  local s = read_state(b, id)
+  if not s then
+    return false
+  end
+  if dead_letter(id, s) then
+    return false
+  end
+  deliver(id, s)
+  return true
 end
 
 if fifo then
@@ -153,8 +162,7 @@ if fifo then
         if not at or tonumber(at) > now then
           break
         end
-        if not dead_letter(id) then
-          deliver(id, g)
+        if take(id) then
           took = took + 1
         end
       end
@@ -175,9 +183,7 @@ else
       break
     end
     for _, id in ipairs(ids) do
-      if not dead_letter(id) then
-        deliver(id)
-      end
+      take(id)
     end
   end
 end
