@@ -8,22 +8,31 @@ end
 local now = tonumber(ARGV[1])
 local n = tonumber(ARGV[2])
 local fifo = is_fifo(b)
+local ids, tokens = {}, {}
+for i = 1, n do
+  ids[i], tokens[i] = ARGV[1 + i * 2], ARGV[2 + i * 2]
+end
 local out = { 'ok' }
-local woke = false
-for i = 0, n - 1 do
-  local id, token = ARGV[3 + i * 2], ARGV[4 + i * 2]
-  local s = read_state(b, id)
-  if not s then
+if n == 0 then
+  return out
+end
+local states = read_states(b, ids)
+-- the messages whose handle is the latest receive's, each once (a handle given twice: 'gone' the second time)
+local doomed, doomed_states, seen = {}, {}, {}
+for i, id in ipairs(ids) do
+  local s = states[i]
+  if not s or seen[id] then
     out[#out + 1] = 'gone'
-  elseif string.sub(s.tk, 1, string.len(token) + 1) == token .. ':' then
-    local _, w = remove(b, fifo, id, now, s)
-    woke = woke or w
+  elseif string.sub(s.tk, 1, string.len(tokens[i]) + 1) == tokens[i] .. ':' then
+    seen[id] = true
+    doomed[#doomed + 1] = id
+    doomed_states[#doomed_states + 1] = s
     out[#out + 1] = 'ok'
   else
     out[#out + 1] = 'stale'
   end
 end
-if woke then
+if #doomed > 0 and remove_many(b, fifo, doomed, doomed_states, now) then
   notify(b)
 end
 return out

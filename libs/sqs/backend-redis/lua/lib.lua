@@ -44,20 +44,24 @@ local function refresh_group(b, g, now, unlocked)
   return true
 end
 
+local function pack_state(s)
+  return s.rc .. '\n' .. s.fr .. '\n' .. s.tk .. '\n' .. s.g .. '\n' .. s.sq .. '\n' .. s.dl
+end
+
 local function write_state(b, id, s)
-  redis.call('HSET', b .. 'st', id, s.rc .. '\n' .. s.fr .. '\n' .. s.tk .. '\n' .. s.g .. '\n' .. s.sq .. '\n' .. s.dl)
+  redis.call('HSET', b .. 'st', id, pack_state(s))
+end
+
+local function parse_state(v)
+  local rc, fr, tk, g, sq, dl = string.match(v, '^(%d*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n(.*)$')
+  return { rc = tonumber(rc) or 0, fr = fr, tk = tk, g = g, sq = sq, dl = dl }
 end
 
 local LEGACY_STATE = { 'rc', 'fr', 'tk', 'gid', 'sq', 'dl' }
 
--- The state of message id ({rc = number, fr, tk, g, sq, dl}), or nil when there is no such message.
--- keep: read only (a message of the older layout is read where it is, not moved into st).
-local function read_state(b, id, keep)
-  local v = redis.call('HGET', b .. 'st', id)
-  if v then
-    local rc, fr, tk, g, sq, dl = string.match(v, '^(%d*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n(.*)$')
-    return { rc = tonumber(rc) or 0, fr = fr, tk = tk, g = g, sq = sq, dl = dl }
-  end
+-- The state of a message not in st: nil when there is no such message, else read from the older layout
+-- (and moved into st unless keep).
+local function legacy_state(b, id, keep)
   if redis.call('HEXISTS', b .. 'm', id) == 0 then
     return nil
   end
@@ -75,59 +79,148 @@ local function read_state(b, id, keep)
   return s
 end
 
--- Adds a message with state s (nil: never received; its group and sequence are set here); returns its
--- sequence number on FIFO queues ('' otherwise).
-local function enqueue(b, fifo, id, payload, sent, visible_at, group, s)
-  s = s or { rc = 0, fr = '', dl = '' }
-  s.tk, s.g, s.sq = '', '', ''
-  redis.call('HSET', b .. 'm', id, payload)
-  redis.call('ZADD', b .. 'ex', sent, id)
-  redis.call('ZADD', b .. 'ready', visible_at, id)
-  if fifo then
-    s.g = group
-    s.sq = '1' .. string.format('%019d', redis.call('INCR', b .. 'seq'))
-    if redis.call('RPUSH', b .. 'g:' .. group, id) == 1 and redis.call('HEXISTS', b .. 'lock', group) == 0 then
-      redis.call('ZADD', b .. 'groups', visible_at, group)
-    end
+-- The state of message id ({rc = number, fr, tk, g, sq, dl}), or nil when there is no such message.
+-- keep: read only (a message of the older layout is read where it is, not moved into st).
+local function read_state(b, id, keep)
+  local v = redis.call('HGET', b .. 'st', id)
+  if v then
+    return parse_state(v)
   end
-  write_state(b, id, s)
-  return s.sq
+  return legacy_state(b, id, keep)
 end
 
--- One message of group g left flight (deleted or visible again): the group unlocks when it was the last.
-local function unlock_one(b, g, now)
-  if redis.call('HINCRBY', b .. 'lock', g, -1) <= 0 then
+-- read_state of each of ids (at least one), in one call; states[i] is nil (false) for a message that is gone.
+local function read_states(b, ids)
+  local vs = redis.call('HMGET', b .. 'st', unpack(ids))
+  local states = {}
+  for i, id in ipairs(ids) do
+    if vs[i] then
+      states[i] = parse_state(vs[i])
+    else
+      states[i] = legacy_state(b, id) or false
+    end
+  end
+  return states
+end
+
+-- Adds messages (at least one) in a few calls whatever their number, each {id, payload, sent (ms), at (the ms
+-- it becomes visible), group (FIFO), s (its state; nil: never received)}; sets each one's seq, the sequence
+-- number on FIFO queues ('' otherwise), in the order given.
+local function enqueue_many(b, fifo, msgs)
+  local n = #msgs
+  local last = fifo and redis.call('INCRBY', b .. 'seq', n) or 0
+  local m, ex, ready, st = {}, {}, {}, {}
+  local ids_of, first_at, groups = {}, {}, {}
+  for i, e in ipairs(msgs) do
+    local s = e.s or { rc = 0, fr = '', dl = '' }
+    s.tk, s.g, s.sq = '', '', ''
+    if fifo then
+      s.g = e.group
+      s.sq = '1' .. string.format('%019d', last - n + i)
+      if not ids_of[e.group] then
+        ids_of[e.group] = {}
+        first_at[e.group] = e.at
+        groups[#groups + 1] = e.group
+      end
+      local ids = ids_of[e.group]
+      ids[#ids + 1] = e.id
+    end
+    e.seq = s.sq
+    local j = 2 * i
+    m[j - 1], m[j] = e.id, e.payload
+    ex[j - 1], ex[j] = e.sent, e.id
+    ready[j - 1], ready[j] = e.at, e.id
+    st[j - 1], st[j] = e.id, pack_state(s)
+  end
+  redis.call('HSET', b .. 'm', unpack(m))
+  redis.call('ZADD', b .. 'ex', unpack(ex))
+  redis.call('ZADD', b .. 'ready', unpack(ready))
+  redis.call('HSET', b .. 'st', unpack(st))
+  for _, g in ipairs(groups) do
+    local ids = ids_of[g]
+    -- the group was empty: it becomes receivable, unless a receive holds it
+    if redis.call('RPUSH', b .. 'g:' .. g, unpack(ids)) == #ids and redis.call('HEXISTS', b .. 'lock', g) == 0 then
+      redis.call('ZADD', b .. 'groups', first_at[g], g)
+    end
+  end
+end
+
+-- Adds one message with state s (nil: never received); returns its sequence number on FIFO queues ('' otherwise).
+local function enqueue(b, fifo, id, payload, sent, visible_at, group, s)
+  local e = { id = id, payload = payload, sent = sent, at = visible_at, group = group, s = s }
+  enqueue_many(b, fifo, { e })
+  return e.seq
+end
+
+-- n messages of group g left flight (deleted or visible again): the group unlocks when they were the last.
+local function unlock(b, g, n, now)
+  if redis.call('HINCRBY', b .. 'lock', g, -n) <= 0 then
     redis.call('HDEL', b .. 'lock', g)
     return refresh_group(b, g, now, true)
   end
   return false
 end
 
--- Deletes a message entirely (s: its state when the caller read it); unlocks its FIFO group when it was
--- the last one in flight. Returns 1 when it existed, and whether a group became receivable.
+-- Deletes messages entirely (ids: at least one, each once; states: theirs, as read_states gives them) in a
+-- few calls whatever their number; unlocks each FIFO group whose last messages in flight they were. Returns
+-- whether a group became receivable.
+local function remove_many(b, fifo, ids, states, now)
+  local inflight = redis.call('ZMSCORE', b .. 'inflight', unpack(ids))
+  redis.call('HDEL', b .. 'm', unpack(ids))
+  redis.call('HDEL', b .. 'st', unpack(ids))
+  redis.call('ZREM', b .. 'ex', unpack(ids))
+  -- a message is in exactly one of inflight and ready
+  local flying, waiting = {}, {}
+  for i, id in ipairs(ids) do
+    if inflight[i] then
+      flying[#flying + 1] = id
+    else
+      waiting[#waiting + 1] = id
+    end
+  end
+  if #flying > 0 then
+    redis.call('ZREM', b .. 'inflight', unpack(flying))
+  end
+  if #waiting > 0 then
+    redis.call('ZREM', b .. 'ready', unpack(waiting))
+  end
+  local woke = false
+  if fifo then
+    local groups, left = {}, {}
+    for i, id in ipairs(ids) do
+      local g = states[i].g
+      if g ~= '' then
+        redis.call('LREM', b .. 'g:' .. g, 1, id)
+        if not left[g] then
+          left[g] = 0
+          groups[#groups + 1] = g
+        end
+        if inflight[i] then
+          left[g] = left[g] + 1
+        end
+      end
+    end
+    for _, g in ipairs(groups) do
+      local w
+      if left[g] > 0 then
+        w = unlock(b, g, left[g], now)
+      else
+        w = refresh_group(b, g, now)
+      end
+      woke = woke or w
+    end
+  end
+  return woke
+end
+
+-- Deletes one message entirely (s: its state when the caller read it). Returns 1 when it existed, and
+-- whether a group became receivable.
 local function remove(b, fifo, id, now, s)
   s = s or read_state(b, id)
   if not s then
     return 0, false
   end
-  redis.call('HDEL', b .. 'm', id)
-  redis.call('HDEL', b .. 'st', id)
-  redis.call('ZREM', b .. 'ex', id)
-  -- a message is in exactly one of inflight and ready
-  local was_inflight = redis.call('ZREM', b .. 'inflight', id)
-  if was_inflight == 0 then
-    redis.call('ZREM', b .. 'ready', id)
-  end
-  local woke = false
-  if fifo and s.g ~= '' then
-    redis.call('LREM', b .. 'g:' .. s.g, 1, id)
-    if was_inflight == 1 then
-      woke = unlock_one(b, s.g, now)
-    else
-      woke = refresh_group(b, s.g, now)
-    end
-  end
-  return 1, woke
+  return 1, remove_many(b, fifo, { id }, { s }, now)
 end
 
 -- An in-flight message becomes visible at visible_at (FIFO: its group unlocks when none of its
@@ -141,7 +234,7 @@ local function release_inflight(b, fifo, id, visible_at, now, g)
       g = s and s.g
     end
     if g and g ~= '' then
-      unlock_one(b, g, now)
+      unlock(b, g, 1, now)
     end
   end
 end

@@ -11,6 +11,8 @@ if not queue_exists(b) then
   return { 'nonexistent' }
 end
 local now = tonumber(ARGV[1])
+-- as strings once: Lua's number-to-string conversion is slow enough to show per message
+local now_s = ARGV[1]
 local max = tonumber(ARGV[2])
 local vis = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
@@ -21,6 +23,7 @@ local dlq = ARGV[8]
 local source_arn = ARGV[9]
 local seed = ARGV[10]
 local lease_until = now + tonumber(ARGV[11])
+local deadline_s = tostring(now + vis)
 local fifo = is_fifo(b)
 local gen = redis.call('HGET', b .. 'meta', '_gen') or ''
 
@@ -46,17 +49,18 @@ local function answer()
   return r
 end
 
--- s: the message's state (read_state)
-local function emit(id, token, s)
-  out[#out + 1] = id
-  out[#out + 1] = redis.call('HGET', b .. 'm', id)
-  out[#out + 1] = tostring(s.rc)
-  out[#out + 1] = s.fr
-  out[#out + 1] = token
-  out[#out + 1] = ''
-  out[#out + 1] = fifo and s.sq or ''
-  out[#out + 1] = fifo and s.g or ''
-  out[#out + 1] = s.dl
+-- s: the message's state (read_state); payload: its payload
+local function emit(id, token, s, payload)
+  local o = count * 9
+  out[o + 1] = id
+  out[o + 2] = payload
+  out[o + 3] = tostring(s.rc)
+  out[o + 4] = s.fr
+  out[o + 5] = token
+  out[o + 6] = ''
+  out[o + 7] = fifo and s.sq or ''
+  out[o + 8] = fifo and s.g or ''
+  out[o + 9] = s.dl
   count = count + 1
 end
 
@@ -79,7 +83,7 @@ if attempt ~= '' then
     if valid then
       for i, e in ipairs(list) do
         redis.call('ZADD', b .. 'inflight', now + vis, e[1])
-        emit(e[1], e[2], states[i])
+        emit(e[1], e[2], states[i], redis.call('HGET', b .. 'm', e[1]))
       end
       return answer()
     end
@@ -112,32 +116,50 @@ local function dead_letter(id, s)
   return true
 end
 
-local function deliver(id, s)
-  redis.call('ZREM', b .. 'ready', id)
-  redis.call('ZADD', b .. 'inflight', now + vis, id)
-  s.rc = s.rc + 1
-  if s.rc == 1 or s.fr == '' then
-    s.fr = tostring(now)
+-- Delivers messages (ids: at least one; states: theirs) in a few calls whatever their number.
+local function deliver(ids, states)
+  redis.call('ZREM', b .. 'ready', unpack(ids))
+  local deadlines, packed = {}, {}
+  for i, id in ipairs(ids) do
+    local s = states[i]
+    s.rc = s.rc + 1
+    if s.rc == 1 or s.fr == '' then
+      s.fr = now_s
+    end
+    tokens = tokens + 1
+    s.token = seed .. tokens
+    s.tk = s.token .. ':' .. now_s
+    deadlines[2 * i - 1], deadlines[2 * i] = deadline_s, id
+    packed[2 * i - 1], packed[2 * i] = id, pack_state(s)
   end
-  tokens = tokens + 1
-  local token = seed .. tokens
-  s.tk = token .. ':' .. now
-  write_state(b, id, s)
-  issued[#issued + 1] = { id, token }
-  emit(id, token, s)
+  redis.call('ZADD', b .. 'inflight', unpack(deadlines))
+  redis.call('HSET', b .. 'st', unpack(packed))
+  local payloads = redis.call('HMGET', b .. 'm', unpack(ids))
+  for i, id in ipairs(ids) do
+    issued[#issued + 1] = { id, states[i].token }
+    emit(id, states[i].token, states[i], payloads[i])
+  end
 end
 
--- delivers id unless it went to the dead-letter queue; false when it is gone
-local function take(id)
-  local s = read_state(b, id)
-  if not s then
-    return false
+-- Delivers those of ids that are still there, save those that go to the dead-letter queue instead.
+-- Returns how many it delivered.
+local function take(ids)
+  if #ids == 0 then
+    return 0
   end
-  if dead_letter(id, s) then
-    return false
+  local states = read_states(b, ids)
+  local go, go_states = {}, {}
+  for i, id in ipairs(ids) do
+    local s = states[i]
+    if s and not dead_letter(id, s) then
+      go[#go + 1] = id
+      go_states[#go_states + 1] = s
+    end
   end
-  deliver(id, s)
-  return true
+  if #go > 0 then
+    deliver(go, go_states)
+  end
+  return #go
 end
 
 if fifo then
@@ -154,17 +176,17 @@ if fifo then
       end
       local ids = redis.call('LRANGE', b .. 'g:' .. g, 0, max - count - 1)
       local took = 0
-      for _, id in ipairs(ids) do
-        if count >= max then
-          break
+      if #ids > 0 then
+        -- the group's visible messages from its head on, in order
+        local at = redis.call('ZMSCORE', b .. 'ready', unpack(ids))
+        local visible = {}
+        for i, id in ipairs(ids) do
+          if not at[i] or tonumber(at[i]) > now then
+            break
+          end
+          visible[i] = id
         end
-        local at = redis.call('ZSCORE', b .. 'ready', id)
-        if not at or tonumber(at) > now then
-          break
-        end
-        if take(id) then
-          took = took + 1
-        end
+        took = take(visible)
       end
       if took > 0 then
         redis.call('HINCRBY', b .. 'lock', g, took)
@@ -182,9 +204,7 @@ else
     if #ids == 0 then
       break
     end
-    for _, id in ipairs(ids) do
-      take(id)
-    end
+    take(ids)
   end
 end
 

@@ -14,40 +14,67 @@ local gen = meta[4] or ''
 -- senders also collect messages past the retention period, so a queue nobody reads stays bounded
 expire_retention(b, fifo, now)
 local dedup_ms = 300000
-local out = { 'ok' }
-for i = 0, n - 1 do
-  local o = 3 + i * 5
+local msgs = {}
+-- per entry: the message it added, or (a duplicate) {id, seq} of the one sent before, or the message an
+-- earlier entry of this batch added with the same deduplication id
+local answers = {}
+local dks = {}
+for i = 1, n do
+  local o = i * 5 - 2
   local id, payload, delay, group, dedup = ARGV[o], ARGV[o + 1], tonumber(ARGV[o + 2]), ARGV[o + 3], ARGV[o + 4]
   if delay < 0 then
     delay = queue_delay
   end
+  local e = { id = id, payload = payload, sent = now, at = now + delay, group = group }
+  answers[i] = e
   if fifo then
     local dk = b .. 'dd:' .. gen .. ':'
     if by_group then
       dk = dk .. string.len(group) .. ':' .. group .. ':'
     end
-    dk = dk .. dedup
-    local prev = redis.call('GET', dk)
-    local pid, pseq, pexp
-    if prev then
-      pid, pseq, pexp = string.match(prev, '^(%S+) (%S+) (%S+)$')
-    end
-    -- the window is judged by the caller's clock; Redis' TTL only collects the key later
-    if pid and tonumber(pexp) > now then
-      out[#out + 1] = pid
-      out[#out + 1] = pseq
-      out[#out + 1] = 1
-    else
-      local seq = enqueue(b, true, id, payload, now, now + delay, group)
-      redis.call('SET', dk, id .. ' ' .. seq .. ' ' .. (now + dedup_ms), 'PX', dedup_ms + 60000)
-      out[#out + 1] = id
-      out[#out + 1] = seq
-      out[#out + 1] = 0
-    end
+    dks[i] = dk .. dedup
   else
-    enqueue(b, false, id, payload, now, now + delay, nil)
-    out[#out + 1] = id
-    out[#out + 1] = ''
+    msgs[#msgs + 1] = e
+  end
+end
+if fifo and n > 0 then
+  local prevs = redis.call('MGET', unpack(dks))
+  local added = {}
+  for i = 1, n do
+    local dk = dks[i]
+    if added[dk] then
+      answers[i] = { dup = added[dk] }
+    else
+      local pid, pseq, pexp
+      if prevs[i] then
+        pid, pseq, pexp = string.match(prevs[i], '^(%S+) (%S+) (%S+)$')
+      end
+      -- the window is judged by the caller's clock; Redis' TTL only collects the key later
+      if pid and tonumber(pexp) > now then
+        answers[i] = { dup = { id = pid, seq = pseq } }
+      else
+        added[dk] = answers[i]
+        msgs[#msgs + 1] = answers[i]
+      end
+    end
+  end
+end
+if #msgs > 0 then
+  enqueue_many(b, fifo, msgs)
+end
+local out = { 'ok' }
+for i = 1, n do
+  local a = answers[i]
+  if a.dup then
+    out[#out + 1] = a.dup.id
+    out[#out + 1] = a.dup.seq
+    out[#out + 1] = 1
+  else
+    if fifo then
+      redis.call('SET', dks[i], a.id .. ' ' .. a.seq .. ' ' .. (now + dedup_ms), 'PX', dedup_ms + 60000)
+    end
+    out[#out + 1] = a.id
+    out[#out + 1] = a.seq
     out[#out + 1] = 0
   end
 end

@@ -288,6 +288,51 @@ describe('FIFO (groups, dedup, sequence numbers, attempt ids)', () => {
     expect(y.MessageId).not.toBe(x.MessageId);
   });
 
+  it('one batch: sequence numbers rise in entry order, a repeated deduplication id answers the earlier entry', async () => {
+    const url = await fifo('batch.fifo');
+    const rows = [['a1', 'g1', 'd1'], ['b1', 'g2', 'd2'], ['a2', 'g1', 'd3'], ['dup', 'g2', 'd1'], ['b2', 'g2', 'd4'], ['a3', 'g1', 'd5']];
+    const sent = await h.sqs.SendMessageBatch({
+      QueueUrl: url,
+      Entries: rows.map(([MessageBody, MessageGroupId, MessageDeduplicationId], i) => ({ Id: `e${i}`, MessageBody, MessageGroupId, MessageDeduplicationId })),
+    });
+    const byId = Object.fromEntries(sent.Successful!.map((e) => [e.Id!, e]));
+    expect(byId.e3).toMatchObject({ MessageId: byId.e0.MessageId, SequenceNumber: byId.e0.SequenceNumber });
+    const seqs = ['e0', 'e1', 'e2', 'e4', 'e5'].map((id) => BigInt(byId[id].SequenceNumber!));
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]);
+    // a later batch repeating d2 gets b1 back; its new entry follows on
+    const next = await h.sqs.SendMessageBatch({
+      QueueUrl: url,
+      Entries: [
+        { Id: 'x', MessageBody: 'again', MessageGroupId: 'g2', MessageDeduplicationId: 'd2' },
+        { Id: 'y', MessageBody: 'a4', MessageGroupId: 'g1', MessageDeduplicationId: 'd6' },
+      ],
+    });
+    const [x, y] = ['x', 'y'].map((id) => next.Successful!.find((e) => e.Id === id)!);
+    expect(x).toMatchObject({ MessageId: byId.e1.MessageId, SequenceNumber: byId.e1.SequenceNumber });
+    expect(BigInt(y.SequenceNumber!)).toBeGreaterThan(seqs[4]);
+
+    // one receive takes each group's run in order (g1's head was sent first)
+    const got = (await h.sqs.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10 })).Messages!;
+    expect(got.map((m) => m.Body)).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'b2']);
+    // a handle named twice in one delete batch deletes once
+    const del = await h.sqs.DeleteMessageBatch({
+      QueueUrl: url,
+      Entries: [...got, got[0]].map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })),
+    });
+    expect(del.Successful).toHaveLength(7);
+    const { Attributes } = await h.sqs.GetQueueAttributes({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] });
+    expect(Attributes).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+    // the groups are unlocked and empty: a new message of each comes straight back
+    await h.sqs.SendMessageBatch({
+      QueueUrl: url,
+      Entries: [
+        { Id: 'p', MessageBody: 'a5', MessageGroupId: 'g1', MessageDeduplicationId: 'd7' },
+        { Id: 'q', MessageBody: 'b3', MessageGroupId: 'g2', MessageDeduplicationId: 'd8' },
+      ],
+    });
+    expect((await h.sqs.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10 })).Messages!.map((m) => m.Body)).toEqual(['a5', 'b3']);
+  });
+
   it('validates FIFO sends', async () => {
     const url = await fifo('val.fifo');
     await expectCode(h.sqs.SendMessage({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g' }), 'InvalidParameterValue', /ContentBasedDeduplication/);
