@@ -82,8 +82,10 @@ describe('the development ActiveMQ pair requires credentials on every transport'
   afterAll(async () => { await pair?.destroy(); }, 120_000);
 
   it('STOMP over TCP: anonymous and wrong password refused, the user connects', async () => {
-    expect(await stompTcp(ports.stomp, undefined)).toBe('ERROR');
-    expect(await stompTcp(ports.stomp, WRONG)).toBe('ERROR');
+    // ActiveMQ answers a refused CONNECT with an ERROR frame and closes; once in CI (a loaded box) its close
+    // went out before the frame and the socket just closed. Either way no CONNECTED: refused.
+    expect(['ERROR', 'closed']).toContain(await stompTcp(ports.stomp, undefined));
+    expect(['ERROR', 'closed']).toContain(await stompTcp(ports.stomp, WRONG));
     expect(await stompTcp(ports.stomp, ACTIVEMQ_LOGIN)).toBe('CONNECTED');
   });
 
