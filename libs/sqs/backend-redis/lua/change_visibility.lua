@@ -14,12 +14,11 @@ local woke = false
 for i = 0, n - 1 do
   local id, token, vis = ARGV[4 + i * 3], ARGV[5 + i * 3], tonumber(ARGV[6 + i * 3])
   local s = read_state(b, id)
-  local tk = s and s.tk or ''
   local deadline = s and redis.call('ZSCORE', b .. 'inflight', id)
-  if tk == '' or string.sub(tk, 1, string.len(token) + 1) ~= token .. ':' or not deadline or tonumber(deadline) <= now then
+  if not deadline or string.sub(s.tk, 1, string.len(token) + 1) ~= token .. ':' or tonumber(deadline) <= now then
     out[#out + 1] = 'invalid'
   else
-    local received = tonumber(string.sub(tk, string.len(token) + 2))
+    local received = tonumber(string.sub(s.tk, string.len(token) + 2))
     if now + vis > received + max_total then
       out[#out + 1] = 'toolong'
     elseif vis == 0 then

@@ -257,7 +257,7 @@ local function drop_messages(b)
     end
   end
   for _, v in ipairs(redis.call('HVALS', b .. 'st')) do
-    drop_group(string.match(v, '^[^\n]*\n[^\n]*\n[^\n]*\n([^\n]*)\n') or '')
+    drop_group(parse_state(v).g)
   end
   for _, g in ipairs(redis.call('HVALS', b .. 'gid')) do
     drop_group(g)

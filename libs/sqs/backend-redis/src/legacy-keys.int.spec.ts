@@ -69,9 +69,8 @@ describe('messages of the layout before st (a hash for each part of a message st
     });
     const seq = Object.fromEntries(sent.Successful!.map((e) => [e.Id!, e.SequenceNumber!]));
     // a1 received twice (its first visibility lapsed), so group a is locked by it; b1 once, locking b
-    const first = await h.sqs.ReceiveMessage({ QueueUrl: QueueUrl!, MaxNumberOfMessages: 1, MessageSystemAttributeNames: ['All'] });
+    const first = await h.sqs.ReceiveMessage({ QueueUrl: QueueUrl!, MaxNumberOfMessages: 1 });
     expect(first.Messages![0].Body).toBe('a1');
-    const firstAt = first.Messages![0].Attributes!.ApproximateFirstReceiveTimestamp;
     clock.advance(31_000);
     // one at a time: b1 (visible since its send) and a1 again (visible since its timeout), in that order
     const b = await h.sqs.ReceiveMessage({ QueueUrl: QueueUrl!, MaxNumberOfMessages: 1, VisibilityTimeout: 60 });
@@ -105,7 +104,6 @@ describe('messages of the layout before st (a hash for each part of a message st
       expect(m.Attributes!.MessageGroupId).toBe(m.Body![0]);
       expect(m.Attributes!.ApproximateReceiveCount).toBe('1');
     }
-    expect(firstAt).toBeDefined();
     expect(await legacyLeft(base)).toBe(0);
     await h.sqs.DeleteMessageBatch({
       QueueUrl: QueueUrl!,
