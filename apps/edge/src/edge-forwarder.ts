@@ -12,7 +12,7 @@ import {
   type ServiceModel,
   type WireProtocol,
 } from '@wharf/aws-protocol';
-import { missingHostError } from '@wharf/service-kit';
+import { inProcessService, missingHostError, type InProcessService } from '@wharf/service-kit';
 import type { Logger } from 'pino';
 import { EDGE_CONFIG, type EdgeConfig } from './edge.config';
 import { edgeRequests, upstreamWait } from './edge.metrics';
@@ -102,6 +102,10 @@ export class EdgeForwarder {
       const error = new AwsError('InvalidHostHeader', `The Host header "${host}" is not a valid host[:port].`, { status: 400 });
       return this.fail(res, info, service, protocol, error, 'rejected');
     }
+    const local = inProcessService(service);
+    if (local && declaredLength !== undefined && headers['transfer-encoding'] === undefined && local.takes(raw, declaredLength)) {
+      return this.answerInProcess(local, raw, res, info, service, protocol, host, buffered);
+    }
     let body: Buffer | Readable | undefined = buffered;
     const replayable = isReplaySafe(info.method, decision.operation);
     if (!hasForm && hasBody(info, declaredLength)) {
@@ -152,6 +156,35 @@ export class EdgeForwarder {
       this.logger.error({ err, target: service }, 'proxy failure');
       return this.fail(res, info, service, protocol, err, 'failed');
     }
+  }
+
+  /**
+   * Wharf runs as one process and the service is in it: its API call is answered there, with the scheme and
+   * host the proxy would have forwarded (x-forwarded-proto as the client sent it, else the socket's; Host).
+   */
+  private async answerInProcess(
+    local: InProcessService,
+    raw: ClientRequest,
+    res: ClientResponse,
+    info: ClientRequestInfo,
+    service: ServiceName,
+    protocol: WireProtocol,
+    host: string | undefined,
+    buffered: Buffer | undefined,
+  ): Promise<void> {
+    let body = buffered;
+    if (!body) {
+      try {
+        body = await readBody(raw, this.config.bodyLimitBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLarge) return this.fail(res, info, service, protocol, err, 'too-large');
+        return void raw.destroy();
+      }
+    }
+    const forwardedProto = first(info.headers['x-forwarded-proto']);
+    const scheme = forwardedProto ? forwardedProto.slice(forwardedProto.lastIndexOf(',') + 1).trim() : info.encrypted ? 'https' : 'http';
+    res.once('finish', () => edgeRequests.inc({ service, outcome: 'in-process', status: String(res.statusCode) }));
+    local.answer(raw, body, `${scheme}://${host ?? ''}`, res);
   }
 
   /** Answers an AWS error in the caller's protocol (the service's model when known, for its error conventions). */

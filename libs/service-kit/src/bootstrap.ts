@@ -5,12 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { WireProtocol } from '@wharf/aws-protocol';
 import type { FastifyServerFactory, FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { commonConfig, type CommonConfig, type ListenerTimeouts } from './config';
+import { commonConfig, envBool, type CommonConfig, type ListenerTimeouts } from './config';
 import type { DualProtocolServer, Http2TimeoutAnswer } from './dual-listener';
 import { createLogger, PinoNestLogger } from './logger';
 import { AwsExceptionFilter } from './aws-exception.filter';
 import { answerNodeRefusalsAsAws, awsClientErrorHandler, awsFrameworkErrors, http2TimeoutAnswer } from './client-errors';
-import { directApiPath, type DirectApiOptions } from './direct-api';
+import { directApiPath, inProcessApi, type DirectApiOptions } from './direct-api';
+import { registerInProcessService } from './local-services';
 import { abortOnShutdownSignals, type RawRequestHandler } from './http';
 import { stopKafkajsIdleTimers } from './kafkajs-idle-timers';
 
@@ -84,6 +85,10 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   before.take = options.directApi
     ? directApiPath(app, { config, logger, fallbackProtocol: options.fallbackProtocol, trustProxy: options.trustProxy }, options.directApi)
     : options.beforeFastify?.(app);
+  const unregister =
+    options.directApi && envBool('WHARF_ONE_PROCESS', false)
+      ? registerInProcessService(options.name, inProcessApi(app, { config, logger, fallbackProtocol: options.fallbackProtocol }, options.directApi))
+      : undefined;
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   if (options.streamBodies) fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
@@ -97,7 +102,15 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   await app.listen(options.port, config.host);
   const url = `http://${config.host}:${options.port}`;
   logger.info({ url }, `${options.name} listening`);
-  return { app, logger, url, close: () => app.close() };
+  return {
+    app,
+    logger,
+    url,
+    close: () => {
+      unregister?.();
+      return app.close();
+    },
+  };
 }
 
 /**

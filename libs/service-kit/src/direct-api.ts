@@ -9,6 +9,7 @@ import type { AwsApiHandler } from './aws-api-handler';
 import { unknownFailure } from './aws-exception.filter';
 import type { CommonConfig } from './config';
 import { rawRequestSignal, type RawRequestHandler } from './http';
+import type { InProcessService } from './local-services';
 
 export interface DirectApiOptions {
   /** Plain API requests the controller must answer all the same (Kinesis: SubscribeToShard's event stream). */
@@ -29,8 +30,8 @@ export function directApiPath(
   settings: { config: CommonConfig; logger: Logger; fallbackProtocol: WireProtocol; trustProxy?: FastifyServerOptions['trustProxy'] },
   options: DirectApiOptions = {},
 ): RawRequestHandler {
-  const handler = app.get<AwsApiHandler>(AWS_API_HANDLER);
-  const { config, logger, fallbackProtocol } = settings;
+  const { config } = settings;
+  const answer = apiAnswerer(app, settings);
   const trusted = trustFunction(settings.trustProxy);
   return (req, res) => {
     const major = req.httpVersionMajor;
@@ -45,19 +46,57 @@ export function directApiPath(
     // A caller that leaves mid-body gets no answer: 'end' never comes, the socket is gone.
     req.on('error', () => undefined);
     req.on('end', () => {
-      const request: HttpRequestLike = { method: 'POST', path: '/', headers: req.headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) };
-      const origin = `${requestProtocol(req, trusted)}://${host}`;
-      handler
-        .handle(request, { signal: rawRequestSignal(res), origin, received: request })
-        .catch((error: unknown) => {
-          // handle() answers every failure itself; this is a bug in it, answered as the exception filter would.
-          logger.error({ err: error }, 'request failed');
-          const context = { requestId: newRequestId(), region: config.region, accountId: config.accountId, protocol: detectProtocol(request) ?? fallbackProtocol };
-          return encodeError(undefined, unknownFailure(), context);
-        })
-        .then((response) => send(res, response));
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      answer(req.headers, body, `${requestProtocol(req, trusted)}://${host}`, res);
     });
     return true;
+  };
+}
+
+/** Hands one plain API request to the AwsApiHandler and writes its answer on Node's own response. */
+function apiAnswerer(
+  app: NestFastifyApplication,
+  settings: { config: CommonConfig; logger: Logger; fallbackProtocol: WireProtocol },
+): (headers: http.IncomingHttpHeaders, body: Buffer, origin: string, res: http.ServerResponse) => void {
+  const handler = app.get<AwsApiHandler>(AWS_API_HANDLER);
+  const { config, logger, fallbackProtocol } = settings;
+  return (headers, body, origin, res) => {
+    const request: HttpRequestLike = { method: 'POST', path: '/', headers, body };
+    handler
+      .handle(request, { signal: rawRequestSignal(res), origin, received: request })
+      .catch((error: unknown) => {
+        // handle() answers every failure itself; this is a bug in it, answered as the exception filter would.
+        logger.error({ err: error }, 'request failed');
+        const context = { requestId: newRequestId(), region: config.region, accountId: config.accountId, protocol: detectProtocol(request) ?? fallbackProtocol };
+        return encodeError(undefined, unknownFailure(), context);
+      })
+      .then((response) => send(res, response));
+  };
+}
+
+/**
+ * The same path for the edge when it runs in this process (`WHARF_ONE_PROCESS`, local-services.ts): a plain
+ * API request whose body the edge already holds, answered without a loopback hop. `origin` is the scheme and
+ * host the edge would have forwarded (x-forwarded-proto, Host). `takes` turns down anything else (another
+ * path, a body over the service's limit, an event stream): the edge proxies those. `call` is the way in for
+ * another service of the process (SNS delivering to SQS).
+ */
+export function inProcessApi(
+  app: NestFastifyApplication,
+  settings: { config: CommonConfig; logger: Logger; fallbackProtocol: WireProtocol },
+  options: DirectApiOptions = {},
+): InProcessService {
+  const answer = apiAnswerer(app, settings);
+  const handler = app.get<AwsApiHandler>(AWS_API_HANDLER);
+  return {
+    call: (request, origin) => handler.handle(request, { origin, received: request }),
+    takes: (req, bodyBytes) =>
+      req.method === 'POST' && req.url === '/' && bodyBytes <= settings.config.bodyLimitBytes && !options.leave?.(req),
+    answer(req, body, origin, res) {
+      // HTTP/2 names the host :authority; the signature and the codecs read it as Host, as the proxy sends it.
+      const host = req.headers.host ?? authority(req);
+      answer(req.headers.host === undefined && host !== undefined ? { ...req.headers, host } : req.headers, body, origin, res);
+    },
   };
 }
 

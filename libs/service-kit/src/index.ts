@@ -6,6 +6,7 @@ export * from './http';
 export * from './aws-api-handler';
 export * from './bootstrap';
 export type { DirectApiOptions } from './direct-api';
+export { inProcessService, type InProcessService } from './local-services';
 export * from './aws-exception.filter';
 export * from './service-kit.module';
 export * from './dual-listener';

@@ -27,11 +27,13 @@ export interface StartAppOptions {
   /** Readiness URL path; the app is ready when it answers 200. */
   healthPath?: string;
   timeoutMs?: number;
+  /** The script to run instead of `apps/<name>/dist/main.js`, from the repository root (tools/one-process.cjs). */
+  main?: string;
 }
 
-/** Starts a BUILT app (`apps/<name>/dist/main.js`) as a real process and waits until /health answers 200. */
+/** Starts a BUILT app (`apps/<name>/dist/main.js`, or `main`) as a real process and waits until /health answers 200. */
 export async function startApp(name: string, options: StartAppOptions): Promise<AppProcess> {
-  const main = join(repoRoot, 'apps', name, 'dist', 'main.js');
+  const main = options.main ? join(repoRoot, options.main) : join(repoRoot, 'apps', name, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
   const port = options.port ?? (await freePort());
   let output = '';
