@@ -25,6 +25,8 @@ import { flag, opt } from './lib/args.mjs';
 const ROUNDS = Number(opt('rounds', 3));
 const SCALE = Number(opt('scale', 1));
 const ONLY = opt('only', 'sqs,kinesis,sns,edge').split(',');
+// "now" as one process (tools/one-process.cjs): the edge answers API calls in process, not over a hop.
+const ONE_PROCESS = flag('one-process');
 const BASELINE = opt('baseline', '5677b10');
 const WITH_BASELINE = !flag('no-baseline');
 // --tree <dir>: the Wharf to measure as "now" (default this checkout), e.g. a worktree of one commit.
@@ -52,10 +54,10 @@ const ROWS = [
 async function main() {
   console.log(`bench: ${ROUNDS} interleaved rounds, sizes ${JSON.stringify(SIZES)}, node ${process.version}, load ${loadavg()[0].toFixed(1)}`);
   const head = execFileSync('git', ['-C', NOW_TREE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  console.log(`now = ${NOW_TREE} at ${head}${NOW_TREE === root ? ' (plus uncommitted changes, if any)' : ''}`);
+  console.log(`now = ${NOW_TREE} at ${head}${NOW_TREE === root ? ' (plus uncommitted changes, if any)' : ''}${ONE_PROCESS ? ', as one process' : ''}`);
   const brokers = brokerPids();
   console.log(`brokers (CPU counted as the server's): ${JSON.stringify(brokers)}`);
-  const targets = [{ key: 'now', server: await startWharf('now', NOW_TREE, { inspect: PROFILE }) }];
+  const targets = [{ key: 'now', server: await startWharf('now', NOW_TREE, { inspect: PROFILE, oneProcess: ONE_PROCESS }) }];
   if (WITH_BASELINE) targets.push({ key: 'base', server: await startWharf('base', ensureBaseline(BASELINE)) });
   const peers = {};
   try {

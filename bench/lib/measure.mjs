@@ -18,7 +18,7 @@ export async function pool(count, concurrency, fn) {
  * machineCpu = every process on the machine, so machineCpu − serverCpu − clientCpu is what else ran).
  */
 export async function measured({ own, brokers = [] }, fn) {
-  const ownPids = own.filter(Boolean);
+  const ownPids = [...new Set(own.filter(Boolean))]; // one process may serve several roles (one-process Wharf)
   const brokerPids = brokers.filter(Boolean);
   const o0 = sumCpuMs(ownPids);
   const b0 = sumCpuMs(brokerPids);

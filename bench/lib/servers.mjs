@@ -110,9 +110,10 @@ const health = (url) => async () => (await fetch(`${url}/health`)).status === 20
  * Wharf's sqs, sns, kinesis and edge built in `tree` (this checkout or the baseline worktree), on free ports,
  * each run under its own Redis prefixes and Kafka topic prefix; the brokers are the shared ones.
  */
-export async function startWharf(label, tree, { inspect = false } = {}) {
+export async function startWharf(label, tree, { inspect = false, oneProcess = false } = {}) {
   const run = `wharf:bench:${label}:${Date.now().toString(36)}`;
   const env = { WHARF_LOG_LEVEL: 'warn', WHARF_REDIS_URL: REDIS_URL, WHARF_AMQP_URL: AMQP_URL, WHARF_KAFKA_BROKERS: KAFKA_BROKERS.join(',') };
+  if (oneProcess) return startOneProcess(label, tree, run, env, inspect);
   const app = async (name, portVar, extra = {}) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -123,12 +124,13 @@ export async function startWharf(label, tree, { inspect = false } = {}) {
     const child = await spawnReady(`${label} ${name}`, process.execPath, [...nodeArgs, main], { cwd: tree, env: { ...env, ...extra, [portVar]: String(port) }, ready: health(url) });
     return { url, child };
   };
-  const sqs = await app('sqs', 'SQS_PORT', { SQS_REDIS_PREFIX: `${run}:sqs:` });
-  const sns = await app('sns', 'SNS_PORT', { SNS_REDIS_PREFIX: `${run}:sns:`, WHARF_SQS_URL: sqs.url });
+  const own = serviceEnv(label, run);
+  const sqs = await app('sqs', 'SQS_PORT', { SQS_REDIS_PREFIX: own.SQS_REDIS_PREFIX });
+  const sns = await app('sns', 'SNS_PORT', { SNS_REDIS_PREFIX: own.SNS_REDIS_PREFIX, WHARF_SQS_URL: sqs.url });
   const kinesis = await app('kinesis', 'KINESIS_PORT', {
-    KINESIS_REDIS_PREFIX: `${run}:kinesis:`,
-    KINESIS_TOPIC_PREFIX: `wharf.bench.${label}.${Date.now().toString(36)}`,
-    KINESIS_ENFORCE_LIMITS: 'false',
+    KINESIS_REDIS_PREFIX: own.KINESIS_REDIS_PREFIX,
+    KINESIS_TOPIC_PREFIX: own.KINESIS_TOPIC_PREFIX,
+    KINESIS_ENFORCE_LIMITS: own.KINESIS_ENFORCE_LIMITS,
   });
   const edge = await app('edge', 'EDGE_PORT', { WHARF_SQS_URL: sqs.url, WHARF_SNS_URL: sns.url, WHARF_KINESIS_URL: kinesis.url });
   const children = { sqs: sqs.child, sns: sns.child, kinesis: kinesis.child, edge: edge.child };
@@ -143,17 +145,65 @@ export async function startWharf(label, tree, { inspect = false } = {}) {
     async stop() {
       for (const i of Object.values(inspectors)) i.close();
       await stopAll([edge.child, kinesis.child, sns.child, sqs.child]);
-      const { Redis } = await import('ioredis');
-      const redis = new Redis(REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${run}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.unlink(...keys);
-      } while (cursor !== '0');
-      redis.disconnect();
+      await dropKeys(run);
     },
   };
+}
+
+/** Per-run settings of each service: its own Redis prefixes and Kafka topics, the Kinesis limits off. */
+const serviceEnv = (label, run) => ({
+  SQS_REDIS_PREFIX: `${run}:sqs:`,
+  SNS_REDIS_PREFIX: `${run}:sns:`,
+  KINESIS_REDIS_PREFIX: `${run}:kinesis:`,
+  KINESIS_TOPIC_PREFIX: `wharf.bench.${label}.${Date.now().toString(36)}`,
+  KINESIS_ENFORCE_LIMITS: 'false',
+});
+
+/** The same Wharf as one process (`tools/one-process.cjs`): every service and the edge, each on its port. */
+async function startOneProcess(label, tree, run, env, inspect) {
+  const ports = { sqs: await freePort(), sns: await freePort(), kinesis: await freePort(), edge: await freePort() };
+  const urls = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}`]));
+  const all = {
+    ...env,
+    ...serviceEnv(label, run),
+    WHARF_APPS: 'sqs,sns,kinesis,edge',
+    SQS_PORT: String(ports.sqs),
+    SNS_PORT: String(ports.sns),
+    KINESIS_PORT: String(ports.kinesis),
+    EDGE_PORT: String(ports.edge),
+    WHARF_SQS_URL: urls.sqs,
+    WHARF_SNS_URL: urls.sns,
+    WHARF_KINESIS_URL: urls.kinesis,
+  };
+  const nodeArgs = inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const ready = async () => (await Promise.all(Object.values(urls).map((u) => health(u)()))).every(Boolean);
+  const child = await spawnReady(`${label} one process`, process.execPath, [...nodeArgs, join(tree, 'tools', 'one-process.cjs')], { cwd: tree, env: all, ready });
+  const pids = { sqs: child.pid, sns: child.pid, kinesis: child.pid, edge: child.pid };
+  // One process, one inspector: the profile pass reads every inspector it is given.
+  const inspectors = inspect ? { wharf: await openInspector(`${label} one process`, child.outputHead()) } : {};
+  return {
+    label,
+    urls,
+    pids,
+    inspectors,
+    async stop() {
+      for (const i of Object.values(inspectors)) i.close();
+      await stopAll([child]);
+      await dropKeys(run);
+    },
+  };
+}
+
+async function dropKeys(run) {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${run}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
 }
 
 /**
