@@ -178,7 +178,7 @@ async function startOneProcess(label, tree, run, env, inspect) {
   const nodeArgs = inspect ? ['--inspect=127.0.0.1:0'] : [];
   const ready = async () => (await Promise.all(Object.values(urls).map((u) => health(u)()))).every(Boolean);
   const child = await spawnReady(`${label} one process`, process.execPath, [...nodeArgs, join(tree, 'tools', 'one-process.cjs')], { cwd: tree, env: all, ready });
-  const pids = { sqs: child.pid, sns: child.pid, kinesis: child.pid, edge: child.pid };
+  const pids = { sqs: child.pid, sns: child.pid, kinesis: child.pid, edge: child.pid, wharf: child.pid };
   // One process, one inspector: the profile pass reads every inspector it is given.
   const inspectors = inspect ? { wharf: await openInspector(`${label} one process`, child.outputHead()) } : {};
   return {
