@@ -85,10 +85,6 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   before.take = options.directApi
     ? directApiPath(app, { config, logger, fallbackProtocol: options.fallbackProtocol, trustProxy: options.trustProxy }, options.directApi)
     : options.beforeFastify?.(app);
-  const unregister =
-    options.directApi && envBool('WHARF_ONE_PROCESS', false)
-      ? registerInProcessService(options.name, inProcessApi(app, { config, logger, fallbackProtocol: options.fallbackProtocol }, options.directApi))
-      : undefined;
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   if (options.streamBodies) fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
@@ -100,6 +96,11 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   abortOnShutdownSignals();
   app.enableShutdownHooks();
   await app.listen(options.port, config.host);
+  // Registered once listening: the app is initialised (its onModuleInit hooks ran) before the edge calls it.
+  const unregister =
+    options.directApi && envBool('WHARF_ONE_PROCESS', false)
+      ? registerInProcessService(options.name, inProcessApi(app, { config, logger, fallbackProtocol: options.fallbackProtocol }, options.directApi))
+      : undefined;
   const url = `http://${config.host}:${options.port}`;
   logger.info({ url }, `${options.name} listening`);
   return {
