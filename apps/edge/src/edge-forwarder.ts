@@ -12,7 +12,7 @@ import {
   type ServiceModel,
   type WireProtocol,
 } from '@wharf/aws-protocol';
-import { inProcessService, missingHostError, type InProcessService } from '@wharf/service-kit';
+import { inProcessService, lastForwardedProto, missingHostError, type InProcessService } from '@wharf/service-kit';
 import type { Logger } from 'pino';
 import { EDGE_CONFIG, type EdgeConfig } from './edge.config';
 import { edgeRequests, upstreamWait } from './edge.metrics';
@@ -182,7 +182,7 @@ export class EdgeForwarder {
       }
     }
     const forwardedProto = first(info.headers['x-forwarded-proto']);
-    const scheme = forwardedProto ? forwardedProto.slice(forwardedProto.lastIndexOf(',') + 1).trim() : info.encrypted ? 'https' : 'http';
+    const scheme = forwardedProto ? lastForwardedProto(forwardedProto) : info.encrypted ? 'https' : 'http';
     res.once('finish', () => edgeRequests.inc({ service, outcome: 'in-process', status: String(res.statusCode) }));
     local.answer(raw, body, `${scheme}://${host ?? ''}`, res);
   }

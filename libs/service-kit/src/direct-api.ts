@@ -31,7 +31,7 @@ export function directApiPath(
   options: DirectApiOptions = {},
 ): RawRequestHandler {
   const { config } = settings;
-  const answer = apiAnswerer(app, settings);
+  const answer = apiAnswerer(app.get<AwsApiHandler>(AWS_API_HANDLER), settings);
   const trusted = trustFunction(settings.trustProxy);
   return (req, res) => {
     const major = req.httpVersionMajor;
@@ -55,10 +55,9 @@ export function directApiPath(
 
 /** Hands one plain API request to the AwsApiHandler and writes its answer on Node's own response. */
 function apiAnswerer(
-  app: NestFastifyApplication,
+  handler: AwsApiHandler,
   settings: { config: CommonConfig; logger: Logger; fallbackProtocol: WireProtocol },
 ): (headers: http.IncomingHttpHeaders, body: Buffer, origin: string, res: http.ServerResponse) => void {
-  const handler = app.get<AwsApiHandler>(AWS_API_HANDLER);
   const { config, logger, fallbackProtocol } = settings;
   return (headers, body, origin, res) => {
     const request: HttpRequestLike = { method: 'POST', path: '/', headers, body };
@@ -86,8 +85,8 @@ export function inProcessApi(
   settings: { config: CommonConfig; logger: Logger; fallbackProtocol: WireProtocol },
   options: DirectApiOptions = {},
 ): InProcessService {
-  const answer = apiAnswerer(app, settings);
   const handler = app.get<AwsApiHandler>(AWS_API_HANDLER);
+  const answer = apiAnswerer(handler, settings);
   return {
     call: (request, origin) => handler.handle(request, { origin, received: request }),
     takes: (req, bodyBytes) =>
@@ -123,13 +122,15 @@ function trustFunction(trustProxy: FastifyServerOptions['trustProxy']): TrustFun
   return proxyAddr.compile(trustProxy);
 }
 
+/** The nearest proxy's entry of an `x-forwarded-proto` list (`https, http` → `http`). */
+export function lastForwardedProto(forwarded: string): string {
+  return forwarded.slice(forwarded.lastIndexOf(',') + 1).trim();
+}
+
 /** As Fastify's request.protocol: a trusted peer's last x-forwarded-proto, else the socket's own scheme. */
 function requestProtocol(req: http.IncomingMessage, trusted: TrustFunction): string {
   const forwarded = req.headers['x-forwarded-proto'];
   const address = req.socket.remoteAddress;
-  if (trusted && typeof forwarded === 'string' && forwarded && address !== undefined && trusted(address, 0)) {
-    const last = forwarded.lastIndexOf(',');
-    return last === -1 ? forwarded.trim() : forwarded.slice(last + 1).trim();
-  }
+  if (trusted && typeof forwarded === 'string' && forwarded && address !== undefined && trusted(address, 0)) return lastForwardedProto(forwarded);
   return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
 }

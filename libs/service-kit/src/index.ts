@@ -5,7 +5,7 @@ export * from './health';
 export * from './http';
 export * from './aws-api-handler';
 export * from './bootstrap';
-export type { DirectApiOptions } from './direct-api';
+export { lastForwardedProto, type DirectApiOptions } from './direct-api';
 export { inProcessService, type InProcessService } from './local-services';
 export * from './aws-exception.filter';
 export * from './service-kit.module';
