@@ -10,10 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { deleteRedisKeys, freePort, startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { deleteRedisKeys, freePort, signRequest, startApp, uniqueId, type AppProcess } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeAndPut } from './support';
 
@@ -73,13 +70,9 @@ describe('Wharf in one process: the edge answers API calls in process', () => {
     await deleteRedisKeys(prefixes, REDIS_URL);
   });
 
-  /** A request signed by @smithy/signature-v4 as an SDK would sign it (the URL's host signed). */
+  /** The headers of a request signed as an SDK would sign it, for fetch. */
   async function signed(service: string, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-    const url = new URL(`${wharf.url}${path}`);
-    const signer = new SignatureV4({ service, region: 'us-east-1', credentials: key, sha256: Sha256 });
-    const request = new HttpRequest({ method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path, headers: { host: url.host, ...headers }, ...(body !== undefined ? { body } : {}) });
-    const out = await signer.sign(request);
-    return Object.fromEntries(Object.entries(out.headers).filter(([k]) => k.toLowerCase() !== 'host'));
+    return (await signRequest(`${wharf.url}${path}`, { service, key, method, path, headers, body })).init.headers;
   }
 
   /**

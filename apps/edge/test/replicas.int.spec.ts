@@ -1,11 +1,8 @@
 // The edge in front of several replicas of one service (issue 14). Upstreams here are ROUTING STAND-INS (real
 // HTTP servers that record what reaches them), so each case can make one replica refuse, reset, or come back.
 // The real sqs app behind the edge, killed with -9 under load: replica-failover.int.spec.ts.
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppProcess } from '@wharf/testing';
+import { signRequest, type AppProcess } from '@wharf/testing';
 import { RoutingStandIn, deadPort, startEdge } from './support';
 
 const sqsJson = (operation: string, body: object) => ({
@@ -152,11 +149,8 @@ describe('edge: the replica report with SigV4 on', () => {
     const edge = await startEdge({ WHARF_SQS_URL: `${a.url},${b.url}`, WHARF_VERIFY_SIGV4: 'true', WHARF_CREDENTIALS: `${key.accessKeyId}:${key.secretAccessKey}` });
     try {
       expect((await fetch(`${edge.url}/_wharf/edge/replicas`)).status).toBe(403);
-      const u = new URL(edge.url);
-      const signer = new SignatureV4({ service: 'wharf', region: 'us-east-1', credentials: key, sha256: Sha256 });
-      const signed = await signer.sign(new HttpRequest({ method: 'GET', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/_wharf/edge/replicas', headers: { host: u.host } }));
-      const { host: _host, ...headers } = signed.headers;
-      const res = await fetch(`${edge.url}/_wharf/edge/replicas`, { headers });
+      const signed = await signRequest(edge.url, { service: 'wharf', key, method: 'GET', path: '/_wharf/edge/replicas' });
+      const res = await fetch(signed.url, signed.init);
       expect(res.status).toBe(200);
       const body = (await res.json()) as { services: Record<string, { checked: boolean; replicas: ReplicaView[] }> };
       expect(body.services.sqs?.checked).toBe(true);

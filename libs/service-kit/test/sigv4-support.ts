@@ -1,10 +1,6 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { buildQueryString } from '@smithy/core/protocols';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { deleteRedisKeys, repoRoot, startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { deleteRedisKeys, presignUrl as presignWith, repoRoot, signRequest as signWith, startApp, uniqueId, type AppProcess, type SignOptions as SignedBy } from '@wharf/testing';
 
 /** Two accounts, as WHARF_CREDENTIALS lists them. */
 export const ALICE = { accessKeyId: 'AKIDALICE0000000001', secretAccessKey: 'alice/secret+key', accountId: '111111111111' };
@@ -57,50 +53,15 @@ export async function startServices(extra: Record<string, string> = {}): Promise
   };
 }
 
-export interface SignOptions {
-  method?: string;
-  path?: string;
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-  body?: string;
-  service: string;
-  region?: string;
-  key?: Key;
-  date?: Date;
-  /** Headers sent but left out of the signature. */
-  unsigned?: string[];
-}
+/** @wharf/testing's SignOptions, the key ALICE unless given. */
+export type SignOptions = Omit<SignedBy, 'key'> & { key?: Key };
 
-/** A request signed by @smithy/signature-v4 as an SDK would (the URL's host is signed). */
-export async function signRequest(url: string, o: SignOptions): Promise<{ url: string; init: RequestInit & { headers: Record<string, string> } }> {
-  const u = new URL(url);
-  const key = o.key ?? ALICE;
-  const signer = new SignatureV4({ service: o.service, region: o.region ?? 'us-east-1', credentials: key, sha256: Sha256 });
-  const request = new HttpRequest({
-    method: o.method ?? 'POST',
-    protocol: 'http:',
-    hostname: u.hostname,
-    port: Number(u.port),
-    path: o.path ?? '/',
-    query: o.query ?? {},
-    headers: { host: u.host, ...o.headers },
-    ...(o.body !== undefined ? { body: o.body } : {}),
-  });
-  const signed = await signer.sign(request, { signingDate: o.date ?? new Date(), ...(o.unsigned ? { unsignableHeaders: new Set(o.unsigned) } : {}) });
-  const qs = buildQueryString((signed.query ?? {}) as Record<string, string>);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(signed.headers)) if (k.toLowerCase() !== 'host') headers[k] = v;
-  return { url: `${u.origin}${signed.path}${qs ? `?${qs}` : ''}`, init: { method: signed.method, headers, ...(o.body !== undefined ? { body: o.body } : {}) } };
-}
+/** signRequest of @wharf/testing, signed by ALICE unless another key is given. */
+export const signRequest = (url: string, o: SignOptions) => signWith(url, { ...o, key: o.key ?? ALICE });
 
-/** A presigned GET URL (query-string SigV4), as @smithy/signature-v4 makes it. */
-export async function presignUrl(url: string, path: string, query: Record<string, string>, o: { service: string; key?: Key; date?: Date; expiresIn?: number }): Promise<string> {
-  const u = new URL(url);
-  const signer = new SignatureV4({ service: o.service, region: 'us-east-1', credentials: o.key ?? ALICE, sha256: Sha256 });
-  const request = new HttpRequest({ method: 'GET', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path, query, headers: { host: u.host } });
-  const p = await signer.presign(request, { signingDate: o.date ?? new Date(), expiresIn: o.expiresIn ?? 300 });
-  return `${u.origin}${p.path}?${buildQueryString((p.query ?? {}) as Record<string, string>)}`;
-}
+/** presignUrl of @wharf/testing, signed by ALICE unless another key is given. */
+export const presignUrl = (url: string, path: string, query: Record<string, string>, o: { service: string; key?: Key; date?: Date; expiresIn?: number }) =>
+  presignWith(url, path, query, { ...o, key: o.key ?? ALICE });
 
 export interface Answer {
   status: number;

@@ -7,3 +7,4 @@ export * from './brokers';
 export * from './replicas';
 export * from './wharf-stack';
 export * from './cluster';
+export * from './sigv4';
