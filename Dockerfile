@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image recipe for every Wharf app:  docker build --build-arg APP=sqs -t wharf/sqs .
+# and for all of them in one process:    docker build --target one -t wharf/one .  (the stage "one" below)
 # APP is one of the folders in apps/ (edge, sqs, sns, kinesis, mq); the image runs apps/$APP/dist/main.js.
 # Validated offline by tools/deploy-check.sh; built and run by the test command on podman
 # (tools/containers/images.sh passes NODE_IMAGE=localhost/wharf-node:24, a Node 24 built here without a registry).
@@ -26,6 +27,28 @@ COPY . .
 RUN npm run build \
  && npm prune --omit=dev --loglevel=error \
  && npm cache clean --force
+
+# ---- one: every app in ONE Node process (tools/one-process.cjs), for a single container:
+#   docker build --target one -t wharf/one .     (compose: `docker compose --profile one up -d wharf`)
+# The edge answers the services' API calls in process (no loopback hop); WHARF_APPS=sqs,sns,edge runs some.
+FROM ${NODE_IMAGE} AS one
+ENV NODE_ENV=production \
+    APP=one \
+    WHARF_HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/libs ./libs
+COPY --from=build /app/apps ./apps
+COPY tools/one-process.cjs ./tools/one-process.cjs
+COPY deploy/healthcheck.mjs /usr/local/lib/wharf/healthcheck.mjs
+USER node
+EXPOSE 4566 9324 9911 4567 8180
+# healthy when every app it runs answers /health on its own port
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "/usr/local/lib/wharf/healthcheck.mjs"]
+STOPSIGNAL SIGTERM
+CMD ["node", "tools/one-process.cjs"]
 
 # ---- runtime: production node_modules, compiled libs and the one app, non-root
 FROM ${NODE_IMAGE} AS runtime

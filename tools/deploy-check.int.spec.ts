@@ -200,6 +200,17 @@ describe('tools/deploy-check.sh', () => {
       expect(r.status, r.out).toBe(1);
       expect(r.out).toContain('service "sqs-1": WHARF_REDIS_WAIT_REPLICA is read by no code of sqs');
     });
+
+    it('the one-process service outside its profile, given a setting no app reads', { timeout: 120_000 }, async () => {
+      const file = composeVariant((c) => {
+        delete c.services.wharf.profiles;
+        c.services.wharf.environment.WHARF_KAFKA_BROKER = 'kafka:9092';
+      });
+      const r = await deployCheck({ ...only, DEPLOY_CHECK_COMPOSE_FILE: file });
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain('service "wharf" runs every app in one process: it belongs in the profile "one"');
+      expect(r.out).toContain('service "wharf": WHARF_KAFKA_BROKER is read by no Wharf code');
+    });
   });
 
   describe('rejects a broken cluster overlay (k8s/overlays/cluster)', () => {
@@ -240,11 +251,26 @@ describe('tools/deploy-check.sh', () => {
   });
 
   it('rejects a Dockerfile whose runtime runs as root without a HEALTHCHECK', { timeout: 120_000 }, async () => {
-    const file = brokenCopy('Dockerfile', (t) => t.replace('USER node\n', '').replace(/HEALTHCHECK [^\n]*\\\n[^\n]*\n/, ''));
+    // the last stage (the default build) is the runtime; the stage "one" before it keeps its USER and HEALTHCHECK
+    const runtimeOnly = (t: string, edit: (stage: string) => string) => {
+      const at = t.indexOf(' AS runtime\n');
+      return t.slice(0, at) + edit(t.slice(at));
+    };
+    const file = brokenCopy('Dockerfile', (t) => runtimeOnly(t, (r) => r.replace('USER node\n', '').replace(/HEALTHCHECK [^\n]*\\\n[^\n]*\n/, '')));
     const r = await deployCheck({ DEPLOY_CHECK_ONLY: 'dockerfile', DEPLOY_CHECK_DOCKERFILE: file });
     expect(r.status, r.out).toBe(1);
     expect(r.out).toContain('the runtime stage runs as root; add a non-root USER');
     expect(r.out).toContain('the runtime stage has no HEALTHCHECK');
+    expect(r.out).not.toContain('the stage "one"');
+  });
+
+  it('rejects a stage "one" (every app in one process) that runs as root or not the launcher', { timeout: 120_000 }, async () => {
+    const file = brokenCopy('Dockerfile', (t) => t.replace('USER node\n', '').replace('CMD ["node", "tools/one-process.cjs"]', 'CMD ["node", "apps/edge/dist/main.js"]'));
+    const r = await deployCheck({ DEPLOY_CHECK_ONLY: 'dockerfile', DEPLOY_CHECK_DOCKERFILE: file });
+    expect(r.status, r.out).toBe(1);
+    expect(r.out).toContain('the stage "one" runs as root; add a non-root USER');
+    expect(r.out).toContain('the stage "one" must run node tools/one-process.cjs');
+    expect(r.out).not.toContain('the runtime stage runs as root');
   });
 
   it('its fallback renderer (no kubectl/kustomize) also passes the real k8s/ and its cluster overlay', { timeout: 120_000 }, async () => {
@@ -300,6 +326,16 @@ describe('deploy/healthcheck.mjs (the image HEALTHCHECK)', () => {
     expect(await probe({ APP: 'edge', WHARF_HEALTH_PORT: String(port) })).toBe(0);
     expect(await probe({ APP: 'sqs', SQS_PORT: '1' })).toBe(1); // connection refused
     expect(await probe({ APP: 'nope' })).toBe(1);
+  });
+
+  it('APP=one (every app in one process): healthy only when each app it runs answers 200 on its own port', async () => {
+    status = 200;
+    expect(await probe({ APP: 'one', WHARF_APPS: 'sqs,edge', SQS_PORT: String(port), EDGE_PORT: String(port) })).toBe(0);
+    expect(await probe({ APP: 'one', WHARF_APPS: 'sqs,edge', SQS_PORT: String(port), EDGE_PORT: '1' })).toBe(1); // the edge is down
+    status = 503;
+    expect(await probe({ APP: 'one', WHARF_APPS: 'sqs', SQS_PORT: String(port) })).toBe(1);
+    status = 200;
+    expect(await probe({ APP: 'one', WHARF_APPS: 'sqs,nope', SQS_PORT: String(port) })).toBe(1); // an app it has no port for
   });
 });
 

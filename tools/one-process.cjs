@@ -2,7 +2,8 @@
 // The edge answers the services' API calls in process (WHARF_ONE_PROCESS; libs/service-kit/src/local-services.ts)
 // instead of over a loopback hop; each service still listens on its own port, and what is not a plain API call
 // (Wharf's routes, REST APIs, event streams) the edge proxies there as usual. One process instead of five: for a
-// laptop, a CI job or a single container; the compose and Kubernetes layouts keep a process per service.
+// laptop, a CI job or a single container (the Dockerfile's stage "one", compose's profile "one"); the default
+// compose layout and Kubernetes keep a process per service.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 

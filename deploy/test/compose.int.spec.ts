@@ -1,6 +1,7 @@
 // `docker compose up` proved (issue 10): the composed stack comes up healthy, the seed's scenarios pass
 // through its single endpoint (the edge), the active ActiveMQ of a pair is `docker kill`ed mid-stream
-// without losing a receipted message, and everything survives `down` + `up`. Ends with `down -v`.
+// without losing a receipted message, and everything survives `down` + `up`; then the same data through the
+// profile "one" (every app in one container and process). Ends with `down -v`.
 // Run by tools/containers/ci.sh (podman engine, images built here, CI's variables from tools/containers/ci.env).
 import { DescribeBrokerCommand, ListBrokersCommand, MqClient, CreateBrokerCommand, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
@@ -63,13 +64,13 @@ async function receiveAll(port: number, destination: string, idleMs = 3000): Pro
 describe.sequential('docker compose up: the stack users run', () => {
   beforeAll(async () => {
     if (!process.env.DOCKER_HOST) throw new Error('DOCKER_HOST is not set: run through tools/containers/ci.sh (it starts the podman engine)');
-    if (!process.env.WHARF_COMPOSE_REUSE) await compose(['down', '-v', '--remove-orphans'], 180_000); // a previous run's leftovers
+    if (!process.env.WHARF_COMPOSE_REUSE) await compose(['--profile', 'one', 'down', '-v', '--remove-orphans'], 180_000); // a previous run's leftovers
     await compose(['up', '-d', '--no-build'], HEALTHY_MS);
     await waitHealthy(SERVICES, HEALTHY_MS);
   }, HEALTHY_MS * 2);
 
   afterAll(async () => {
-    if (!process.env.WHARF_COMPOSE_KEEP) await compose(['down', '-v', '--remove-orphans'], 180_000);
+    if (!process.env.WHARF_COMPOSE_KEEP) await compose(['--profile', 'one', 'down', '-v', '--remove-orphans'], 180_000);
   }, 200_000);
 
   it('Kinesis: 100 trucks on a 5-shard stream, each truck read in order from one shard', async () => {
@@ -191,6 +192,50 @@ describe.sequential('docker compose up: the stack users run', () => {
     await waitBroker(kept.brokerId, 'RUNNING');
     const active = await activeBroker(60_000);
     expect(await receiveAll(STOMP[active], kept.mqQueue)).toEqual(Array.from({ length: 5 }, (_, i) => `kept ${i}`));
+  }, HEALTHY_MS * 2);
+
+  it('one process (compose --profile one, wharf/one): the same data through one container, the edge answering in process', async () => {
+    // it hands out the same ActiveMQ pair as mq: the five app containers make way for it
+    await compose(['stop', 'edge', 'sns', 'sqs', 'kinesis', 'mq'], 180_000);
+    await compose(['--profile', 'one', 'up', '-d', '--no-build', 'wharf'], HEALTHY_MS);
+    await waitHealthy(['wharf'], HEALTHY_MS);
+    const oneEndpoint = `http://localhost:${port('ONE', 4586)}`;
+    const one = clients(oneEndpoint);
+    const edgeCounts = async () => {
+      const text = await (await fetch(`${oneEndpoint}/metrics`)).text();
+      const counts = new Map<string, number>();
+      for (const m of text.matchAll(/^wharf_edge_requests_total\{service="(\w+)",outcome="([\w-]+)",status="\d+"\} (\d+)/gm))
+        counts.set(`${m[1]} ${m[2]}`, (counts.get(`${m[1]} ${m[2]}`) ?? 0) + Number(m[3]));
+      return counts;
+    };
+
+    const { rounds } = await readTruckStream(one, kept.stream);
+    expect(rounds.size).toBe(TRUCKS);
+    for (const seen of rounds.values()) expect(seen).toEqual([...Array(ROUNDS).keys()]);
+
+    const { QueueUrl = '' } = await one.sqs.send(new GetQueueUrlCommand({ QueueName: kept.queue }));
+    expect(QueueUrl.startsWith(`${oneEndpoint}/`), QueueUrl).toBe(true); // queue URLs name the one container's edge
+    await one.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'a', MessageBody: 'one a' }, { Id: 'b', MessageBody: 'one b' }] }));
+    expect((await drain(one, QueueUrl, 2)).sort()).toEqual(['one a', 'one b']);
+
+    // SNS fans out to the three kept queues through the SQS in the same process (queues 2 and 3 still hold the
+    // message published after the restart above; only queue 1 was drained of it)
+    const topic = await createTopic(one, kept.topic);
+    await publish(one, topic, ['one process']);
+    for (const n of [1, 2, 3]) {
+      const q = (await one.sqs.send(new GetQueueUrlCommand({ QueueName: `fan-${id}-${n}` }))).QueueUrl ?? '';
+      expect((await drain(one, q, n === 1 ? 1 : 2)).sort(), `fan-${id}-${n}`).toEqual(n === 1 ? ['one process'] : ['after restart', 'one process']);
+    }
+    const sns = (await docker(['exec', await containerOf('wharf'), 'node', '-e',
+      "fetch('http://127.0.0.1:9911/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"])).match(/^wharf_sns_sqs_calls_total\{way="in-process"\} (\d+)/m);
+    expect(Number(sns?.[1] ?? 0), 'SNS reached SQS in process').toBeGreaterThanOrEqual(3);
+
+    const { BrokerSummaries = [] } = await new MqClient(one.config).send(new ListBrokersCommand({ MaxResults: 100 }));
+    expect(BrokerSummaries.map((b) => b.BrokerId)).toContain(kept.brokerId);
+
+    const counts = await edgeCounts();
+    for (const svc of ['kinesis', 'sqs', 'sns']) expect(counts.get(`${svc} in-process`) ?? 0, `${svc} answered in process`).toBeGreaterThan(0);
+    expect(counts.get('mq proxied') ?? 0, 'the MQ REST API is proxied to its port in the container').toBeGreaterThan(0);
   }, HEALTHY_MS * 2);
 });
 

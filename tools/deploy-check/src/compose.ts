@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { checkBrokerXml } from './broker-xml';
 import { checkClusterProfile } from './compose-cluster';
 import { checkBrokerServices, checkWharfServices } from './compose-services';
-import { BROKERS, type ComposeFile, type ComposeService, WHARF_APPS, appOf, commandOf, envOf, mounts } from './compose-model';
+import { BROKERS, type ComposeFile, type ComposeService, WHARF_APPS, appOf, commandOf, envOf, inProfile, mounts } from './compose-model';
 import { envNamesRead, isWharfSetting } from './env-names';
 import { type Dict, type Findings, isObj, loadYaml } from './findings';
 
@@ -30,6 +30,18 @@ export function checkCompose(f: Findings, file: string, projectDir: string): voi
     if (!app || !(app in WHARF_APPS)) continue;
     const read = envNamesRead(projectDir, app);
     for (const k of Object.keys(envOf(s))) if (isWharfSetting(k) && !read.has(k)) f.err(`service "${name}": ${k} is read by no code of ${app} (apps/${app}/src, libs/): misspelt or renamed?`);
+  }
+  checkOneProcess(f, services, projectDir);
+}
+
+/** Services built from the Dockerfile's stage "one" (every app in one process): in the profile "one", given only what some app reads. */
+function checkOneProcess(f: Findings, services: Dict<ComposeService>, projectDir: string): void {
+  for (const [name, s] of Object.entries(services)) {
+    if (!isObj(s.build) || s.build.target !== 'one') continue;
+    // by default the five app containers run, handing out the same ActiveMQ pair: this one only when asked for
+    if (!inProfile(s, 'one')) f.err(`service "${name}" runs every app in one process: it belongs in the profile "one"`);
+    for (const k of Object.keys(envOf(s)))
+      if (isWharfSetting(k) && !Object.keys(WHARF_APPS).some((app) => envNamesRead(projectDir, app).has(k))) f.err(`service "${name}": ${k} is read by no Wharf code (apps/*/src, libs/): misspelt or renamed?`);
   }
 }
 

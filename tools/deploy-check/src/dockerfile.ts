@@ -51,7 +51,22 @@ export function checkDockerfile(f: Findings, file: string, ctx: string): void {
   const cmd = last('CMD');
   if (!cmd) f.err('the runtime stage has no CMD');
   else if (!/node\b.*apps\/\$\{?APP\}?\/dist\/main\.js/.test(args(cmd).join(' '))) f.err(`CMD must run node apps/\${APP}/dist/main.js (is: ${args(cmd).join(' ')})`);
+  checkOneStage(f, stages);
   checkBuildContext(f, file, ctx, stages);
+}
+
+/** The stage "one" (every app in one process, `docker build --target one`), if there is one: non-root, a node HEALTHCHECK, the launcher. */
+function checkOneStage(f: Findings, stages: Stage[]): void {
+  const one = stages.find((s) => s.from.getBuildStage() === 'one');
+  if (!one) return;
+  const last = (kw: string) => one.items.filter((i) => i.getKeyword() === kw).at(-1);
+  const user = last('USER');
+  if (!user || /^(root|0)(:|$)/.test(args(user).join(' '))) f.err('the stage "one" runs as root; add a non-root USER');
+  const hc = last('HEALTHCHECK');
+  if (!hc || !/\bnode\b/.test(args(hc).join(' '))) f.err('the stage "one" needs a node HEALTHCHECK');
+  if (!one.items.some((i) => i.getKeyword() === 'ENV' && /\bAPP=one\b/.test(args(i).join(' ')))) f.err('the stage "one" must set APP=one (its HEALTHCHECK probes every app by it)');
+  const cmd = last('CMD');
+  if (!cmd || !/node\b.*tools\/one-process\.cjs/.test(args(cmd).join(' '))) f.err('the stage "one" must run node tools/one-process.cjs');
 }
 
 // What .dockerignore must keep out of the context: the pattern, and paths it must match.
