@@ -58,7 +58,7 @@ export async function createStream(k, name, shards = SHARDS) {
   }
 }
 
-async function put(k, name, records) {
+export async function put(k, name, records) {
   await pool(Math.ceil(records / BATCH), IN_FLIGHT, async (b) => {
     let entries = [];
     for (let n = b * BATCH; n < Math.min(records, (b + 1) * BATCH); n++) entries.push({ Data: record(n), PartitionKey: `key-${n % KEYS}` });
@@ -73,7 +73,7 @@ async function put(k, name, records) {
 }
 
 /** Reads every shard from TRIM_HORIZON until `records` distinct records came back; counts repeats. */
-async function drain(k, name, shards, records) {
+export async function drain(k, name, shards, records) {
   const seen = new Uint8Array(records);
   let unique = 0;
   let repeats = 0;
