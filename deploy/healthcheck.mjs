@@ -12,9 +12,10 @@ const apps = app === 'one' ? (process.env.WHARF_APPS || Object.keys(PORTS).join(
 const ports = process.env.WHARF_HEALTH_PORT
   ? [Number(process.env.WHARF_HEALTH_PORT)]
   : apps.map((a) => Number(process.env[`${a.toUpperCase()}_PORT`] || PORTS[a]));
-const bad = apps.find((_, i) => !Number.isInteger(ports[i]) || ports[i] <= 0);
-if (bad !== undefined || ports.length === 0) {
-  console.error(`healthcheck: no port for APP=${app}${app === 'one' ? ` (${bad})` : ''} (set WHARF_HEALTH_PORT)`);
+// the ports are checked, not the apps: WHARF_HEALTH_PORT names one port whatever APP is
+const bad = ports.findIndex((p) => !Number.isInteger(p) || p <= 0);
+if (bad >= 0) {
+  console.error(`healthcheck: no port for APP=${app}${app === 'one' ? ` (${apps[bad]})` : ''} (set WHARF_HEALTH_PORT)`);
   process.exit(1);
 }
 

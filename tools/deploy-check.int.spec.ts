@@ -336,6 +336,7 @@ describe('deploy/healthcheck.mjs (the image HEALTHCHECK)', () => {
     expect(await probe({ APP: 'one', WHARF_APPS: 'sqs', SQS_PORT: String(port) })).toBe(1);
     status = 200;
     expect(await probe({ APP: 'one', WHARF_APPS: 'sqs,nope', SQS_PORT: String(port) })).toBe(1); // an app it has no port for
+    expect(await probe({ APP: 'one', WHARF_HEALTH_PORT: String(port) })).toBe(0); // one named port, whatever apps run
   });
 });
 
