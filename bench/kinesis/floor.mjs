@@ -49,10 +49,10 @@ if (process.argv[2] === 'floor-server') {
   const floor = fork(fileURLToPath(import.meta.url), ['floor-server', topic]);
   const floorUrl = `http://127.0.0.1:${await new Promise((r) => floor.once('message', r))}`;
   const wharf = await startWharf('floor-now', root);
-  const kafkaPid = brokerPids().kafka;
+  const { kafka: kafkaPid, redis: redisPid } = brokerPids();
   const sides = {
     floor: { pids: { own: [floor.pid], brokers: [kafkaPid] }, k: client(floorUrl, true), runs: [] },
-    wharf: { pids: { own: [wharf.pids.kinesis], brokers: [kafkaPid, brokerPids().redis] }, k: client(wharf.urls.kinesis, true), runs: [] },
+    wharf: { pids: { own: [wharf.pids.kinesis], brokers: [kafkaPid, redisPid] }, k: client(wharf.urls.kinesis, true), runs: [] },
   };
   let floorStored = 0;
   try {

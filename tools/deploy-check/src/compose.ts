@@ -4,7 +4,7 @@ import { checkBrokerXml } from './broker-xml';
 import { checkClusterProfile } from './compose-cluster';
 import { checkBrokerServices, checkWharfServices } from './compose-services';
 import { BROKERS, type ComposeFile, type ComposeService, WHARF_APPS, appOf, commandOf, envOf, inProfile, mounts } from './compose-model';
-import { envNamesRead, isWharfSetting } from './env-names';
+import { envNamesRead, isWharfSetting, readByWharf } from './env-names';
 import { type Dict, type Findings, isObj, loadYaml } from './findings';
 
 /**
@@ -41,7 +41,7 @@ function checkOneProcess(f: Findings, services: Dict<ComposeService>, projectDir
     // by default the five app containers run, handing out the same ActiveMQ pair: this one only when asked for
     if (!inProfile(s, 'one')) f.err(`service "${name}" runs every app in one process: it belongs in the profile "one"`);
     for (const k of Object.keys(envOf(s)))
-      if (isWharfSetting(k) && !Object.keys(WHARF_APPS).some((app) => envNamesRead(projectDir, app).has(k))) f.err(`service "${name}": ${k} is read by no Wharf code (apps/*/src, libs/): misspelt or renamed?`);
+      if (isWharfSetting(k) && !readByWharf(projectDir, Object.keys(WHARF_APPS), k)) f.err(`service "${name}": ${k} is read by no Wharf code (apps/*/src, libs/): misspelt or renamed?`);
   }
 }
 

@@ -35,3 +35,6 @@ export function envNamesRead(repoRoot: string, app: string): Set<string> {
 
 /** Is `name` one of Wharf's own settings (not a broker image's, like KAFKA_* or RABBITMQ_*)? */
 export const isWharfSetting = (name: string): boolean => /^(WHARF|SQS|SNS|KINESIS|MQ|EDGE)_/.test(name);
+
+/** Is `name` read by some Wharf app (a setting given to a one-process service or a shared ConfigMap)? */
+export const readByWharf = (repoRoot: string, apps: readonly string[], name: string): boolean => apps.some((app) => envNamesRead(repoRoot, app).has(name));

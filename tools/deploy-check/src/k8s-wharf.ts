@@ -5,7 +5,7 @@ import type { IPersistentVolumeClaim, IService } from 'kubernetes-models/v1';
 import { checkBrokerXml } from './broker-xml';
 import { CLUSTER } from './compose-cluster';
 import { type ComposeFile, WHARF_APPS, appOf, inProfile } from './compose-model';
-import { envNamesRead, isWharfSetting } from './env-names';
+import { envNamesRead, isWharfSetting, readByWharf } from './env-names';
 import { type Findings, isObj, loadYaml } from './findings';
 import { type Manifests, claimTemplatesOf, containers, key, podSpec } from './manifests';
 
@@ -116,7 +116,7 @@ function checkWharfEnv(f: Findings, m: Manifests, repoRoot: string, composeFile:
     if (app && isObj(s.environment)) for (const k of Object.keys(s.environment)) names.add(k);
   }
   for (const k of Object.keys(wenv))
-    if (isWharfSetting(k) && !Object.keys(WHARF_APPS).some((app) => envNamesRead(repoRoot, app).has(k))) f.err(`ConfigMap/wharf-env: ${k} is read by no Wharf code (apps/*/src, libs/): misspelt or renamed?`);
+    if (isWharfSetting(k) && !readByWharf(repoRoot, Object.keys(WHARF_APPS), k)) f.err(`ConfigMap/wharf-env: ${k} is read by no Wharf code (apps/*/src, libs/): misspelt or renamed?`);
   for (const app of Object.keys(WHARF_APPS)) {
     const d = m.get<IDeployment>('Deployment', app);
     for (const e of d ? podSpec(d).containers?.[0]?.env ?? [] : [])
