@@ -146,7 +146,8 @@ describe('kinesis on 3 Kafka brokers: the leader of a shard dies under load', ()
       }
     })();
 
-    const writers = Array.from({ length: 4 }, (_, w) => writer(w));
+    // 8 writers: enough calls at once that the record log has all its sends to Kafka in flight when the leader dies.
+    const writers = Array.from({ length: 8 }, (_, w) => writer(w));
     await new Promise((r) => setTimeout(r, 3000));
     const killedAt = Date.now();
     killed = await cluster.killKafkaBroker(leader);

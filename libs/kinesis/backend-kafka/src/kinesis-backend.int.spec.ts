@@ -113,6 +113,34 @@ describe('kinesis engine on Kafka + Redis', () => {
     expect((await K.GetRecords(ctx, { ShardIterator: after.ShardIterator!, Limit: 1 }, caller)).Records![0].SequenceNumber).toBe(expected[3].SequenceNumber);
   });
 
+  it('with sends to Kafka in flight together, every put is told where its own records landed, and sequential writers keep their order', async () => {
+    // ON_DEMAND: no per-shard write limit refuses records here.
+    await K.CreateStream(ctx, { StreamName: 'busy', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }, caller);
+    // 12 writers × 15 puts, each awaiting its put before the next; sizes vary so coalesced sends differ.
+    const told = new Map<string, { shard: string; data: string }>();
+    await Promise.all(
+      Array.from({ length: 12 }, async (_, w) => {
+        for (let n = 0; n < 15; n++) {
+          const Records = Array.from({ length: 1 + ((w * 7 + n) % 40) }, (_, i) => ({ PartitionKey: `w${w}-${i % 3}`, Data: Buffer.from(`w${w}:${n}:${i}`) }));
+          const out = await K.PutRecords(ctx, { StreamName: 'busy', Records }, caller);
+          expect(out.FailedRecordCount).toBe(0);
+          out.Records!.forEach((r, i) => told.set(r.SequenceNumber!, { shard: r.ShardId!, data: Buffer.from(Records[i].Data).toString() }));
+        }
+      }),
+    );
+    const stored = [];
+    for (const shard of (await K.ListShards(ctx, { StreamName: 'busy' }, caller)).Shards!) stored.push(...(await readAll('busy', shard.ShardId!)));
+    expect(stored.length).toBe(told.size);
+    for (const r of stored) expect(told.get(r.SequenceNumber!)?.data, r.SequenceNumber).toBe(Buffer.from(r.Data!).toString());
+    // Per key, in sequence-number order, each writer's puts come in the order it made them.
+    const byKey = new Map<string, number[]>();
+    for (const r of stored) {
+      const [, n] = Buffer.from(r.Data!).toString().split(':');
+      byKey.set(r.PartitionKey!, [...(byKey.get(r.PartitionKey!) ?? []), Number(n)]);
+    }
+    for (const [key, ns] of byKey) expect(ns, key).toEqual([...ns].sort((a, b) => a - b));
+  });
+
   it('splits and merges: parents end with ChildShards, children take the writes', async () => {
     await K.CreateStream(ctx, { StreamName: 'resh', ShardCount: 2 }, caller);
     await K.PutRecord(ctx, { StreamName: 'resh', PartitionKey: 'a', Data: Buffer.from('before') }, caller);
