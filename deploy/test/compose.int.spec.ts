@@ -7,7 +7,7 @@ import { DescribeBrokerCommand, ListBrokersCommand, MqClient, CreateBrokerComman
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { uniqueId } from '@wharf/testing';
+import { counterTotals, uniqueId } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StompTcp, type StompFrame } from '../../apps/mq/test/stomp-tcp';
 import { ROUNDS, TRUCKS, clients, consumeFifo, createQueue, createTopic, createTruckStream, drain, publish, putTruckPositions, readTruckStream, sendTruckMessages, subscribeQueue } from './scenarios';
@@ -201,13 +201,8 @@ describe.sequential('docker compose up: the stack users run', () => {
     await waitHealthy(['wharf'], HEALTHY_MS);
     const oneEndpoint = `http://localhost:${port('ONE', 4586)}`;
     const one = clients(oneEndpoint);
-    const edgeCounts = async () => {
-      const text = await (await fetch(`${oneEndpoint}/metrics`)).text();
-      const counts = new Map<string, number>();
-      for (const m of text.matchAll(/^wharf_edge_requests_total\{service="(\w+)",outcome="([\w-]+)",status="\d+"\} (\d+)/gm))
-        counts.set(`${m[1]} ${m[2]}`, (counts.get(`${m[1]} ${m[2]}`) ?? 0) + Number(m[3]));
-      return counts;
-    };
+    const edgeCounts = async () =>
+      counterTotals(await (await fetch(`${oneEndpoint}/metrics`)).text(), 'wharf_edge_requests_total', ['service', 'outcome']);
 
     const { rounds } = await readTruckStream(one, kept.stream);
     expect(rounds.size).toBe(TRUCKS);
@@ -226,9 +221,9 @@ describe.sequential('docker compose up: the stack users run', () => {
       const q = (await one.sqs.send(new GetQueueUrlCommand({ QueueName: `fan-${id}-${n}` }))).QueueUrl ?? '';
       expect((await drain(one, q, n === 1 ? 1 : 2)).sort(), `fan-${id}-${n}`).toEqual(n === 1 ? ['one process'] : ['after restart', 'one process']);
     }
-    const sns = (await docker(['exec', await containerOf('wharf'), 'node', '-e',
-      "fetch('http://127.0.0.1:9911/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"])).match(/^wharf_sns_sqs_calls_total\{way="in-process"\} (\d+)/m);
-    expect(Number(sns?.[1] ?? 0), 'SNS reached SQS in process').toBeGreaterThanOrEqual(3);
+    const snsMetrics = await docker(['exec', await containerOf('wharf'), 'node', '-e',
+      "fetch('http://127.0.0.1:9911/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"]);
+    expect(counterTotals(snsMetrics, 'wharf_sns_sqs_calls_total', ['way']).get('in-process') ?? 0, 'SNS reached SQS in process').toBeGreaterThanOrEqual(3);
 
     const { BrokerSummaries = [] } = await new MqClient(one.config).send(new ListBrokersCommand({ MaxResults: 100 }));
     expect(BrokerSummaries.map((b) => b.BrokerId)).toContain(kept.brokerId);

@@ -1,5 +1,6 @@
 // Helpers of the cluster reliability tests (cluster-trucks, cluster-broker-loss): reading the CLI's
 // verification table and the edge's request counts.
+import { counterTotals } from '@wharf/testing';
 
 /** The verification table's rows of `wharf demo trucks` (one per subscriber queue), keyed by column header. */
 export function summary(stdout: string): Record<string, string>[] {
@@ -18,14 +19,7 @@ export function summary(stdout: string): Record<string, string>[] {
 
 /** The edge's request counter (GET /metrics, wharf_edge_requests_total) as `service outcome status` → count. */
 export async function edgeRequestCounts(edgeUrl: string): Promise<Map<string, number>> {
-  const text = await (await fetch(`${edgeUrl}/metrics`)).text();
-  const out = new Map<string, number>();
-  for (const m of text.matchAll(/^wharf_edge_requests_total\{([^}]*)\} (\d+)/gm)) {
-    const labels = Object.fromEntries([...(m[1] as string).matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    const key = `${labels.service} ${labels.outcome} ${labels.status}`;
-    out.set(key, (out.get(key) ?? 0) + Number(m[2]));
-  }
-  return out;
+  return counterTotals(await (await fetch(`${edgeUrl}/metrics`)).text(), 'wharf_edge_requests_total', ['service', 'outcome', 'status']);
 }
 
 /** Client errors as the edge counted them: 5xx it proxied or answered itself (503 unavailable), per service. */

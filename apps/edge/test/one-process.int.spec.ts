@@ -10,7 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
-import { deleteRedisKeys, freePort, signRequest, startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { counterTotals, deleteRedisKeys, freePort, signRequest, startApp, uniqueId, type AppProcess } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeAndPut } from './support';
 
@@ -81,12 +81,8 @@ describe('Wharf in one process: the edge answers API calls in process', () => {
    */
   async function edgeCounts(): Promise<Map<string, number>> {
     const text = await (await fetch(`${wharf.url}/metrics`, { headers: await signed('wharf', 'GET', '/metrics') })).text();
-    const counts = new Map<string, number>();
-    for (const m of text.matchAll(/^wharf_sns_sqs_calls_total\{way="([\w-]+)"\} (\d+)/gm)) counts.set(`sns→sqs ${m[1]}`, Number(m[2]));
-    for (const m of text.matchAll(/^wharf_edge_requests_total\{service="(\w+)",outcome="([\w-]+)",status="(\d+)"\} (\d+)/gm)) {
-      const k = `${m[1]} ${m[2]}`;
-      counts.set(k, (counts.get(k) ?? 0) + Number(m[4]));
-    }
+    const counts = counterTotals(text, 'wharf_edge_requests_total', ['service', 'outcome']);
+    for (const [way, n] of counterTotals(text, 'wharf_sns_sqs_calls_total', ['way'])) counts.set(`sns→sqs ${way}`, n);
     return counts;
   }
   const grew = (before: Map<string, number>, after: Map<string, number>, k: string) => (after.get(k) ?? 0) - (before.get(k) ?? 0);

@@ -8,3 +8,4 @@ export * from './replicas';
 export * from './wharf-stack';
 export * from './cluster';
 export * from './sigv4';
+export * from './metrics-text';
