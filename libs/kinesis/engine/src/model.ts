@@ -83,8 +83,11 @@ export interface StreamMeta {
   version: number;
 }
 
+/** Built once for the first shards: a put answers one a record. */
+const SHARD_IDS: string[] = [];
+const buildShardId = (index: number) => 'shardId-' + String(index).padStart(12, '0');
 export function shardId(index: number): string {
-  return 'shardId-' + String(index).padStart(12, '0');
+  return index >= 0 && index < 4096 ? (SHARD_IDS[index] ??= buildShardId(index)) : buildShardId(index);
 }
 
 /** shardId-000000000003 → 3 (also accepts the bare number, as AWS does). */

@@ -31,13 +31,26 @@ export function streamEpochOf(createdAtMs: number): number {
 
 export function encodeSequenceNumber(position: SequencePosition): string {
   if (!Number.isSafeInteger(position.offset) || position.offset < -1) throw new RangeError(`bad offset ${position.offset}`);
-  return (
-    PREFIX +
-    String(position.streamEpoch).padStart(EPOCH_DIGITS, '0') +
-    String(position.shardIndex).padStart(SHARD_DIGITS, '0') +
-    String(position.offset + 1).padStart(OFFSET_DIGITS, '0')
-  );
+  return prefixOf(position.streamEpoch, position.shardIndex) + String(position.offset + 1).padStart(OFFSET_DIGITS, '0');
 }
+
+/**
+ * "49", epoch and shard, built once per shard: every record a put answers and a read returns needs one, and
+ * building it each time was a sixtieth of a put's CPU. Streams come and go, so the cache is dropped when full;
+ * shard indexes past 4096 (none in practice, but a caller's) are not kept.
+ */
+const prefixes = new Map<number, string[]>();
+function prefixOf(streamEpoch: number, shardIndex: number): string {
+  if (shardIndex < 0 || shardIndex >= 4096) return buildPrefix(streamEpoch, shardIndex);
+  let ofStream = prefixes.get(streamEpoch);
+  if (!ofStream) {
+    if (prefixes.size >= 1024) prefixes.clear();
+    prefixes.set(streamEpoch, (ofStream = []));
+  }
+  return (ofStream[shardIndex] ??= buildPrefix(streamEpoch, shardIndex));
+}
+const buildPrefix = (streamEpoch: number, shardIndex: number) =>
+  PREFIX + String(streamEpoch).padStart(EPOCH_DIGITS, '0') + String(shardIndex).padStart(SHARD_DIGITS, '0');
 
 /** undefined for anything Wharf did not issue (AWS answers InvalidArgumentException for those). */
 export function decodeSequenceNumber(value: string): SequencePosition | undefined {
