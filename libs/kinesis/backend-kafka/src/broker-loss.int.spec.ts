@@ -146,7 +146,7 @@ describe('kinesis on 3 Kafka brokers: the leader of a shard dies under load', ()
       }
     })();
 
-    // 8 writers: enough calls at once that the record log has all its sends to Kafka in flight when the leader dies.
+    // 8 writers: calls queue behind the send in flight when the leader dies, and go out coalesced after it.
     const writers = Array.from({ length: 8 }, (_, w) => writer(w));
     await new Promise((r) => setTimeout(r, 3000));
     const killedAt = Date.now();

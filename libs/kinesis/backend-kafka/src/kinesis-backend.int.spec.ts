@@ -113,7 +113,7 @@ describe('kinesis engine on Kafka + Redis', () => {
     expect((await K.GetRecords(ctx, { ShardIterator: after.ShardIterator!, Limit: 1 }, caller)).Records![0].SequenceNumber).toBe(expected[3].SequenceNumber);
   });
 
-  it('with sends to Kafka in flight together, every put is told where its own records landed, and sequential writers keep their order', async () => {
+  it('with many puts at once, coalesced into shared sends to Kafka, every put is told where its own records landed, and sequential writers keep their order', async () => {
     // ON_DEMAND: no per-shard write limit refuses records here.
     await K.CreateStream(ctx, { StreamName: 'busy', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }, caller);
     // 12 writers × 15 puts, each awaiting its put before the next; sizes vary so coalesced sends differ.
