@@ -41,32 +41,31 @@ export function checkDockerfile(f: Findings, file: string, ctx: string): void {
   const base = expand(args(final.from)[0] ?? '');
   if (!/^node:24(\.[\d.]+)?-bookworm-slim$/.test(base)) f.err(`runtime image is ${base}, want node:24-bookworm-slim`);
   if (!final.items.some((i) => argName(i) === 'APP')) f.err('the runtime stage does not declare ARG APP');
-  const last = (kw: string) => final.items.filter((i) => i.getKeyword() === kw).at(-1);
-  const user = last('USER');
-  const who = user ? args(user).join(' ') : 'root';
-  if (/^(root|0)(:|$)/.test(who)) f.err(`the runtime stage runs as ${who}; add a non-root USER`);
-  const hc = last('HEALTHCHECK');
-  if (!hc || args(hc)[0]?.toUpperCase() === 'NONE') f.err('the runtime stage has no HEALTHCHECK');
-  else if (!/\bnode\b/.test(args(hc).join(' '))) f.err('HEALTHCHECK must use node (the slim image has no curl or wget)');
-  const cmd = last('CMD');
-  if (!cmd) f.err('the runtime stage has no CMD');
-  else if (!/node\b.*apps\/\$\{?APP\}?\/dist\/main\.js/.test(args(cmd).join(' '))) f.err(`CMD must run node apps/\${APP}/dist/main.js (is: ${args(cmd).join(' ')})`);
+  checkServingStage(f, final, 'the runtime stage', /node\b.*apps\/\$\{?APP\}?\/dist\/main\.js/, 'node apps/${APP}/dist/main.js');
   checkOneStage(f, stages);
   checkBuildContext(f, file, ctx, stages);
 }
 
-/** The stage "one" (every app in one process, `docker build --target one`), if there is one: non-root, a node HEALTHCHECK, the launcher. */
+/** What every stage that serves must have: a non-root USER, a HEALTHCHECK by node, and its own CMD. */
+function checkServingStage(f: Findings, stage: Stage, name: string, cmdWanted: RegExp, cmdText: string): void {
+  const last = (kw: string) => stage.items.filter((i) => i.getKeyword() === kw).at(-1);
+  const user = last('USER');
+  const who = user ? args(user).join(' ') : 'root';
+  if (/^(root|0)(:|$)/.test(who)) f.err(`${name} runs as ${who}; add a non-root USER`);
+  const hc = last('HEALTHCHECK');
+  if (!hc || args(hc)[0]?.toUpperCase() === 'NONE') f.err(`${name} has no HEALTHCHECK`);
+  else if (!/\bnode\b/.test(args(hc).join(' '))) f.err(`${name}: HEALTHCHECK must use node (the slim image has no curl or wget)`);
+  const cmd = last('CMD');
+  if (!cmd) f.err(`${name} has no CMD`);
+  else if (!cmdWanted.test(args(cmd).join(' '))) f.err(`${name} must run ${cmdText} (CMD is: ${args(cmd).join(' ')})`);
+}
+
+/** The stage "one" (every app in one process, `docker build --target one`), if there is one: it serves, by the launcher, with APP=one. */
 function checkOneStage(f: Findings, stages: Stage[]): void {
   const one = stages.find((s) => s.from.getBuildStage() === 'one');
   if (!one) return;
-  const last = (kw: string) => one.items.filter((i) => i.getKeyword() === kw).at(-1);
-  const user = last('USER');
-  if (!user || /^(root|0)(:|$)/.test(args(user).join(' '))) f.err('the stage "one" runs as root; add a non-root USER');
-  const hc = last('HEALTHCHECK');
-  if (!hc || !/\bnode\b/.test(args(hc).join(' '))) f.err('the stage "one" needs a node HEALTHCHECK');
+  checkServingStage(f, one, 'the stage "one"', /node\b.*tools\/one-process\.cjs/, 'node tools/one-process.cjs');
   if (!one.items.some((i) => i.getKeyword() === 'ENV' && /\bAPP=one\b/.test(args(i).join(' ')))) f.err('the stage "one" must set APP=one (its HEALTHCHECK probes every app by it)');
-  const cmd = last('CMD');
-  if (!cmd || !/node\b.*tools\/one-process\.cjs/.test(args(cmd).join(' '))) f.err('the stage "one" must run node tools/one-process.cjs');
 }
 
 // What .dockerignore must keep out of the context: the pattern, and paths it must match.
