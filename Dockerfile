@@ -28,47 +28,39 @@ RUN npm run build \
  && npm prune --omit=dev --loglevel=error \
  && npm cache clean --force
 
-# ---- one: every app in ONE Node process (tools/one-process.cjs), for a single container:
-#   docker build --target one -t wharf/one .     (compose: `docker compose --profile one up -d wharf`)
-# The edge answers the services' API calls in process (no loopback hop); WHARF_APPS=sqs,sns,edge runs some.
-FROM ${NODE_IMAGE} AS one
+# ---- served: what every image that serves shares (wharf/one and each wharf/<app>, so their layers are shared
+# too): production node_modules and the compiled libs, the healthcheck, a non-root user
+FROM ${NODE_IMAGE} AS served
 ENV NODE_ENV=production \
-    APP=one \
     WHARF_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/libs ./libs
-COPY --from=build /app/apps ./apps
-COPY tools/one-process.cjs ./tools/one-process.cjs
 COPY deploy/healthcheck.mjs /usr/local/lib/wharf/healthcheck.mjs
-USER node
-EXPOSE 4566 9324 9911 4567 8180
-# healthy when every app it runs answers /health on its own port
-HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "/usr/local/lib/wharf/healthcheck.mjs"]
-STOPSIGNAL SIGTERM
-CMD ["node", "tools/one-process.cjs"]
-
-# ---- runtime: production node_modules, compiled libs and the one app, non-root
-FROM ${NODE_IMAGE} AS runtime
-ARG APP
-RUN test -n "${APP}" || { echo "build with --build-arg APP=<edge|sqs|sns|kinesis|mq>" >&2; exit 1; }
-ENV NODE_ENV=production \
-    APP=${APP} \
-    WHARF_HOST=0.0.0.0
-WORKDIR /app
-COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/libs ./libs
-COPY --from=build /app/apps/${APP} ./apps/${APP}
-COPY deploy/healthcheck.mjs /usr/local/lib/wharf/healthcheck.mjs
-RUN test -f "apps/${APP}/dist/main.js" || { echo "apps/${APP}/dist/main.js was not built" >&2; exit 1; }
 # the "node" user (uid 1000) ships with the official Node images; the app files stay root-owned, read-only
 USER node
 EXPOSE 4566 9324 9911 4567 8180
+# healthy when every app the container runs (APP, or WHARF_APPS with APP=one) answers /health on its port
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "/usr/local/lib/wharf/healthcheck.mjs"]
 STOPSIGNAL SIGTERM
+
+# ---- one: every app in ONE Node process (tools/one-process.cjs), for a single container:
+#   docker build --target one -t wharf/one .     (compose: `docker compose --profile one up -d wharf`)
+# The edge answers the services' API calls in process (no loopback hop); WHARF_APPS=sqs,sns,edge runs some.
+FROM served AS one
+ENV APP=one
+COPY --from=build /app/apps ./apps
+COPY tools/one-process.cjs ./tools/one-process.cjs
+CMD ["node", "tools/one-process.cjs"]
+
+# ---- runtime: the one app on what "served" holds (the default build: docker build --build-arg APP=sqs .)
+FROM served AS runtime
+ARG APP
+RUN test -n "${APP}" || { echo "build with --build-arg APP=<edge|sqs|sns|kinesis|mq>" >&2; exit 1; }
+ENV APP=${APP}
+COPY --from=build /app/apps/${APP} ./apps/${APP}
+RUN test -f "apps/${APP}/dist/main.js" || { echo "apps/${APP}/dist/main.js was not built" >&2; exit 1; }
 # shell form so ${APP} expands at run time; exec replaces the shell, so node is PID 1 and gets SIGTERM itself
 CMD exec node "apps/${APP}/dist/main.js"

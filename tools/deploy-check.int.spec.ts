@@ -250,27 +250,40 @@ describe('tools/deploy-check.sh', () => {
     });
   });
 
-  it('rejects a Dockerfile whose runtime runs as root without a HEALTHCHECK', { timeout: 120_000 }, async () => {
-    // the last stage (the default build) is the runtime; the stage "one" before it keeps its USER and HEALTHCHECK
-    const runtimeOnly = (t: string, edit: (stage: string) => string) => {
-      const at = t.indexOf(' AS runtime\n');
-      return t.slice(0, at) + edit(t.slice(at));
-    };
-    const file = brokenCopy('Dockerfile', (t) => runtimeOnly(t, (r) => r.replace('USER node\n', '').replace(/HEALTHCHECK [^\n]*\\\n[^\n]*\n/, '')));
+  /** The Dockerfile with one stage's text edited (from its FROM line to the next stage's). */
+  const inStage = (t: string, name: string, edit: (stage: string) => string) => {
+    const at = t.indexOf(` AS ${name}\n`);
+    const end = t.indexOf('\nFROM ', at);
+    return t.slice(0, at) + edit(t.slice(at, end < 0 ? undefined : end)) + (end < 0 ? '' : t.slice(end));
+  };
+
+  it('rejects a Dockerfile whose serving stages run as root without a HEALTHCHECK (both inherit them from "served")', { timeout: 120_000 }, async () => {
+    const file = brokenCopy('Dockerfile', (t) => inStage(t, 'served', (s) => s.replace('USER node\n', '').replace(/HEALTHCHECK [^\n]*\\\n[^\n]*\n/, '')));
     const r = await deployCheck({ DEPLOY_CHECK_ONLY: 'dockerfile', DEPLOY_CHECK_DOCKERFILE: file });
     expect(r.status, r.out).toBe(1);
     expect(r.out).toContain('the runtime stage runs as root; add a non-root USER');
     expect(r.out).toContain('the runtime stage has no HEALTHCHECK');
+    expect(r.out).toContain('the stage "one" runs as root; add a non-root USER');
+    expect(r.out).toContain('the stage "one" has no HEALTHCHECK');
+  });
+
+  it('rejects a runtime stage that goes back to root after what it inherits', { timeout: 120_000 }, async () => {
+    const file = brokenCopy('Dockerfile', (t) => inStage(t, 'runtime', (s) => s.replace('ENV APP=${APP}\n', 'ENV APP=${APP}\nUSER root\n')));
+    const r = await deployCheck({ DEPLOY_CHECK_ONLY: 'dockerfile', DEPLOY_CHECK_DOCKERFILE: file });
+    expect(r.status, r.out).toBe(1);
+    expect(r.out).toContain('the runtime stage runs as root; add a non-root USER');
     expect(r.out).not.toContain('the stage "one"');
   });
 
   it('rejects a stage "one" (every app in one process) that runs as root or not the launcher', { timeout: 120_000 }, async () => {
-    const file = brokenCopy('Dockerfile', (t) => t.replace('USER node\n', '').replace('CMD ["node", "tools/one-process.cjs"]', 'CMD ["node", "apps/edge/dist/main.js"]'));
+    const file = brokenCopy('Dockerfile', (t) =>
+      inStage(t, 'one', (s) => s.replace('ENV APP=one\n', 'ENV APP=one\nUSER 0\n').replace('CMD ["node", "tools/one-process.cjs"]', 'CMD ["node", "apps/edge/dist/main.js"]')),
+    );
     const r = await deployCheck({ DEPLOY_CHECK_ONLY: 'dockerfile', DEPLOY_CHECK_DOCKERFILE: file });
     expect(r.status, r.out).toBe(1);
-    expect(r.out).toContain('the stage "one" runs as root; add a non-root USER');
+    expect(r.out).toContain('the stage "one" runs as 0; add a non-root USER');
     expect(r.out).toContain('the stage "one" must run node tools/one-process.cjs');
-    expect(r.out).not.toContain('the runtime stage runs as root');
+    expect(r.out).not.toContain('the runtime stage runs as');
   });
 
   it('its fallback renderer (no kubectl/kustomize) also passes the real k8s/ and its cluster overlay', { timeout: 120_000 }, async () => {

@@ -31,7 +31,7 @@ export function checkDockerfile(f: Findings, file: string, ctx: string): void {
     else if (i instanceof Arg) globalArgs[String(i.getProperty()?.getName())] = i.getProperty()?.getValue() ?? undefined;
   }
   if (stages.length < 2) return f.err('not a multi-stage build (want a build stage and a runtime stage)');
-  const final = stages[stages.length - 1];
+  const final = inherited(stages, stages[stages.length - 1]);
   const all = stages.flatMap(runs);
   if (!all.some((r) => /\bnpm ci\b/.test(r))) f.err('no stage runs npm ci');
   if (!all.some((r) => /\bnpm run build\b/.test(r))) f.err('no stage runs npm run build');
@@ -44,6 +44,18 @@ export function checkDockerfile(f: Findings, file: string, ctx: string): void {
   checkServingStage(f, final, 'the runtime stage', /node\b.*apps\/\$\{?APP\}?\/dist\/main\.js/, 'node apps/${APP}/dist/main.js');
   checkOneStage(f, stages);
   checkBuildContext(f, file, ctx, stages);
+}
+
+/**
+ * A stage as the image it builds sees it: `FROM <earlier stage>` carries that stage's instructions (its USER,
+ * HEALTHCHECK, ENV) and its base image, so what stages share is written once and checked where it lands.
+ */
+function inherited(stages: Stage[], stage: Stage): Stage {
+  const parentName = args(stage.from)[0];
+  const parent = stages.slice(0, stages.indexOf(stage)).find((s) => s.from.getBuildStage() === parentName);
+  if (!parent) return stage;
+  const base = inherited(stages, parent);
+  return { from: base.from, items: [...base.items, ...stage.items] };
 }
 
 /** What every stage that serves must have: a non-root USER, a HEALTHCHECK by node, and its own CMD. */
@@ -62,8 +74,9 @@ function checkServingStage(f: Findings, stage: Stage, name: string, cmdWanted: R
 
 /** The stage "one" (every app in one process, `docker build --target one`), if there is one: it serves, by the launcher, with APP=one. */
 function checkOneStage(f: Findings, stages: Stage[]): void {
-  const one = stages.find((s) => s.from.getBuildStage() === 'one');
-  if (!one) return;
+  const named = stages.find((s) => s.from.getBuildStage() === 'one');
+  if (!named) return;
+  const one = inherited(stages, named);
   checkServingStage(f, one, 'the stage "one"', /node\b.*tools\/one-process\.cjs/, 'node tools/one-process.cjs');
   if (!one.items.some((i) => i.getKeyword() === 'ENV' && /\bAPP=one\b/.test(args(i).join(' ')))) f.err('the stage "one" must set APP=one (its HEALTHCHECK probes every app by it)');
 }
