@@ -294,17 +294,21 @@ function cpuBudget(runs) {
     const rate = med('now', row.id, 'rate');
     const busy = ((client + brokers + own) * rate) / (cores * 1_000_000);
     const machine = (med('now', row.id, 'machineCpu') * rate) / (cores * 1_000_000); // NaN in runs saved before it was measured
-    const others = Number.isFinite(machine) ? ` (${Math.max(0, (machine - busy) * 100).toFixed(0)}%)` : '';
-    // CPU-ms/1k no measured process used: the kernel's share of the traffic, idle servers, other brokers.
-    const rest = Number.isFinite(machine) ? (Math.max(0, machine - busy) * cores * 1_000_000) / rate : 0;
+    const measuredMachine = Number.isFinite(machine);
+    const shownBusy = measuredMachine ? machine : busy;
+    // The share of the machine no measured process used (the kernel's share of the traffic, idle servers, other
+    // brokers), and the same as CPU-ms/1k.
+    const restShare = measuredMachine ? Math.max(0, machine - busy) : 0;
+    const others = measuredMachine ? ` (${(restShare * 100).toFixed(0)}%)` : '';
+    const rest = (restShare * cores * 1_000_000) / rate;
     const left = allowed - client - brokers - rest;
     const verdict =
       client >= allowed ? 'beyond this machine: the client alone needs more'
       : left <= 0 ? 'beyond this machine: the client, the brokers and the rest need more'
-      : own <= left ? (rate >= target ? 'fits, and met' : waitOrFull(Number.isFinite(machine) ? machine : busy, left - own))
+      : own <= left ? (rate >= target ? 'fits, and met' : waitOrFull(shownBusy, left - own))
       : `needs Wharf's own CPU ÷ ${(own / left).toFixed(own / left < 1.1 ? 2 : 1)}`;
     rows[row.id] = { target, allowed, client, brokers, rest, left, own, busy, machine, verdict };
-    lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(rest)} | ${fmt(left)} | ${fmt(own)} | ${Number.isFinite(machine) ? (machine * 100).toFixed(0) : (busy * 100).toFixed(0)}%${others} | ${verdict} |`);
+    lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(rest)} | ${fmt(left)} | ${fmt(own)} | ${(shownBusy * 100).toFixed(0)}%${others} | ${verdict} |`);
   }
   return { lines, rows };
 }
