@@ -1,4 +1,5 @@
 import type { Producer } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
+import { joinDynamicBuffersFaster } from './dynamic-buffer-join';
 
 /** One record as the client sends it (its own message shape, so a put builds one object a record, not two). */
 export interface ProducedRecord {
@@ -37,6 +38,7 @@ export class ShardProducer {
     if (this.producer) return this.producer;
     // ESM only; Wharf's libraries are CommonJS (Node 24 could require it, TypeScript's Node16 mode cannot).
     const { Producer, ProduceAcks } = await import('@platformatic/kafka');
+    await joinDynamicBuffersFaster();
     this.producer ??= new Producer({
       clientId: this.options.clientId,
       bootstrapBrokers: this.options.brokers,
