@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Every row of issue 13 through the AWS SDK v3, beside baselines measured in the same run: Wharf as of
 // BASELINE_COMMIT (built into tmp/bench-baseline-<commit> by this script, once), ElasticMQ (SQS), kinesalite
-// (Kinesis), raw kafkajs, raw @platformatic/kafka and raw amqplib (the brokers' ceilings). Rounds are interleaved, figures are medians,
+// (Kinesis), raw kafkajs, raw @platformatic/kafka and raw amqplib (the brokers' ceilings), and bare servers of the
+// same calls (bench/sqs/bare-server.mjs, bench/kinesis/floor-server.mjs: the floor under any server). Rounds are
+// interleaved, figures are medians,
 // and every row checks that what was sent came back (exactly once for SQS FIFO and Kinesis, at least once
 // for SQS standard and SNS). Server CPU per 1,000 messages counts the server's processes and the brokers it
 // uses (/proc/<pid>/stat: shared brokers also carry whatever else runs on them), client CPU is this process.
@@ -14,10 +16,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
+import { floorPutRow, kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
-import { brokerPids, cpuMs, ensureBaseline, root, startBareProxy, startElasticMq, startKinesalite, startWharf } from './lib/servers.mjs';
+import { brokerPids, cpuMs, ensureBaseline, root, startBareProxy, startBareSqs, startElasticMq, startKinesalite, startKinesisFloor, startWharf } from './lib/servers.mjs';
 import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
 import { sqsRows } from './lib/sqs-rows.mjs';
 import { flag, opt } from './lib/args.mjs';
@@ -62,7 +64,9 @@ async function main() {
   const peers = {};
   try {
     if (ONLY.includes('sqs')) peers.elasticmq = await startElasticMq();
+    if (ONLY.includes('sqs')) peers.bareSqs = await startBareSqs();
     if (ONLY.includes('kinesis')) peers.kinesalite = await startKinesalite();
+    if (ONLY.includes('kinesis')) peers.kinesisFloor = await startKinesisFloor();
     const runs = []; // { round, target, row, ...figures }
     const record = (round, target, row, fig) => {
       runs.push({ round, target, row, ...fig });
@@ -116,6 +120,8 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
     await around('sqs', async () => {
       const list = wharfs.map((w) => ({ key: w.key, url: w.s.urls.sqs, pids: { own: [w.s.pids.sqs], brokers: [brokers.redis] } }));
       if (peers.elasticmq) list.push({ key: 'elasticmq', url: peers.elasticmq.urls.sqs, pids: { own: [peers.elasticmq.pids.elasticmq] } });
+      // Each group's bare server is recorded as 'bare': the CPU budget reads its own CPU as the row's floor.
+      if (peers.bareSqs) list.push({ key: 'bare', url: peers.bareSqs.urls.sqs, pids: { own: [peers.bareSqs.pids.bare] } });
       for (const t of order(list)) {
         for (const fifo of [false, true]) {
           const r = await sqsRows({ endpoint: t.url, pids: t.pids, fifo, messages: fifo ? sizes.fifo : sizes.sqs, tag: `${tag}-${t.key}` });
@@ -129,6 +135,7 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
     await around('kinesis', async () => {
       const list = wharfs.map((w) => ({ key: w.key, run: () => kinesisRows({ endpoint: w.s.urls.kinesis, pids: { own: [w.s.pids.kinesis], brokers: [brokers.redis, brokers.kafka] }, putRecords: sizes.putH2, drainRecords: sizes.drain, tag: `${tag}-${w.key}` }) }));
       if (peers.kinesalite) list.push({ key: 'kinesalite', run: () => kinesisRows({ endpoint: peers.kinesalite.urls.kinesis, pids: { own: [peers.kinesalite.pids.kinesalite] }, putRecords: sizes.putH2, drainRecords: sizes.drain, tag, http2: false }) });
+      if (peers.kinesisFloor) list.push({ key: 'bare', run: () => floorPutRow({ floor: peers.kinesisFloor, pids: { own: [peers.kinesisFloor.pids.floor], brokers: [brokers.kafka] }, records: sizes.drain }) });
       if (withCeilings) list.push({ key: 'kafkajs', run: () => rawKafkaRows({ pids: { own: [], brokers: [brokers.kafka] }, records: sizes.drain, tag }) });
       if (withCeilings) list.push({ key: 'platformatic', run: () => rawPlatformaticRows({ pids: { own: [], brokers: [brokers.kafka] }, records: sizes.drain, tag }) });
       for (const t of order(list)) {
@@ -182,6 +189,9 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
   }
 }
 
+/** How the tables name a peer whose key is terse. */
+const PEER_NAMES = { bare: 'bare server' };
+
 /** The median of one figure over the rounds of one target and row. */
 const medianOf = (runs) => (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
 /** now ÷ base of `figure` (a function of one run) in each round that measured both on `row`. */
@@ -207,7 +217,7 @@ const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') :
 function report(runs, { save = true } = {}) {
   const med = medianOf(runs);
   const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
-  const peersOf = { sqs: ['elasticmq'], kinesis: ['kinesalite', 'kafkajs', 'platformatic'], sns: ['amqplib'], edge: [] };
+  const peersOf = { sqs: ['elasticmq', 'bare'], kinesis: ['kinesalite', 'bare', 'kafkajs', 'platformatic'], sns: ['amqplib'], edge: [] };
   const lines = [
     `| row | Wharf now | Wharf ${BASELINE} | peers / ceilings (same run) | now ÷ ${BASELINE} | target | met | server CPU-ms/1k now / ${BASELINE}: own (incl. brokers) | client CPU-ms/1k now |`,
     '|---|---:|---:|---|---:|---|---|---:|---:|',
@@ -247,7 +257,7 @@ function report(runs, { save = true } = {}) {
     const peerText = peersOf[row.group]
       .map((p) => [p, med(p, row.id, 'rate')])
       .filter(([, v]) => Number.isFinite(v))
-      .map(([p, v]) => `${p} ${fmt(v)} (now ÷ it ${x(now / v)}; ${fmt(med(p, row.id, 'serverCpu'))} CPU-ms/1k)`)
+      .map(([p, v]) => `${PEER_NAMES[p] ?? p} ${fmt(v)} (now ÷ it ${x(now / v)}; ${fmt(med(p, row.id, 'serverCpu'))} CPU-ms/1k)`)
       .join('; ');
     const pub = row.group === 'sns' ? ` (${fmt(med('now', row.id, 'publishRate'))} publishes/s)` : '';
     const basePub = row.group === 'sns' ? ` (${fmt(med('base', row.id, 'publishRate'))})` : '';
@@ -279,8 +289,8 @@ function cpuBudget(runs) {
   const cores = cpus().length;
   const med = medianOf(runs);
   const lines = [
-    `| row | target rate | CPU-ms/1k that ${cores} cores allow at it | client | brokers | the rest | left for Wharf's own | Wharf's own now | machine busy now (of it: other processes) | verdict |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    `| row | target rate | CPU-ms/1k that ${cores} cores allow at it | client | brokers | the rest | left for Wharf's own | Wharf's own now | a bare server's own | machine busy now (of it: other processes) | verdict |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   const rows = {};
   for (const row of ROWS) {
@@ -302,13 +312,18 @@ function cpuBudget(runs) {
     const others = measuredMachine ? ` (${(restShare * 100).toFixed(0)}%)` : '';
     const rest = (restShare * cores * 1_000_000) / rate;
     const left = allowed - client - brokers - rest;
+    // A bare server of the same calls (SQS: bench/sqs/bare-server.mjs, in memory, no broker; Kinesis put:
+    // bench/kinesis/floor-server.mjs, Kafka and nothing else) needs at least this much of its own: more than
+    // what is left, and no server could meet the target here, Wharf's or another.
+    const floor = med('bare', row.id, 'ownCpu');
     const verdict =
       client >= allowed ? 'beyond this machine: the client alone needs more'
       : left <= 0 ? 'beyond this machine: the client, the brokers and the rest need more'
+      : floor > left ? `beyond this machine: a bare server needs ${fmt(floor)} of its own, more than the ${fmt(left)} left`
       : own <= left ? (rate >= target ? 'fits, and met' : waitOrFull(shownBusy, left - own))
       : `needs Wharf's own CPU ÷ ${(own / left).toFixed(own / left < 1.1 ? 2 : 1)}`;
-    rows[row.id] = { target, allowed, client, brokers, rest, left, own, busy, machine, verdict };
-    lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(rest)} | ${fmt(left)} | ${fmt(own)} | ${(shownBusy * 100).toFixed(0)}%${others} | ${verdict} |`);
+    rows[row.id] = { target, allowed, client, brokers, rest, left, own, floor, busy, machine, verdict };
+    lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(rest)} | ${fmt(left)} | ${fmt(own)} | ${fmt(floor)} | ${(shownBusy * 100).toFixed(0)}%${others} | ${verdict} |`);
   }
   return { lines, rows };
 }

@@ -101,6 +101,17 @@ export async function drain(k, name, shards, records) {
   return { messages: records };
 }
 
+/** The put row over HTTP/1.1 on the floor server (startKinesisFloor): every record put must be in its topic. */
+export async function floorPutRow({ floor, pids, records }) {
+  const k = client(floor.urls.kinesis, true);
+  const before = await floor.stored();
+  const putH1 = await measured(pids, () => put(k, 'floor', records));
+  const stored = (await floor.stored()) - before;
+  k.destroy();
+  check(stored === records, `floor: ${stored} of ${records} records in its topic`);
+  return { putH1 };
+}
+
 /** The three Kinesis rows on one server; `http2` false for servers without h2c (kinesalite). */
 export async function kinesisRows({ endpoint, pids, putRecords, drainRecords, tag, http2 = true }) {
   const h1 = client(endpoint, true);

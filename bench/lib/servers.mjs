@@ -271,6 +271,40 @@ export async function startKinesalite() {
   return { label: 'kinesalite', urls: { kinesis: url }, pids: { kinesalite: child.pid }, stop: () => stopAll([child]) };
 }
 
+/** bench/sqs/bare-server.mjs on a free port: the floor of an SQS server (in memory, no broker), for the SQS rows. */
+export async function startBareSqs() {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnReady('bare sqs', process.execPath, [join(root, 'bench/sqs/bare-server.mjs'), String(port)], { ready: health(url) });
+  return { label: 'bare SQS server', urls: { sqs: url }, pids: { bare: child.pid }, stop: () => stopAll([child]) };
+}
+
+/**
+ * bench/kinesis/floor-server.mjs on a free port, producing to a fresh 5-partition topic: the floor of a Kinesis
+ * put on Kafka. `stored()` counts the records in its topic (each row checks every record it put got there).
+ */
+export async function startKinesisFloor() {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ clientId: 'wharf-floor', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const topic = `wharf.bench.floor.${Date.now().toString(36)}`;
+  await admin.createTopics({ topics: [{ topic, numPartitions: 5, replicationFactor: 1 }], waitForLeaders: true });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnReady('kinesis floor', process.execPath, [join(root, 'bench/kinesis/floor-server.mjs'), topic, String(port)], { ready: health(url) });
+  return {
+    label: 'Kinesis floor',
+    urls: { kinesis: url },
+    pids: { floor: child.pid },
+    stored: async () => (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0),
+    async stop() {
+      await stopAll([child]);
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
+
 /** bench/edge/bare-proxy.mjs in front of `upstream` on a free port: the floor of a proxy hop, for the edge row. */
 export async function startBareProxy(upstream) {
   const port = await freePort();
