@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The floor of a Kinesis put on Kafka: a bare node:http server doing only what any Kinesis on Kafka must do a
-// PutRecords call — read the body, JSON.parse it, base64-decode each Data, MD5 each PartitionKey onto one of 5
-// hash ranges, produce to that partition of `topic` with @platformatic/kafka (idempotent, acks=all, and its
+// PutRecords call — read the body, JSON.parse it, base64-decode each Data, MD5 each PartitionKey (once a key) onto
+// one of 5 hash ranges, produce to that partition of `topic` with @platformatic/kafka (idempotent, acks=all, and its
 // buffers joined as Wharf joins them, libs/kinesis/backend-kafka/src/dynamic-buffer-join.ts),
 // answer a SequenceNumber and ShardId a record — and no stream metadata, validation, limits or framework. Any
 // other call is refused. Used by bench/kinesis/floor.mjs and, beside Wharf, by the put row of bench/run.mjs.
@@ -19,16 +19,22 @@ const [topic, port] = process.argv.slice(2);
 await createRequire(import.meta.url)('../../libs/kinesis/backend-kafka/dist/dynamic-buffer-join.js').joinDynamicBuffersFaster();
 const producer = new Producer({ clientId: 'wharf-floor', bootstrapBrokers: KAFKA_BROKERS, idempotent: true, acks: ProduceAcks.ALL });
 const range = (1n << 128n) / BigInt(FLOOR_SHARDS);
-const shardOf = (key) => Math.min(FLOOR_SHARDS - 1, Number(BigInt(`0x${createHash('md5').update(key).digest('hex')}`) / range));
+// Each partition key's shard is worked out once, as Wharf keeps the MD5 of recent keys (hash-keys.ts).
+const shards = new Map();
+function shardOf(key) {
+  let shard = shards.get(key);
+  if (shard === undefined) shards.set(key, (shard = Math.min(FLOOR_SHARDS - 1, Number(BigInt(`0x${createHash('md5').update(key).digest('hex')}`) / range))));
+  return shard;
+}
 
 serveWholeBodies(port, async (req, body, res) => {
   if (req.headers['x-amz-target'] !== 'Kinesis_20131202.PutRecords') {
     return void res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnsupportedOperation', message: 'PutRecords only' }));
   }
   const { Records } = JSON.parse(body.toString());
-  const shards = Records.map((r) => shardOf(r.PartitionKey));
-  await producer.send({ messages: Records.map((r, i) => ({ topic, partition: shards[i], key: Buffer.from(r.PartitionKey), value: Buffer.from(r.Data, 'base64') })) });
-  const answer = JSON.stringify({ FailedRecordCount: 0, Records: shards.map((s, i) => ({ SequenceNumber: `4963${s}${String(i).padStart(52, '0')}`, ShardId: `shardId-00000000000${s}` })) });
+  const shardOfRecord = Records.map((r) => shardOf(r.PartitionKey));
+  await producer.send({ messages: Records.map((r, i) => ({ topic, partition: shardOfRecord[i], key: Buffer.from(r.PartitionKey), value: Buffer.from(r.Data, 'base64') })) });
+  const answer = JSON.stringify({ FailedRecordCount: 0, Records: shardOfRecord.map((s, i) => ({ SequenceNumber: `4963${s}${String(i).padStart(52, '0')}`, ShardId: `shardId-00000000000${s}` })) });
   res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'floor', 'content-length': Buffer.byteLength(answer) });
   res.end(answer);
 });
