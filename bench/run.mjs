@@ -317,8 +317,12 @@ function cpuBudget(runs) {
     // what is left, and no server could meet the target here, Wharf's or another.
     // A "floor" above Wharf's own is no floor (the bare server lacks a trick Wharf has, or the round was noisy).
     const floor = med('bare', row.id, 'ownCpu') <= own ? med('bare', row.id, 'ownCpu') : NaN;
+    // The bare server's rate is a direct measure: the same client, a server that does the least; below the target,
+    // no server reaches it here.
+    const bareRate = med('bare', row.id, 'rate');
     const verdict =
       client >= allowed ? 'beyond this machine: the client alone needs more'
+      : bareRate < target ? `beyond this machine: a bare server of the same calls ran at ${fmt(bareRate)}/s, below the target`
       : left <= 0 ? 'beyond this machine: the client, the brokers and the rest need more'
       : floor > left ? `beyond this machine: a bare server needs ${fmt(floor)} of its own, more than the ${fmt(left)} left`
       : own <= left ? (rate >= target ? 'fits, and met' : waitOrFull(shownBusy, left - own))
