@@ -2,7 +2,8 @@
 // Every row of issue 13 through the AWS SDK v3, beside baselines measured in the same run: Wharf as of
 // BASELINE_COMMIT (built into tmp/bench-baseline-<commit> by this script, once), ElasticMQ (SQS), kinesalite
 // (Kinesis), raw kafkajs, raw @platformatic/kafka and raw amqplib (the brokers' ceilings), and bare servers of the
-// same calls (bench/sqs/bare-server.mjs, bench/kinesis/floor-server.mjs: the floor under any server). Rounds are
+// same calls (bench/sqs/bare-server.mjs, bench/sns/bare-server.mjs, bench/kinesis/floor-server.mjs: the floor
+// under any server). Rounds are
 // interleaved, figures are medians,
 // and every row checks that what was sent came back (exactly once for SQS FIFO and Kinesis, at least once
 // for SQS standard and SNS). Server CPU per 1,000 messages counts the server's processes and the brokers it
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 import { floorPutRow, kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
-import { brokerPids, cpuMs, ensureBaseline, root, startBareProxy, startBareSqs, startElasticMq, startKinesalite, startKinesisFloor, startWharf } from './lib/servers.mjs';
+import { brokerPids, cpuMs, ensureBaseline, root, startBareProxy, startBareServer, startElasticMq, startKinesalite, startKinesisFloor, startWharf } from './lib/servers.mjs';
 import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
 import { sqsRows } from './lib/sqs-rows.mjs';
 import { flag, opt } from './lib/args.mjs';
@@ -64,9 +65,10 @@ async function main() {
   const peers = {};
   try {
     if (ONLY.includes('sqs')) peers.elasticmq = await startElasticMq();
-    if (ONLY.includes('sqs')) peers.bareSqs = await startBareSqs();
+    if (ONLY.includes('sqs')) peers.bareSqs = await startBareServer('sqs');
     if (ONLY.includes('kinesis')) peers.kinesalite = await startKinesalite();
     if (ONLY.includes('kinesis')) peers.kinesisFloor = await startKinesisFloor();
+    if (ONLY.includes('sns')) peers.bareSns = await startBareServer('sns');
     const runs = []; // { round, target, row, ...figures }
     const record = (round, target, row, fig) => {
       runs.push({ round, target, row, ...fig });
@@ -121,7 +123,7 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
       const list = wharfs.map((w) => ({ key: w.key, url: w.s.urls.sqs, pids: { own: [w.s.pids.sqs], brokers: [brokers.redis] } }));
       if (peers.elasticmq) list.push({ key: 'elasticmq', url: peers.elasticmq.urls.sqs, pids: { own: [peers.elasticmq.pids.elasticmq] } });
       // Each group's bare server is recorded as 'bare': the CPU budget reads its own CPU as the row's floor.
-      if (peers.bareSqs) list.push({ key: 'bare', url: peers.bareSqs.urls.sqs, pids: { own: [peers.bareSqs.pids.bare] } });
+      if (peers.bareSqs) list.push({ key: 'bare', url: peers.bareSqs.url, pids: { own: [peers.bareSqs.pids.bare] } });
       for (const t of order(list)) {
         for (const fifo of [false, true]) {
           const r = await sqsRows({ endpoint: t.url, pids: t.pids, fifo, messages: fifo ? sizes.fifo : sizes.sqs, tag: `${tag}-${t.key}` });
@@ -147,6 +149,7 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
   if (ONLY.includes('sns')) {
     await around('sns', async () => {
       const list = wharfs.map((w) => ({ key: w.key, run: (batch) => snsFanOutRow({ endpoint: w.s.urls.edge, pids: { own: [w.s.pids.edge, w.s.pids.sns, w.s.pids.sqs], brokers: [brokers.redis, brokers.rabbitmq] }, messages: batch ? sizes.snsBatch : sizes.snsSingle, batch, tag: `${tag}-${w.key}` }) }));
+      if (peers.bareSns) list.push({ key: 'bare', run: (batch) => snsFanOutRow({ endpoint: peers.bareSns.url, pids: { own: [peers.bareSns.pids.bare] }, messages: batch ? sizes.snsBatch : sizes.snsSingle, batch, tag: `${tag}-bare` }) });
       if (withCeilings) list.push({ key: 'amqplib', run: (batch) => rawAmqpRow({ pids: { own: [], brokers: [brokers.rabbitmq] }, messages: batch ? sizes.snsBatch : sizes.snsSingle, tag }) });
       for (const t of order(list)) {
         record(round, t.key, 'snsSingle', await t.run(false));
@@ -217,7 +220,7 @@ const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') :
 function report(runs, { save = true } = {}) {
   const med = medianOf(runs);
   const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
-  const peersOf = { sqs: ['elasticmq', 'bare'], kinesis: ['kinesalite', 'bare', 'kafkajs', 'platformatic'], sns: ['amqplib'], edge: [] };
+  const peersOf = { sqs: ['elasticmq', 'bare'], kinesis: ['kinesalite', 'bare', 'kafkajs', 'platformatic'], sns: ['bare', 'amqplib'], edge: [] };
   const lines = [
     `| row | Wharf now | Wharf ${BASELINE} | peers / ceilings (same run) | now ÷ ${BASELINE} | target | met | server CPU-ms/1k now / ${BASELINE}: own (incl. brokers) | client CPU-ms/1k now |`,
     '|---|---:|---:|---|---:|---|---|---:|---:|',
@@ -312,8 +315,8 @@ function cpuBudget(runs) {
     const others = measuredMachine ? ` (${(restShare * 100).toFixed(0)}%)` : '';
     const rest = (restShare * cores * 1_000_000) / rate;
     const left = allowed - client - brokers - rest;
-    // A bare server of the same calls (SQS: bench/sqs/bare-server.mjs, in memory, no broker; Kinesis put:
-    // bench/kinesis/floor-server.mjs, Kafka and nothing else) needs at least this much of its own: more than
+    // A bare server of the same calls (SQS: bench/sqs/bare-server.mjs, in memory, no broker; SNS: the same with
+    // SNS's calls, bench/sns/bare-server.mjs; Kinesis put: bench/kinesis/floor-server.mjs, Kafka and nothing else) needs at least this much of its own: more than
     // what is left, and no server could meet the target here, Wharf's or another.
     // A "floor" above Wharf's own is no floor (the bare server lacks a trick Wharf has, or the round was noisy).
     const floor = med('bare', row.id, 'ownCpu') <= own ? med('bare', row.id, 'ownCpu') : NaN;

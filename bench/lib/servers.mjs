@@ -271,12 +271,12 @@ export async function startKinesalite() {
   return { label: 'kinesalite', urls: { kinesis: url }, pids: { kinesalite: child.pid }, stop: () => stopAll([child]) };
 }
 
-/** bench/sqs/bare-server.mjs on a free port: the floor of an SQS server (in memory, no broker), for the SQS rows. */
-export async function startBareSqs() {
+/** bench/<service>/bare-server.mjs (sqs, or sns with its SQS) on a free port: the floor of a server of those calls. */
+export async function startBareServer(service) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await spawnReady('bare sqs', process.execPath, [join(root, 'bench/sqs/bare-server.mjs'), String(port)], { ready: health(url) });
-  return { label: 'bare SQS server', urls: { sqs: url }, pids: { bare: child.pid }, stop: () => stopAll([child]) };
+  const child = await spawnReady(`bare ${service}`, process.execPath, [join(root, `bench/${service}/bare-server.mjs`), String(port)], { ready: health(url) });
+  return { label: `bare ${service} server`, url, pids: { bare: child.pid }, stop: () => stopAll([child]) };
 }
 
 /**

@@ -1,98 +1,11 @@
 #!/usr/bin/env node
-// The floor of an SQS server for the bench's SQS rows: Node's http server answering the SDK's JSON protocol
-// (CreateQueue, SendMessageBatch, ReceiveMessage, DeleteMessageBatch, DeleteQueue) from queues in this
-// process's memory — no broker, no durability, no SigV4, no limits, no attributes, no visibility timeout (a
-// received message is never given again), no validation beyond what the rows send. What it does do is what
-// any server must for these calls: parse each request, MD5 each body (the SDK checks it), keep FIFO order
-// (a group with messages in flight is not given to another receive) and write the SDK's JSON answers.
+// The floor of an SQS server for the bench's SQS rows: Node's http server answering the SDK's JSON calls from
+// queues in this process's memory (bench/lib/bare-sqs.mjs says what it does and what it leaves out).
 // bench/run.mjs runs the SQS rows against it beside Wharf: its CPU a message is a floor under any SQS server's
 // here, and the CPU budget tells a row that even this floor could not meet on this machine.
 //
 //   node bench/sqs/bare-server.mjs <port>
-import { createHash, randomUUID } from 'node:crypto';
 import { serveWholeBodies } from '../lib/bare-http.mjs';
+import { answerSqs } from '../lib/bare-sqs.mjs';
 
-const [port] = process.argv.slice(2);
-/** name → { fifo, messages: [{ id, body, md5, group, taken }], head, inFlight: Map<group, count> } */
-const queues = new Map();
-const md5 = (s) => createHash('md5').update(s).digest('hex');
-class NoQueue extends Error {}
-function queueOf(url) {
-  const q = queues.get(url.slice(url.lastIndexOf('/') + 1));
-  if (!q) throw new NoQueue(url); // a long poll still waiting when its queue was deleted
-  return q;
-}
-const SCAN = 2_000; // how far past the head a FIFO receive looks for a group not in flight
-
-const operations = {
-  CreateQueue({ QueueName, Attributes }, origin) {
-    if (!queues.has(QueueName)) queues.set(QueueName, { fifo: Attributes?.FifoQueue === 'true', messages: [], head: 0, inFlight: new Map() });
-    return { QueueUrl: `${origin}/000000000000/${QueueName}` };
-  },
-  DeleteQueue({ QueueUrl }) {
-    queues.delete(QueueUrl.slice(QueueUrl.lastIndexOf('/') + 1));
-    return {};
-  },
-  SendMessageBatch({ QueueUrl, Entries }) {
-    const q = queueOf(QueueUrl);
-    const Successful = Entries.map((e) => {
-      const m = { id: randomUUID(), body: e.MessageBody, md5: md5(e.MessageBody), group: e.MessageGroupId, taken: false };
-      q.messages.push(m);
-      return { Id: e.Id, MessageId: m.id, MD5OfMessageBody: m.md5 };
-    });
-    return { Successful, Failed: [] };
-  },
-  ReceiveMessage({ QueueUrl, MaxNumberOfMessages = 1 }) {
-    const q = queueOf(QueueUrl);
-    const Messages = [];
-    const mine = new Set(); // FIFO: groups this receive took, which it may take more of, in order
-    while (q.head < q.messages.length && q.messages[q.head].taken) q.head++;
-    for (let i = q.head; i < q.messages.length && i < q.head + SCAN && Messages.length < MaxNumberOfMessages; i++) {
-      const m = q.messages[i];
-      if (m.taken) continue;
-      if (q.fifo) {
-        if (q.inFlight.get(m.group) && !mine.has(m.group)) continue;
-        mine.add(m.group);
-        q.inFlight.set(m.group, (q.inFlight.get(m.group) ?? 0) + 1);
-      }
-      m.taken = true;
-      Messages.push({ MessageId: m.id, ReceiptHandle: String(i), MD5OfBody: m.md5, Body: m.body });
-    }
-    return { Messages };
-  },
-  DeleteMessageBatch({ QueueUrl, Entries }) {
-    const q = queueOf(QueueUrl);
-    for (const e of Entries) {
-      const m = q.messages[Number(e.ReceiptHandle)];
-      if (q.fifo && m.body !== undefined) q.inFlight.set(m.group, q.inFlight.get(m.group) - 1);
-      m.body = undefined; // the message's memory goes; its slot keeps the indexes of the others
-    }
-    return { Successful: Entries.map((e) => ({ Id: e.Id })), Failed: [] };
-  },
-};
-
-/** A long poll with nothing to give waits in short steps until something comes, the caller leaves, or its time is up. */
-async function answer(op, input, origin, req) {
-  const waitUntil = Date.now() + (input.WaitTimeSeconds ?? 0) * 1000;
-  for (;;) {
-    const out = operations[op](input, origin);
-    if (op !== 'ReceiveMessage' || out.Messages.length || Date.now() >= waitUntil || req.destroyed) return out;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-serveWholeBodies(port, async (req, body, res) => {
-  const op = String(req.headers['x-amz-target'] ?? '').replace('AmazonSQS.', '');
-  if (!operations[op]) return void res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'UnsupportedOperation', message: op }));
-  let status = 200;
-  let out;
-  try {
-    out = await answer(op, JSON.parse(body.toString('utf8') || '{}'), `http://${req.headers.host}`, req);
-  } catch (err) {
-    if (!(err instanceof NoQueue)) throw err;
-    [status, out] = [400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' }];
-  }
-  const text = JSON.stringify(out);
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() });
-  res.end(text);
-});
+serveWholeBodies(process.argv[2], answerSqs);
