@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { floorPutRow, kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
+import { floorPutRows, kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
 import { brokerPids, cpuMs, ensureBaseline, root, startBareProxy, startBareServer, startElasticMq, startKinesalite, startKinesisFloor, startWharf } from './lib/servers.mjs';
@@ -137,7 +137,7 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
     await around('kinesis', async () => {
       const list = wharfs.map((w) => ({ key: w.key, run: () => kinesisRows({ endpoint: w.s.urls.kinesis, pids: { own: [w.s.pids.kinesis], brokers: [brokers.redis, brokers.kafka] }, putRecords: sizes.putH2, drainRecords: sizes.drain, tag: `${tag}-${w.key}` }) }));
       if (peers.kinesalite) list.push({ key: 'kinesalite', run: () => kinesisRows({ endpoint: peers.kinesalite.urls.kinesis, pids: { own: [peers.kinesalite.pids.kinesalite] }, putRecords: sizes.putH2, drainRecords: sizes.drain, tag, http2: false }) });
-      if (peers.kinesisFloor) list.push({ key: 'bare', run: () => floorPutRow({ floor: peers.kinesisFloor, pids: { own: [peers.kinesisFloor.pids.floor], brokers: [brokers.kafka] }, records: sizes.drain }) });
+      if (peers.kinesisFloor) list.push({ key: 'bare', run: () => floorPutRows({ floor: peers.kinesisFloor, pids: { own: [peers.kinesisFloor.pids.floor], brokers: [brokers.kafka] }, records: sizes.drain, putH2Records: sizes.putH2 }) });
       if (withCeilings) list.push({ key: 'kafkajs', run: () => rawKafkaRows({ pids: { own: [], brokers: [brokers.kafka] }, records: sizes.drain, tag }) });
       if (withCeilings) list.push({ key: 'platformatic', run: () => rawPlatformaticRows({ pids: { own: [], brokers: [brokers.kafka] }, records: sizes.drain, tag }) });
       for (const t of order(list)) {

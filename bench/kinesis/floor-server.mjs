@@ -4,9 +4,10 @@
 // one of 5 hash ranges, produce to that partition of `topic` with @platformatic/kafka (idempotent, acks=all, and its
 // buffers joined as Wharf joins them, libs/kinesis/backend-kafka/src/dynamic-buffer-join.ts),
 // answer a SequenceNumber and ShardId a record — and no stream metadata, validation, limits or framework. Any
-// other call is refused. Used by bench/kinesis/floor.mjs and, beside Wharf, by the put row of bench/run.mjs.
+// other call is refused. HTTP/1.1 on <port>, and HTTP/2 with prior knowledge (the JS SDK's default) on <h2c port>.
+// Used by bench/kinesis/floor.mjs and, beside Wharf, by the put rows of bench/run.mjs.
 //
-//   node bench/kinesis/floor-server.mjs <topic> <port>        (the topic exists, with 5 partitions)
+//   node bench/kinesis/floor-server.mjs <topic> <port> [<h2c port>]     (the topic exists, with 5 partitions)
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Producer, ProduceAcks } from '@platformatic/kafka';
@@ -14,7 +15,7 @@ import { serveWholeBodies } from '../lib/bare-http.mjs';
 import { KAFKA_BROKERS } from '../lib/servers.mjs';
 
 const FLOOR_SHARDS = 5;
-const [topic, port] = process.argv.slice(2);
+const [topic, port, h2cPort] = process.argv.slice(2);
 // A floor is the least: whatever Wharf does to spend less in the Kafka client, the floor does too.
 await createRequire(import.meta.url)('../../libs/kinesis/backend-kafka/dist/dynamic-buffer-join.js').joinDynamicBuffersFaster();
 const producer = new Producer({ clientId: 'wharf-floor', bootstrapBrokers: KAFKA_BROKERS, idempotent: true, acks: ProduceAcks.ALL });
@@ -27,7 +28,7 @@ function shardOf(key) {
   return shard;
 }
 
-serveWholeBodies(port, async (req, body, res) => {
+async function putRecords(req, body, res) {
   if (req.headers['x-amz-target'] !== 'Kinesis_20131202.PutRecords') {
     return void res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnsupportedOperation', message: 'PutRecords only' }));
   }
@@ -37,4 +38,6 @@ serveWholeBodies(port, async (req, body, res) => {
   const answer = JSON.stringify({ FailedRecordCount: 0, Records: shardOfRecord.map((s, i) => ({ SequenceNumber: `4963${s}${String(i).padStart(52, '0')}`, ShardId: `shardId-00000000000${s}` })) });
   res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'floor', 'content-length': Buffer.byteLength(answer) });
   res.end(answer);
-});
+}
+
+serveWholeBodies(port, putRecords, h2cPort);

@@ -9,7 +9,7 @@
 // beside Wharf's put row; this runs the two alone, with more rounds.
 //   node bench/kinesis/floor.mjs [--rounds 3] [--records 50000]      (after npm run build and npm run brokers:up)
 import { measured, median } from '../lib/measure.mjs';
-import { client, createStream, drain, floorPutRow, put } from '../lib/kinesis-rows.mjs';
+import { client, createStream, drain, floorPutRows, put } from '../lib/kinesis-rows.mjs';
 import { brokerPids, root, startKinesisFloor, startWharf } from '../lib/servers.mjs';
 
 const opt = (name, def) => {
@@ -22,7 +22,7 @@ const floor = await startKinesisFloor();
 const wharf = await startWharf('floor-now', root);
 const { kafka: kafkaPid, redis: redisPid } = brokerPids();
 const sides = {
-  floor: { runs: [], once: async (n) => (await floorPutRow({ floor, pids: { own: [floor.pids.floor], brokers: [kafkaPid] }, records: n })).putH1 },
+  floor: { runs: [], once: async (n) => (await floorPutRows({ floor, pids: { own: [floor.pids.floor], brokers: [kafkaPid] }, records: n })).putH1 },
   wharf: {
     runs: [],
     once: async (n) => {

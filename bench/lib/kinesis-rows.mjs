@@ -101,15 +101,23 @@ export async function drain(k, name, shards, records) {
   return { messages: records };
 }
 
-/** The put row over HTTP/1.1 on the floor server (startKinesisFloor): every record put must be in its topic. */
-export async function floorPutRow({ floor, pids, records }) {
-  const k = client(floor.urls.kinesis, true);
-  const before = await floor.stored();
-  const putH1 = await measured(pids, () => put(k, 'floor', records));
-  const stored = (await floor.stored()) - before;
-  k.destroy();
-  check(stored === records, `floor: ${stored} of ${records} records in its topic`);
-  return { putH1 };
+/**
+ * The put rows on the floor server (startKinesisFloor): over HTTP/1.1 and, given `putH2Records`, over the SDK's
+ * default HTTP/2; every record put must be in its topic.
+ */
+export async function floorPutRows({ floor, pids, records, putH2Records }) {
+  const out = {};
+  const rows = [['putH1', floor.urls.kinesis, true, records]];
+  if (putH2Records) rows.unshift(['putH2', floor.urls.kinesisH2, false, putH2Records]);
+  for (const [row, url, http1, n] of rows) {
+    const k = client(url, http1);
+    const before = await floor.stored();
+    out[row] = await measured(pids, () => put(k, 'floor', n));
+    const stored = (await floor.stored()) - before;
+    k.destroy();
+    check(stored === n, `floor: ${stored} of ${n} records in its topic`);
+  }
+  return out;
 }
 
 /** The three Kinesis rows on one server; `http2` false for servers without h2c (kinesalite). */

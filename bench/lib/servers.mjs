@@ -280,7 +280,7 @@ export async function startBareServer(service) {
 }
 
 /**
- * bench/kinesis/floor-server.mjs on a free port, producing to a fresh 5-partition topic: the floor of a Kinesis
+ * bench/kinesis/floor-server.mjs on free ports (HTTP/1.1 and h2c), producing to a fresh 5-partition topic: the floor of a Kinesis
  * put on Kafka. `stored()` counts the records in its topic (each row checks every record it put got there).
  */
 export async function startKinesisFloor() {
@@ -290,11 +290,12 @@ export async function startKinesisFloor() {
   const topic = `wharf.bench.floor.${Date.now().toString(36)}`;
   await admin.createTopics({ topics: [{ topic, numPartitions: 5, replicationFactor: 1 }], waitForLeaders: true });
   const port = await freePort();
+  const h2cPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await spawnReady('kinesis floor', process.execPath, [join(root, 'bench/kinesis/floor-server.mjs'), topic, String(port)], { ready: health(url) });
+  const child = await spawnReady('kinesis floor', process.execPath, [join(root, 'bench/kinesis/floor-server.mjs'), topic, String(port), String(h2cPort)], { ready: health(url) });
   return {
     label: 'Kinesis floor',
-    urls: { kinesis: url },
+    urls: { kinesis: url, kinesisH2: `http://127.0.0.1:${h2cPort}` },
     pids: { floor: child.pid },
     stored: async () => (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0),
     async stop() {
