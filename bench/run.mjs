@@ -3,11 +3,10 @@
 // BASELINE_COMMIT (built into tmp/bench-baseline-<commit> by this script, once), ElasticMQ (SQS), kinesalite
 // (Kinesis), raw kafkajs, raw @platformatic/kafka and raw amqplib (the brokers' ceilings), and bare servers of the
 // same calls (bench/sqs/bare-server.mjs, bench/sns/bare-server.mjs, bench/kinesis/floor-server.mjs: the floor
-// under any server). Rounds are
-// interleaved, figures are medians,
-// and every row checks that what was sent came back (exactly once for SQS FIFO and Kinesis, at least once
-// for SQS standard and SNS). Server CPU per 1,000 messages counts the server's processes and the brokers it
-// uses (/proc/<pid>/stat: shared brokers also carry whatever else runs on them), client CPU is this process.
+// under any server). Rounds are interleaved, figures are medians, and every row checks that what was sent came
+// back (exactly once for SQS FIFO and Kinesis, at least once for SQS standard and SNS). Server CPU per 1,000
+// messages counts the server's processes and the brokers it uses (/proc/<pid>/stat: shared brokers also carry
+// whatever else runs on them), client CPU is this process.
 //
 //   npm run bench -- [--rounds 3] [--only sqs,kinesis,sns,edge] [--scale 1] [--baseline 5677b10] [--no-baseline] [--tree <dir>] [--profile]
 //
@@ -316,10 +315,12 @@ function cpuBudget(runs) {
     const rest = (restShare * cores * 1_000_000) / rate;
     const left = allowed - client - brokers - rest;
     // A bare server of the same calls (SQS: bench/sqs/bare-server.mjs, in memory, no broker; SNS: the same with
-    // SNS's calls, bench/sns/bare-server.mjs; Kinesis put: bench/kinesis/floor-server.mjs, Kafka and nothing else) needs at least this much of its own: more than
-    // what is left, and no server could meet the target here, Wharf's or another.
-    // A "floor" above Wharf's own is no floor (the bare server lacks a trick Wharf has, or the round was noisy).
-    const floor = med('bare', row.id, 'ownCpu') <= own ? med('bare', row.id, 'ownCpu') : NaN;
+    // SNS's calls, bench/sns/bare-server.mjs; Kinesis put: bench/kinesis/floor-server.mjs, Kafka and nothing
+    // else) needs at least this much of its own: more than what is left, and no server could meet the target
+    // here, Wharf's or another. A "floor" above Wharf's own is no floor (the bare server lacks a trick Wharf
+    // has, or the round was noisy).
+    const bareOwn = med('bare', row.id, 'ownCpu');
+    const floor = bareOwn <= own ? bareOwn : NaN;
     // The bare server's rate is a direct measure: the same client, a server that does the least; below the target,
     // no server reaches it here.
     const bareRate = med('bare', row.id, 'rate');
@@ -331,7 +332,7 @@ function cpuBudget(runs) {
       : own <= left ? (rate >= target ? 'fits, and met' : waitOrFull(shownBusy, left - own))
       : `needs Wharf's own CPU ÷ ${(own / left).toFixed(own / left < 1.1 ? 2 : 1)}`;
     rows[row.id] = { target, allowed, client, brokers, rest, left, own, floor, busy, machine, verdict };
-    lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(rest)} | ${fmt(left)} | ${fmt(own)} | ${fmt(med('bare', row.id, 'ownCpu'))}${Number.isNaN(floor) && Number.isFinite(med('bare', row.id, 'ownCpu')) ? ' (above Wharf\'s)' : ''} | ${(shownBusy * 100).toFixed(0)}%${others} | ${verdict} |`);
+    lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(rest)} | ${fmt(left)} | ${fmt(own)} | ${fmt(bareOwn)}${Number.isNaN(floor) && Number.isFinite(bareOwn) ? ' (above Wharf\'s)' : ''} | ${(shownBusy * 100).toFixed(0)}%${others} | ${verdict} |`);
   }
   return { lines, rows };
 }

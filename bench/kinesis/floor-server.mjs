@@ -8,7 +8,6 @@
 // Used by bench/kinesis/floor.mjs and, beside Wharf, by the put rows of bench/run.mjs.
 //
 //   node bench/kinesis/floor-server.mjs <topic> <port> [<h2c port>]     (the topic exists, with 5 partitions)
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Producer, ProduceAcks } from '@platformatic/kafka';
 import { serveWholeBodies } from '../lib/bare-http.mjs';
@@ -17,14 +16,16 @@ import { KAFKA_BROKERS } from '../lib/servers.mjs';
 const FLOOR_SHARDS = 5;
 const [topic, port, h2cPort] = process.argv.slice(2);
 // A floor is the least: whatever Wharf does to spend less in the Kafka client, the floor does too.
-await createRequire(import.meta.url)('../../libs/kinesis/backend-kafka/dist/dynamic-buffer-join.js').joinDynamicBuffersFaster();
+const require = createRequire(import.meta.url);
+await require('../../libs/kinesis/backend-kafka/dist/dynamic-buffer-join.js').joinDynamicBuffersFaster();
+const { partitionKeyHash } = require('../../libs/kinesis/engine/dist/hash-keys.js');
 const producer = new Producer({ clientId: 'wharf-floor', bootstrapBrokers: KAFKA_BROKERS, idempotent: true, acks: ProduceAcks.ALL });
 const range = (1n << 128n) / BigInt(FLOOR_SHARDS);
-// Each partition key's shard is worked out once, as Wharf keeps the MD5 of recent keys (hash-keys.ts).
+// Each partition key's shard is worked out once, its hash by Wharf's own (hash-keys.ts, MD5 as Kinesis hashes).
 const shards = new Map();
 function shardOf(key) {
   let shard = shards.get(key);
-  if (shard === undefined) shards.set(key, (shard = Math.min(FLOOR_SHARDS - 1, Number(BigInt(`0x${createHash('md5').update(key).digest('hex')}`) / range))));
+  if (shard === undefined) shards.set(key, (shard = Math.min(FLOOR_SHARDS - 1, Number(partitionKeyHash(key) / range))));
   return shard;
 }
 

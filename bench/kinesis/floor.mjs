@@ -8,16 +8,13 @@
 // server of this design needs, i.e. what is left to win in Wharf itself. `npm run bench` measures the same floor
 // beside Wharf's put row; this runs the two alone, with more rounds.
 //   node bench/kinesis/floor.mjs [--rounds 3] [--records 50000]      (after npm run build and npm run brokers:up)
+import { opt } from '../lib/args.mjs';
 import { measured, median } from '../lib/measure.mjs';
 import { client, createStream, drain, floorPutRows, put } from '../lib/kinesis-rows.mjs';
 import { brokerPids, root, startKinesisFloor, startWharf } from '../lib/servers.mjs';
 
-const opt = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const rounds = opt('rounds', 3);
-const records = opt('records', 50_000);
+const rounds = Number(opt('rounds', 3));
+const records = Number(opt('records', 50_000));
 const floor = await startKinesisFloor();
 const wharf = await startWharf('floor-now', root);
 const { kafka: kafkaPid, redis: redisPid } = brokerPids();

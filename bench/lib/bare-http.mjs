@@ -1,5 +1,5 @@
-// The HTTP side of the bench's bare servers (bench/sqs/bare-server.mjs, bench/kinesis/floor-server.mjs): Node's
-// own server and nothing else, so what they cost a call is the least any server written on Node pays.
+// The HTTP side of the bench's bare servers (bench/sqs/bare-server.mjs, bench/sns/bare-server.mjs,
+// bench/kinesis/floor-server.mjs): Node's own server and nothing else, so what they cost a call is the least any server written on Node pays.
 import http from 'node:http';
 import http2 from 'node:http2';
 
