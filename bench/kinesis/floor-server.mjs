@@ -21,12 +21,13 @@ await require('../../libs/kinesis/backend-kafka/dist/dynamic-buffer-join.js').jo
 const { partitionKeyHash } = require('../../libs/kinesis/engine/dist/hash-keys.js');
 const producer = new Producer({ clientId: 'wharf-floor', bootstrapBrokers: KAFKA_BROKERS, idempotent: true, acks: ProduceAcks.ALL });
 const range = (1n << 128n) / BigInt(FLOOR_SHARDS);
-// Each partition key's shard is worked out once, its hash by Wharf's own (hash-keys.ts, MD5 as Kinesis hashes).
-const shards = new Map();
-function shardOf(key) {
-  let shard = shards.get(key);
-  if (shard === undefined) shards.set(key, (shard = Math.min(FLOOR_SHARDS - 1, Number(partitionKeyHash(key) / range))));
-  return shard;
+// Each partition key's shard and UTF-8 bytes are worked out once (as Wharf keeps both for recent keys), its hash
+// by Wharf's own (hash-keys.ts, MD5 as Kinesis hashes).
+const keys = new Map();
+function keyOf(key) {
+  let known = keys.get(key);
+  if (known === undefined) keys.set(key, (known = { shard: Math.min(FLOOR_SHARDS - 1, Number(partitionKeyHash(key) / range)), bytes: Buffer.from(key) }));
+  return known;
 }
 
 async function putRecords(req, body, res) {
@@ -34,8 +35,9 @@ async function putRecords(req, body, res) {
     return void res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnsupportedOperation', message: 'PutRecords only' }));
   }
   const { Records } = JSON.parse(body.toString());
-  const shardOfRecord = Records.map((r) => shardOf(r.PartitionKey));
-  await producer.send({ messages: Records.map((r, i) => ({ topic, partition: shardOfRecord[i], key: Buffer.from(r.PartitionKey), value: Buffer.from(r.Data, 'base64') })) });
+  const keyOfRecord = Records.map((r) => keyOf(r.PartitionKey));
+  const shardOfRecord = keyOfRecord.map((k) => k.shard);
+  await producer.send({ messages: Records.map((r, i) => ({ topic, partition: shardOfRecord[i], key: keyOfRecord[i].bytes, value: Buffer.from(r.Data, 'base64') })) });
   const answer = JSON.stringify({ FailedRecordCount: 0, Records: shardOfRecord.map((s, i) => ({ SequenceNumber: `4963${s}${String(i).padStart(52, '0')}`, ShardId: `shardId-00000000000${s}` })) });
   res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'floor', 'content-length': Buffer.byteLength(answer) });
   res.end(answer);

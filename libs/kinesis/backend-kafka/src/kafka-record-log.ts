@@ -261,14 +261,18 @@ export class KafkaRecordLog implements RecordLog {
   /** One send for several appends; offsets come back per append, in entry order. */
   private async produce(batch: PendingAppend[]): Promise<number[][]> {
     const records: ProducedRecord[] = [];
+    // A put's records share one arrival time: one BigInt for them, not one a record.
+    let time = NaN;
+    let timestamp = 0n;
     for (const p of batch) {
       for (const e of p.entries) {
+        if (e.timestamp !== time) timestamp = BigInt((time = e.timestamp));
         records.push({
           topic: p.topic,
           partition: e.partition,
-          key: Buffer.from(e.partitionKey, 'utf8'),
+          key: keyBytes(e.partitionKey),
           value: Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength),
-          timestamp: BigInt(e.timestamp),
+          timestamp,
         });
       }
     }
@@ -426,3 +430,18 @@ function isUnknownTopic(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A partition key's UTF-8 bytes, kept for the keys seen lately: producers reuse a bounded set of keys (as
+ * hash-keys.ts's cache of their hashes counts on), and the Kafka client only reads a key. Cleared when full.
+ */
+function keyBytes(partitionKey: string): Buffer {
+  let bytes = recentKeys.get(partitionKey);
+  if (bytes === undefined) {
+    if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
+    recentKeys.set(partitionKey, (bytes = Buffer.from(partitionKey, 'utf8')));
+  }
+  return bytes;
+}
+const RECENT_KEYS = 4096;
+const recentKeys = new Map<string, Buffer>();

@@ -78,6 +78,33 @@ describe('Kinesis operations (in-memory ports, manual clock)', () => {
     );
   });
 
+  it('names each PutRecords entry that breaks a constraint by its place, and only those', async () => {
+    const { ctx } = setup();
+    await K.CreateStream(ctx, { StreamName: 's', ShardCount: 1 }, caller);
+    const ok = { Data: Buffer.from('x'), PartitionKey: 'k' };
+    // The model's constraints first (before the stream is looked up), then the stream's own (key required, record size).
+    const broken = [ok, { PartitionKey: 'k' }, { Data: Buffer.from('x'), PartitionKey: 'p'.repeat(257) }, ok, { Data: Buffer.from('x'), PartitionKey: 'k', ExplicitHashKey: '01' }];
+    expect(await failure(K.PutRecords(ctx, { StreamName: 's', Records: broken as never }, caller))).toEqual({
+      name: 'ValidationException',
+      message:
+        "3 validation errors detected: Value null at 'records.2.member.data' failed to satisfy constraint: Member must not be null; " +
+        `Value '${'p'.repeat(257)}' at 'records.3.member.partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256; ` +
+        "Value '01' at 'records.5.member.explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
+    });
+    const unfit = [ok, { Data: Buffer.from('x') }, ok, { Data: Buffer.alloc(1024 * 1024), PartitionKey: 'k' }];
+    expect(await failure(K.PutRecords(ctx, { StreamName: 's', Records: unfit as never }, caller))).toEqual({
+      name: 'ValidationException',
+      message:
+        "2 validation errors detected: Value null at 'records.2.member.partitionKey' failed to satisfy constraint: Member must not be null; " +
+        "Value 'java.nio.HeapByteBuffer[pos=0 lim=1048576 cap=1048576]' at 'records.4.member.data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+    });
+    expect(await failure(K.PutRecord(ctx, { StreamName: 's', Data: Buffer.from('x'), PartitionKey: '' }, caller))).toEqual({
+      name: 'ValidationException',
+      message: "1 validation error detected: Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    });
+    await expect(K.PutRecords(ctx, { StreamName: 's', Records: [ok, ok] }, caller)).resolves.toMatchObject({ FailedRecordCount: 0 });
+  });
+
   it('ListShards: filters, pagination, token expiry and the StreamName/NextToken rule', async () => {
     const { ctx, clock } = setup();
     await K.CreateStream(ctx, { StreamName: 's', ShardCount: 4 }, caller);

@@ -16,7 +16,7 @@ import type { KinesisContext } from '../context';
 import { KinesisErrors } from '../errors';
 import { parseHashKey, partitionKeyHash } from '../hash-keys';
 import { parseShardId, shardId, type StreamMeta } from '../model';
-import type { StreamKey } from '../ports';
+import type { AppendEntry, PutAdmissionEntry, StreamKey } from '../ports';
 import { decodeSequenceNumber, streamEpochOf } from '../sequence-numbers';
 import { ITERATOR_LIFETIME_MS } from '../shard-iterators';
 import { childShards, sequenceNumber } from '../shapes';
@@ -30,29 +30,45 @@ const ITERATOR_TYPES = ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HOR
 // ---------------------------------------------------------------------------------------------------------
 // Writing
 
-interface PutEntry {
+interface PutEntry extends PutAdmissionEntry {
   partitionKey: string;
   data: Uint8Array;
-  explicitHashKey?: bigint;
+  explicitHashKey: bigint | undefined;
+  /** The Data's bytes and the partition key's UTF-8 bytes: what a record counts against every size limit. */
+  bytes: number;
+  /** Where the latest routing of the put sent it (the entry itself is what admission reads). */
+  shard: number;
 }
 
 type PutOutcome = { shard: number; offset: number } | { errorCode: string; errorMessage: string };
 
-function checkEntry(c: Constraints, prefix: string, entry: { Data?: Uint8Array; PartitionKey?: string; ExplicitHashKey?: string }): void {
-  c.required(`${prefix}data`, entry.Data).length(`${prefix}data`, entry.Data, 0, 10 * MiB);
-  c.length(`${prefix}partitionKey`, entry.PartitionKey, 1, 256);
-  c.pattern(`${prefix}explicitHashKey`, entry.ExplicitHashKey, '0|([1-9]\\d{0,38})');
+type EntryInput = { Data?: Uint8Array; PartitionKey?: string; ExplicitHashKey?: string };
+
+/** How a message names an entry's members: PutRecord's own (`data`), or PutRecords' `records.3.member.data` (index 2). */
+const memberPath = (index: number | undefined) => (index === undefined ? '' : `records.${index + 1}.member.`);
+
+/**
+ * An entry's model constraints. The usual entry — Data within 10 MiB, a key of 1–256 characters, no
+ * ExplicitHashKey — passes every check, so its member names are built only for one that breaks one.
+ */
+function checkEntry(c: Constraints, index: number | undefined, entry: EntryInput): void {
+  const { Data: data, PartitionKey: key, ExplicitHashKey: hashKey } = entry;
+  const plain = data != null && data.length <= 10 * MiB && (key == null || (key.length >= 1 && key.length <= 256)) && hashKey == null;
+  if (plain) return;
+  const at = memberPath(index);
+  c.required(`${at}data`, data).length(`${at}data`, data, 0, 10 * MiB);
+  c.length(`${at}partitionKey`, key, 1, 256);
+  c.pattern(`${at}explicitHashKey`, hashKey, '0|([1-9]\\d{0,38})');
 }
 
-function toPutEntry(meta: StreamMeta, c: Constraints, prefix: string, entry: { Data?: Uint8Array; PartitionKey?: string; ExplicitHashKey?: string }): PutEntry {
+function toPutEntry(meta: StreamMeta, c: Constraints, index: number | undefined, entry: EntryInput): PutEntry {
   const auto = meta.recordDistributionStrategy === 'AUTO';
-  if (!auto) c.required(`${prefix}partitionKey`, entry.PartitionKey);
+  if (!auto && entry.PartitionKey == null) c.required(`${memberPath(index)}partitionKey`, entry.PartitionKey);
   const data = entry.Data as Uint8Array;
   const partitionKey = entry.PartitionKey ?? '';
+  const bytes = (data ? data.length : 0) + Buffer.byteLength(partitionKey, 'utf8');
   const limit = meta.maxRecordSizeKiB * 1024;
-  if (data && data.length + Buffer.byteLength(partitionKey, 'utf8') > limit) {
-    c.fail(`${prefix}data`, data, `Member must have length less than or equal to ${limit}`);
-  }
+  if (data && bytes > limit) c.fail(`${memberPath(index)}data`, data, `Member must have length less than or equal to ${limit}`);
   let explicitHashKey: bigint | undefined;
   if (entry.ExplicitHashKey !== undefined && /^(0|[1-9]\d{0,38})$/.test(entry.ExplicitHashKey)) {
     explicitHashKey = parseHashKey(entry.ExplicitHashKey);
@@ -62,7 +78,7 @@ function toPutEntry(meta: StreamMeta, c: Constraints, prefix: string, entry: { D
       );
     }
   }
-  return { partitionKey, data, ...(explicitHashKey !== undefined ? { explicitHashKey } : {}) };
+  return { partitionKey, data, explicitHashKey, bytes, shard: -1 };
 }
 
 function writable(meta: StreamMeta | undefined, key: StreamKey): StreamMeta {
@@ -77,20 +93,13 @@ function writable(meta: StreamMeta | undefined, key: StreamKey): StreamMeta {
 async function put(ctx: KinesisContext, key: StreamKey, meta: StreamMeta, entries: PutEntry[]): Promise<{ outcomes: PutOutcome[]; meta: StreamMeta }> {
   for (let attempt = 0; ; attempt++) {
     const router = ctx.router(meta);
-    const shards = entries.map((e) =>
-      meta.recordDistributionStrategy === 'AUTO' && e.explicitHashKey === undefined
-        ? router.nextShard()
-        : router.shardForHashKey(e.explicitHashKey ?? partitionKeyHash(e.partitionKey)),
-    );
+    const auto = meta.recordDistributionStrategy === 'AUTO';
+    for (const e of entries) {
+      e.shard = auto && e.explicitHashKey === undefined ? router.nextShard() : router.shardForHashKey(e.explicitHashKey ?? partitionKeyHash(e.partitionKey));
+    }
     const now = ctx.clock.now();
     const enforce = ctx.config.enforceLimits && meta.mode === 'PROVISIONED';
-    const admission = await ctx.gate.admitPut(
-      key,
-      meta.version,
-      entries.map((e, i) => ({ shard: shards[i], bytes: e.data.length + Buffer.byteLength(e.partitionKey, 'utf8') })),
-      now,
-      enforce ? ctx.config.limits : undefined,
-    );
+    const admission = await ctx.gate.admitPut(key, meta.version, entries, now, enforce ? ctx.config.limits : undefined);
     if (admission.kind === 'missing') {
       ctx.forget(key);
       throw KinesisErrors.streamNotFound(key.name, key.account);
@@ -101,20 +110,18 @@ async function put(ctx: KinesisContext, key: StreamKey, meta: StreamMeta, entrie
       continue;
     }
     const accepted = admission.accepted;
-    const toAppend = entries
-      .map((e, i) => ({ i, e }))
-      .filter(({ i }) => accepted[i])
-      .map(({ i, e }) => ({ partition: shards[i], partitionKey: e.partitionKey, data: e.data, timestamp: now }));
+    const toAppend: AppendEntry[] = [];
+    entries.forEach((e, i) => accepted[i] && toAppend.push({ partition: e.shard, partitionKey: e.partitionKey, data: e.data, timestamp: now }));
     const offsets = toAppend.length > 0 ? await ctx.log.append(meta.topic, toAppend) : [];
     let next = 0;
-    const outcomes: PutOutcome[] = entries.map((_e, i) => {
+    const outcomes: PutOutcome[] = entries.map((e, i) => {
       if (!accepted[i]) {
         return {
           errorCode: 'ProvisionedThroughputExceededException',
-          errorMessage: `Rate exceeded for shard ${shardId(shards[i])} in stream ${meta.name} under account ${meta.account}.`,
+          errorMessage: `Rate exceeded for shard ${shardId(e.shard)} in stream ${meta.name} under account ${meta.account}.`,
         };
       }
-      return { shard: shards[i], offset: offsets[next++] };
+      return { shard: e.shard, offset: offsets[next++] };
     });
     // An append that took longer than half the reshard grace period may have landed after a parent's end was
     // fixed (past its EndingSequenceNumber, where no reader looks): those records are put again, to the children.
@@ -145,11 +152,11 @@ async function reputStragglers(ctx: KinesisContext, key: StreamKey, entries: Put
 
 export async function PutRecord(ctx: KinesisContext, input: PutRecordInput, caller: Caller): Promise<PutRecordOutput> {
   const c = new Constraints();
-  checkEntry(c, '', input);
+  checkEntry(c, undefined, input);
   c.pattern('sequenceNumberForOrdering', input.SequenceNumberForOrdering, '0|([1-9]\\d{0,128})');
   const key = ctx.streamKey(input, caller, c);
   const meta = writable(await ctx.load(key, Number.MAX_SAFE_INTEGER), key);
-  const entry = toPutEntry(meta, c, '', input);
+  const entry = toPutEntry(meta, c, undefined, input);
   c.throwIfAny();
   if (input.SequenceNumberForOrdering !== undefined) {
     // Numbers grow with the offset in a shard and from parent to child, so any later put to the key already
@@ -175,12 +182,12 @@ export async function PutRecord(ctx: KinesisContext, input: PutRecordInput, call
 export async function PutRecords(ctx: KinesisContext, input: PutRecordsInput, caller: Caller): Promise<PutRecordsOutput> {
   const c = new Constraints().required('records', input.Records).length('records', input.Records, 1, 500);
   const records = input.Records ?? [];
-  if (records.length <= 500) records.forEach((r, i) => checkEntry(c, `records.${i + 1}.member.`, r));
+  if (records.length <= 500) records.forEach((r, i) => checkEntry(c, i, r));
   const key = ctx.streamKey(input, caller, c);
   const meta = writable(await ctx.load(key, Number.MAX_SAFE_INTEGER), key);
-  const entries = records.map((r, i) => toPutEntry(meta, c, `records.${i + 1}.member.`, r));
+  const entries = records.map((r, i) => toPutEntry(meta, c, i, r));
   c.throwIfAny();
-  const total = entries.reduce((n, e) => n + e.data.length + Buffer.byteLength(e.partitionKey, 'utf8'), 0);
+  const total = entries.reduce((n, e) => n + e.bytes, 0);
   if (total > MAX_PUT_RECORDS_BYTES) throw KinesisErrors.invalidArgument(`Records size exceeds ${MAX_PUT_RECORDS_BYTES / MiB} MB limit`);
   if (input.DryRun) throw KinesisErrors.dryRun();
   let outcomes: PutOutcome[];
