@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { floorPutRows, kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
-import { brokerPids, cpuMs, ensureBaseline, root, startBareProxy, startBareServer, startElasticMq, startKinesalite, startKinesisFloor, startWharf } from './lib/servers.mjs';
+import { brokerPids, cpuMs, ensureBaseline, idleLoad, root, startBareProxy, startBareServer, startElasticMq, startKinesalite, startKinesisFloor, startWharf } from './lib/servers.mjs';
 import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
 import { sqsRows } from './lib/sqs-rows.mjs';
 import { flag, opt } from './lib/args.mjs';
@@ -53,12 +53,25 @@ const ROWS = [
   { id: 'edge', group: 'edge', title: 'edge: single Publish p50 added / throughput vs direct', unit: '', goal: null },
 ];
 
+/** The machine before the bench starts anything: about 2% of 2 cores busy here with the shared brokers idle. */
+const QUIET_AT_REST = 0.1;
+let atRest;
+
 async function main() {
   console.log(`bench: ${ROUNDS} interleaved rounds, sizes ${JSON.stringify(SIZES)}, node ${process.version}, load ${loadavg()[0].toFixed(1)}`);
   const head = execFileSync('git', ['-C', NOW_TREE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   console.log(`now = ${NOW_TREE} at ${head}${NOW_TREE === root ? ' (plus uncommitted changes, if any)' : ''}${ONE_PROCESS ? ', as one process' : ''}`);
   const brokers = brokerPids();
   console.log(`brokers (CPU counted as the server's): ${JSON.stringify(brokers)}`);
+  atRest = await idleLoad();
+  const pct = (x) => `${(x * 100).toFixed(0)}%`;
+  console.log(`machine at rest: ${pct(atRest.share)} of ${cpus().length} cores busy; busiest: ${atRest.busiest.map((p) => `${pct(p.share)} ${p.command}`).join('; ')}`);
+  if (atRest.share > QUIET_AT_REST) {
+    console.log(
+      `WARNING: not a quiet machine (over ${pct(QUIET_AT_REST)} busy before the bench starts anything), so every ratio and verdict below is skewed; ` +
+        'stop what runs first (a cluster left up by the node-loss suites: bash tools/brokers/brokers.sh down --profile cluster)',
+    );
+  }
   const targets = [{ key: 'now', server: await startWharf('now', NOW_TREE, { inspect: PROFILE, oneProcess: ONE_PROCESS }) }];
   if (WITH_BASELINE) targets.push({ key: 'base', server: await startWharf('base', ensureBaseline(BASELINE)) });
   const peers = {};
@@ -274,7 +287,7 @@ function report(runs, { save = true } = {}) {
   summary.budget = budget.rows;
   if (!save) return;
   mkdirSync(join(root, 'tmp'), { recursive: true });
-  writeFileSync(join(root, 'tmp', 'bench-results.json'), JSON.stringify({ when: new Date().toISOString(), baseline: BASELINE, rounds: ROUNDS, sizes: SIZES, summary, runs }, null, 2));
+  writeFileSync(join(root, 'tmp', 'bench-results.json'), JSON.stringify({ when: new Date().toISOString(), baseline: BASELINE, rounds: ROUNDS, sizes: SIZES, atRest, summary, runs }, null, 2));
   console.log('\n(all rounds: tmp/bench-results.json)');
 }
 

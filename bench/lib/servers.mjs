@@ -4,6 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { openInspector } from './inspector.mjs';
 
@@ -53,6 +54,34 @@ export const clientCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+
+/**
+ * What the machine does while the bench does nothing: the share of all cores busy over `ms`, and the processes
+ * that used the most CPU meanwhile. Every ratio assumes a quiet machine: the brokers of a cluster left up by
+ * CI's node-loss suites (three Kafka, two RabbitMQ, a Redis cluster) took 20–30% off a Kinesis put.
+ */
+export async function idleLoad(ms = 3000) {
+  const pids = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const before = new Map(pids().map((p) => [p, cpuMs(p)]));
+  const m0 = machineBusyMs();
+  await sleep(ms);
+  const share = (machineBusyMs() - m0) / (ms * cpus().length);
+  const busiest = [...before]
+    .map(([pid, c]) => ({ pid, ms: cpuMs(pid) - c }))
+    .filter((p) => p.ms > 0 && Number(p.pid) !== process.pid)
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5)
+    .map((p) => ({ ...p, share: p.ms / (ms * cpus().length), command: commandOf(p.pid) }));
+  return { share, busiest };
+}
+function commandOf(pid) {
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 100);
+    return command || `[${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}]`; // a kernel thread has no command line
+  } catch {
+    return '?';
+  }
+}
 
 /** The pid listening on a local TCP port (a shared broker), from `ss`; undefined when not found. */
 export function pidOnPort(port) {
