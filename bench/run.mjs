@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { floorPutRows, kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
-import { brokerPids, cpuMs, ensureBaseline, idleLoad, root, startBareProxy, startBareServer, startElasticMq, startKinesalite, startKinesisFloor, startWharf } from './lib/servers.mjs';
+import { brokerPids, cpuMs, ensureBaseline, idleLoad, root, startBareProxy, startBareServer, startElasticMq, startKinesalite, startKinesisFloor, startSqsFloor, startWharf } from './lib/servers.mjs';
 import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
 import { sqsRows } from './lib/sqs-rows.mjs';
 import { flag, opt } from './lib/args.mjs';
@@ -78,6 +78,7 @@ async function main() {
   try {
     if (ONLY.includes('sqs')) peers.elasticmq = await startElasticMq();
     if (ONLY.includes('sqs')) peers.bareSqs = await startBareServer('sqs');
+    if (ONLY.includes('sqs')) peers.sqsFloor = await startSqsFloor();
     if (ONLY.includes('kinesis')) peers.kinesalite = await startKinesalite();
     if (ONLY.includes('kinesis')) peers.kinesisFloor = await startKinesisFloor();
     if (ONLY.includes('sns')) peers.bareSns = await startBareServer('sns');
@@ -136,6 +137,8 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
       if (peers.elasticmq) list.push({ key: 'elasticmq', url: peers.elasticmq.urls.sqs, pids: { own: [peers.elasticmq.pids.elasticmq] } });
       // Each group's bare server is recorded as 'bare': the CPU budget reads its own CPU as the row's floor.
       if (peers.bareSqs) list.push({ key: 'bare', url: peers.bareSqs.url, pids: { own: [peers.bareSqs.pids.bare] } });
+      // The same calls with the queues on Wharf's Redis, one short script a call: the floor of a server that keeps them there.
+      if (peers.sqsFloor) list.push({ key: 'floor', url: peers.sqsFloor.url, pids: { own: [peers.sqsFloor.pids.floor], brokers: [brokers.redis] } });
       for (const t of order(list)) {
         for (const fifo of [false, true]) {
           const r = await sqsRows({ endpoint: t.url, pids: t.pids, fifo, messages: fifo ? sizes.fifo : sizes.sqs, tag: `${tag}-${t.key}` });
@@ -205,7 +208,7 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
 }
 
 /** How the tables name a peer whose key is terse. */
-const PEER_NAMES = { bare: 'bare server' };
+const PEER_NAMES = { bare: 'bare server', floor: 'floor on Redis' };
 
 /** The median of one figure over the rounds of one target and row. */
 const medianOf = (runs) => (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
@@ -232,7 +235,7 @@ const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') :
 function report(runs, { save = true } = {}) {
   const med = medianOf(runs);
   const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
-  const peersOf = { sqs: ['elasticmq', 'bare'], kinesis: ['kinesalite', 'bare', 'kafkajs', 'platformatic'], sns: ['bare', 'amqplib'], edge: [] };
+  const peersOf = { sqs: ['elasticmq', 'bare', 'floor'], kinesis: ['kinesalite', 'bare', 'kafkajs', 'platformatic'], sns: ['bare', 'amqplib'], edge: [] };
   const lines = [
     `| row | Wharf now | Wharf ${BASELINE} | peers / ceilings (same run) | now ÷ ${BASELINE} | target | met | server CPU-ms/1k now / ${BASELINE}: own (incl. brokers) | client CPU-ms/1k now |`,
     '|---|---:|---:|---|---:|---|---|---:|---:|',
@@ -337,11 +340,16 @@ function cpuBudget(runs) {
     // The bare server's rate is a direct measure: the same client, a server that does the least; below the target,
     // no server reaches it here.
     const bareRate = med('bare', row.id, 'rate');
+    // SQS: the same calls from queues kept in Wharf's Redis with one short script a call (bench/sqs/floor-server.mjs,
+    // with Redis's appendfsync always); below the target, no server that keeps its messages in Redis reaches it here.
+    const floorRate = med('floor', row.id, 'rate');
+    const floorCpu = `its own ${fmt(med('floor', row.id, 'ownCpu'))} and Redis's ${fmt(med('floor', row.id, 'serverCpu') - med('floor', row.id, 'ownCpu'))} CPU-ms/1k`;
     // A row Wharf meets is met, whatever the bare server managed in the same rounds.
     const verdict =
       rate >= target ? (own <= left ? 'fits, and met' : 'met')
       : client >= allowed ? 'beyond this machine: the client alone needs more'
       : bareRate < target ? `beyond this machine: a bare server of the same calls ran at ${fmt(bareRate)}/s, below the target`
+      : floorRate < target ? `beyond this machine for a server on Redis: the floor on Redis ran at ${fmt(floorRate)}/s (${floorCpu}), below the target`
       : left <= 0 ? 'beyond this machine: the client, the brokers and the rest need more'
       : floor > left ? `beyond this machine: a bare server needs ${fmt(floor)} of its own, more than the ${fmt(left)} left`
       : own <= left ? waitOrFull(shownBusy, left - own)

@@ -10,10 +10,11 @@ import { createHash, randomUUID } from 'node:crypto';
 const queues = new Map();
 const ACCOUNT = '000000000000';
 const md5 = (s) => createHash('md5').update(s).digest('hex');
-class NoQueue extends Error {}
+/** A call on a queue that is not there (a long poll still waiting when its queue was deleted). */
+export class NoQueue extends Error {}
 function queueOf(url) {
   const q = queues.get(url.slice(url.lastIndexOf('/') + 1));
-  if (!q) throw new NoQueue(url); // a long poll still waiting when its queue was deleted
+  if (!q) throw new NoQueue(url);
   return q;
 }
 const SCAN = 2_000; // how far past the head a FIFO receive looks for a group not in flight
@@ -70,35 +71,43 @@ const operations = {
   },
 };
 
-/** A long poll with nothing to give waits in short steps until something comes, the caller leaves, or its time is up. */
-async function answer(op, input, origin, req) {
-  const waitUntil = Date.now() + (input.WaitTimeSeconds ?? 0) * 1000;
-  for (;;) {
-    const out = operations[op](input, origin);
-    if (op !== 'ReceiveMessage' || out.Messages.length || Date.now() >= waitUntil || req.destroyed) return out;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Adds one message to a standard queue, as a delivery from SNS (the queue named by its ARN's last part). */
 export function enqueue(queueArn, body) {
   const q = queues.get(queueArn.slice(queueArn.lastIndexOf(':') + 1));
   q?.messages.push({ id: randomUUID(), body, md5: md5(body), group: undefined, taken: false });
 }
 
-/** Answers one SQS JSON call (X-Amz-Target AmazonSQS.<op>) with its whole body. */
-export async function answerSqs(req, body, res) {
-  const op = String(req.headers['x-amz-target'] ?? '').replace('AmazonSQS.', '');
-  if (!operations[op]) return void res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'UnsupportedOperation', message: op }));
-  let status = 200;
-  let out;
-  try {
-    out = await answer(op, JSON.parse(body.toString('utf8') || '{}'), `http://${req.headers.host}`, req);
-  } catch (err) {
-    if (!(err instanceof NoQueue)) throw err;
-    [status, out] = [400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' }];
+/** Answers one SQS JSON call (X-Amz-Target AmazonSQS.<op>) with its whole body, from the queues above. */
+export const answerSqs = sqsAnswerer(operations);
+
+/**
+ * The HTTP side of a bare SQS: answers each call (X-Amz-Target AmazonSQS.<op>) with its whole body from
+ * `operations` (name → (input, origin) → output, or a promise of it; NoQueue for a queue that is not there). A
+ * long poll with nothing to give asks again in short steps until something comes, the caller leaves, or its time
+ * is up.
+ */
+export function sqsAnswerer(operations) {
+  async function answer(op, input, origin, req) {
+    const waitUntil = Date.now() + (input.WaitTimeSeconds ?? 0) * 1000;
+    for (;;) {
+      const out = await operations[op](input, origin);
+      if (op !== 'ReceiveMessage' || out.Messages.length || Date.now() >= waitUntil || req.destroyed) return out;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
-  const text = JSON.stringify(out);
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() });
-  res.end(text);
+  return async (req, body, res) => {
+    const op = String(req.headers['x-amz-target'] ?? '').replace('AmazonSQS.', '');
+    if (!operations[op]) return void res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'UnsupportedOperation', message: op }));
+    let status = 200;
+    let out;
+    try {
+      out = await answer(op, JSON.parse(body.toString('utf8') || '{}'), `http://${req.headers.host}`, req);
+    } catch (err) {
+      if (!(err instanceof NoQueue)) throw err;
+      [status, out] = [400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' }];
+    }
+    const text = JSON.stringify(out);
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() });
+    res.end(text);
+  };
 }

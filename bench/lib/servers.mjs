@@ -309,6 +309,26 @@ export async function startBareServer(service) {
 }
 
 /**
+ * bench/sqs/floor-server.mjs on a free port, keeping its queues on Wharf's Redis under a prefix of its own
+ * (dropped when it stops): the floor of an SQS server on Redis.
+ */
+export async function startSqsFloor() {
+  const run = `wharf:bench:sqs-floor:${Date.now().toString(36)}`;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnReady('sqs floor', process.execPath, [join(root, 'bench/sqs/floor-server.mjs'), String(port), REDIS_URL, `${run}:`], { ready: health(url) });
+  return {
+    label: 'SQS floor on Redis',
+    url,
+    pids: { floor: child.pid },
+    async stop() {
+      await stopAll([child]);
+      await dropKeys(run);
+    },
+  };
+}
+
+/**
  * bench/kinesis/floor-server.mjs on free ports (HTTP/1.1 and h2c), producing to a fresh 5-partition topic: the floor of a Kinesis
  * put on Kafka. `stored()` counts the records in its topic (each row checks every record it put got there).
  */
