@@ -2,12 +2,13 @@
 -- Returns {'ok', outcome...} with outcome 'ok' | 'stale' (a newer receive holds it: nothing deleted,
 -- as AWS documents) | 'gone', or {'nonexistent'}.
 local b = KEYS[1]
-if not queue_exists(b) then
+local meta = queue_meta(b)
+if not meta then
   return { 'nonexistent' }
 end
 local now = tonumber(ARGV[1])
 local n = tonumber(ARGV[2])
-local fifo = is_fifo(b)
+local fifo = meta.fifo
 local ids, tokens = {}, {}
 for i = 1, n do
   ids[i], tokens[i] = ARGV[1 + i * 2], ARGV[2 + i * 2]

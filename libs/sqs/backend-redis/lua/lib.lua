@@ -23,6 +23,16 @@ local function queue_exists(b)
   return redis.call('HEXISTS', b .. 'meta', '_created') == 1
 end
 
+-- The meta fields a call on messages reads, in one call: nil when there is no queue, else whether it is FIFO,
+-- its generation and its retention period in seconds.
+local function queue_meta(b)
+  local f = redis.call('HMGET', b .. 'meta', '_created', 'FifoQueue', '_gen', 'MessageRetentionPeriod')
+  if not f[1] then
+    return nil
+  end
+  return { fifo = f[2] == 'true', gen = f[3] or '', retention = tonumber(f[4] or '345600') }
+end
+
 local function notify(b)
   redis.call('PUBLISH', b .. 'notify', '1')
 end
@@ -161,6 +171,28 @@ local function unlock(b, g, n, now)
   return false
 end
 
+-- Takes ids (each once) out of group g's list: in one LTRIM when they are its head, as the messages a receive
+-- gave and their delete drops are, else one LREM each.
+local function drop_from_group(b, g, ids)
+  local key = b .. 'g:' .. g
+  local head = redis.call('LRANGE', key, 0, #ids - 1)
+  local doomed = {}
+  for _, id in ipairs(ids) do
+    doomed[id] = true
+  end
+  local all = #head == #ids
+  for _, id in ipairs(head) do
+    all = all and doomed[id]
+  end
+  if all then
+    redis.call('LTRIM', key, #ids, -1)
+    return
+  end
+  for _, id in ipairs(ids) do
+    redis.call('LREM', key, 1, id)
+  end
+end
+
 -- Deletes messages entirely (ids: at least one, each once; states: theirs, as read_states gives them) in a
 -- few calls whatever their number; unlocks each FIFO group whose last messages in flight they were. Returns
 -- whether a group became receivable.
@@ -186,19 +218,24 @@ local function remove_many(b, fifo, ids, states, now)
   end
   local woke = false
   if fifo then
-    local groups, left = {}, {}
+    local groups, left, gone = {}, {}, {}
     for i, id in ipairs(ids) do
       local g = states[i].g
       if g ~= '' then
-        redis.call('LREM', b .. 'g:' .. g, 1, id)
         if not left[g] then
           left[g] = 0
+          gone[g] = {}
           groups[#groups + 1] = g
         end
+        local list = gone[g]
+        list[#list + 1] = id
         if inflight[i] then
           left[g] = left[g] + 1
         end
       end
+    end
+    for _, g in ipairs(groups) do
+      drop_from_group(b, g, gone[g])
     end
     for _, g in ipairs(groups) do
       local w
@@ -267,9 +304,9 @@ local function drop_messages(b)
   end
 end
 
--- Drops messages older than the retention period.
-local function expire_retention(b, fifo, now)
-  local ret = tonumber(redis.call('HGET', b .. 'meta', 'MessageRetentionPeriod') or '345600')
+-- Drops messages older than the retention period (ret: in seconds, when the caller read it).
+local function expire_retention(b, fifo, now, ret)
+  ret = ret or tonumber(redis.call('HGET', b .. 'meta', 'MessageRetentionPeriod') or '345600')
   local ids = redis.call('ZRANGEBYSCORE', b .. 'ex', '-inf', '(' .. (now - ret * 1000), 'LIMIT', 0, 1000)
   for _, id in ipairs(ids) do
     remove(b, fifo, id, now)

@@ -7,7 +7,8 @@
 --          first receive ms, token, sent ms, sequence, group, dead-letter source ARN}
 --         or {'nonexistent'} / {'overlimit'}.
 local b = KEYS[1]
-if not queue_exists(b) then
+local meta = queue_meta(b)
+if not meta then
   return { 'nonexistent' }
 end
 local now = tonumber(ARGV[1])
@@ -24,10 +25,10 @@ local source_arn = ARGV[9]
 local seed = ARGV[10]
 local lease_until = now + tonumber(ARGV[11])
 local deadline_s = tostring(now + vis)
-local fifo = is_fifo(b)
-local gen = redis.call('HGET', b .. 'meta', '_gen') or ''
+local fifo = meta.fifo
+local gen = meta.gen
 
-expire_retention(b, fifo, now)
+expire_retention(b, fifo, now, meta.retention)
 requeue_expired(b, fifo, now)
 
 local out = {}

@@ -267,6 +267,30 @@ describe('FIFO (groups, dedup, sequence numbers, attempt ids)', () => {
     expect(r4.filter((m) => m.Body!.startsWith('b')).map((m) => m.Body)).toEqual(['b1', 'b2']);
   });
 
+  it('deletes from anywhere in a group: its head at once, or messages behind ones still in flight', async () => {
+    const url = await fifo('anywhere.fifo', { ContentBasedDeduplication: 'true' });
+    for (const b of ['a1', 'a2', 'a3', 'a4', 'a5']) await h.sqs.SendMessage({ QueueUrl: url, MessageBody: b, MessageGroupId: 'g' });
+    const got = (await h.sqs.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10 })).Messages!;
+    expect(got.map((m) => m.Body)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+    const handle = (body: string) => got.find((m) => m.Body === body)!.ReceiptHandle!;
+    // behind the head: a2 and a4 go, a1, a3 and a5 stay in flight and keep the group locked
+    const middle = await h.sqs.DeleteMessageBatch({ QueueUrl: url, Entries: ['a4', 'a2'].map((b) => ({ Id: b, ReceiptHandle: handle(b) })) });
+    expect(middle.Successful!.map((e) => e.Id).sort()).toEqual(['a2', 'a4']);
+    expect(await h.sqs.ReceiveMessage({ QueueUrl: url })).toEqual({});
+    // the head, in another order than the list's: a3 and a1 go; a5 is still in flight
+    await h.sqs.DeleteMessageBatch({ QueueUrl: url, Entries: ['a3', 'a1'].map((b) => ({ Id: b, ReceiptHandle: handle(b) })) });
+    expect(await h.sqs.ReceiveMessage({ QueueUrl: url })).toEqual({});
+    await h.sqs.SendMessage({ QueueUrl: url, MessageBody: 'a6', MessageGroupId: 'g' });
+    // once a5's visibility ends, the group gives a5 then a6; no deleted message comes back
+    clock().advance(30_000);
+    const back = (await h.sqs.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10 })).Messages!;
+    expect(back.map((m) => m.Body)).toEqual(['a5', 'a6']);
+    await h.sqs.DeleteMessageBatch({ QueueUrl: url, Entries: back.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) });
+    expect(await h.sqs.ReceiveMessage({ QueueUrl: url })).toEqual({});
+    await h.sqs.SendMessage({ QueueUrl: url, MessageBody: 'a7', MessageGroupId: 'g' });
+    expect((await h.sqs.ReceiveMessage({ QueueUrl: url })).Messages!.map((m) => m.Body)).toEqual(['a7']);
+  });
+
   it('deduplicates by id or content for five minutes, per queue or per group', async () => {
     const url = await fifo('dedup.fifo', { ContentBasedDeduplication: 'true' });
     const a = await h.sqs.SendMessage({ QueueUrl: url, MessageBody: 'same', MessageGroupId: 'g' });
