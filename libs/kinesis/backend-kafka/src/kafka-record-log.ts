@@ -1,5 +1,5 @@
 import { ConfigResourceTypes, ConfigSource, Kafka, logLevel as KafkaLogLevel, type Admin, type LogEntry } from 'kafkajs';
-import type { AppendEntry, ReadOptions, ReadResult, RecordLog, StoredRecord } from '@wharf/kinesis-engine';
+import { forRecentKeys, type AppendEntry, type ReadOptions, type ReadResult, type RecordLog, type StoredRecord } from '@wharf/kinesis-engine';
 import { createCluster, type KafkaBroker, type KafkaCluster } from './kafka-internals';
 import { partitionKey, ShardProducer, type ProducedRecord } from './kafka-producer';
 
@@ -431,17 +431,5 @@ function isUnknownTopic(error: unknown): boolean {
   return false;
 }
 
-/**
- * A partition key's UTF-8 bytes, kept for the keys seen lately: producers reuse a bounded set of keys (as
- * hash-keys.ts's cache of their hashes counts on), and the Kafka client only reads a key. Cleared when full.
- */
-function keyBytes(partitionKey: string): Buffer {
-  let bytes = recentKeys.get(partitionKey);
-  if (bytes === undefined) {
-    if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
-    recentKeys.set(partitionKey, (bytes = Buffer.from(partitionKey, 'utf8')));
-  }
-  return bytes;
-}
-const RECENT_KEYS = 4096;
-const recentKeys = new Map<string, Buffer>();
+/** A partition key's UTF-8 bytes, kept for recent keys as their hashes are: the Kafka client only reads a key. */
+const keyBytes = forRecentKeys((partitionKey) => Buffer.from(partitionKey, 'utf8'));

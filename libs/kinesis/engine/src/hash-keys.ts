@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { forRecentKeys } from './recent-keys';
 
 /** The hash-key space of a stream: 0 … 2^128 − 1. */
 export const HASH_KEY_SPACE = 1n << 128n;
@@ -9,24 +10,11 @@ export interface HashRange {
   end: bigint; // inclusive
 }
 
-/** The hash key Kinesis computes for a partition key: MD5 of its UTF-8 bytes read as an unsigned big-endian 128-bit integer. */
-export function partitionKeyHash(partitionKey: string): bigint {
-  let key = recentHashes.get(partitionKey);
-  if (key === undefined) {
-    // one-shot hash(): half the CPU of createHash() on short keys (no Hash object per key), per record of a PutRecords
-    key = BigInt('0x' + hash('md5', partitionKey, 'hex'));
-    if (recentHashes.size >= RECENT_HASHES) recentHashes.clear();
-    recentHashes.set(partitionKey, key);
-  }
-  return key;
-}
-
 /**
- * Producers reuse a bounded set of partition keys (a device, a user, an order id in flight): a put of 500
- * records usually hashes far fewer distinct keys. Unbounded key sets just refill it after each clear.
+ * The hash key Kinesis computes for a partition key: MD5 of its UTF-8 bytes read as an unsigned big-endian 128-bit
+ * integer, kept for recent keys. One-shot hash(): half the CPU of createHash() on short keys (no Hash object per key).
  */
-const RECENT_HASHES = 4096;
-const recentHashes = new Map<string, bigint>();
+export const partitionKeyHash: (partitionKey: string) => bigint = forRecentKeys((partitionKey) => BigInt('0x' + hash('md5', partitionKey, 'hex')));
 
 /** Parses a decimal hash key (`0|[1-9]\d{0,38}`); undefined when malformed or outside 0 … 2^128 − 1. */
 export function parseHashKey(value: string): bigint | undefined {

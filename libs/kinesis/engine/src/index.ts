@@ -2,6 +2,7 @@ export * from './config';
 export * from './context';
 export * from './errors';
 export * from './hash-keys';
+export * from './recent-keys';
 export * from './model';
 export * from './operations';
 export * from './ports';

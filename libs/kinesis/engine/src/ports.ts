@@ -87,7 +87,9 @@ export interface MetadataStore {
 // Throughput: per-shard counters shared by every process (also the routing-version check of puts).
 
 export interface PutAdmissionEntry {
+  /** The shard the put's latest routing sent the record to. */
   shard: number;
+  /** The Data's bytes and the partition key's UTF-8 bytes: what a record counts against every size limit. */
   bytes: number;
 }
 

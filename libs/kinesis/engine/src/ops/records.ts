@@ -24,20 +24,20 @@ import { findShard, millisBehind, readShard, resolveStart, toSdkRecord } from '.
 import { Constraints } from '../validation';
 
 const MAX_PUT_RECORDS_BYTES = 10 * MiB;
+/** The model's bounds on one entry: Data's length, and the partition key's in characters. */
+const MAX_ENTRY_DATA_BYTES = 10 * MiB;
+const PARTITION_KEY_LENGTH = { min: 1, max: 256 } as const;
 const MAX_GET_RECORDS_BYTES = 10 * MiB;
 const ITERATOR_TYPES = ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Writing
 
+/** An entry of a put, and what admission reads (its `shard`, set by each routing, and its `bytes`). */
 interface PutEntry extends PutAdmissionEntry {
   partitionKey: string;
   data: Uint8Array;
   explicitHashKey: bigint | undefined;
-  /** The Data's bytes and the partition key's UTF-8 bytes: what a record counts against every size limit. */
-  bytes: number;
-  /** Where the latest routing of the put sent it (the entry itself is what admission reads). */
-  shard: number;
 }
 
 type PutOutcome = { shard: number; offset: number } | { errorCode: string; errorMessage: string };
@@ -53,11 +53,12 @@ const memberPath = (index: number | undefined) => (index === undefined ? '' : `r
  */
 function checkEntry(c: Constraints, index: number | undefined, entry: EntryInput): void {
   const { Data: data, PartitionKey: key, ExplicitHashKey: hashKey } = entry;
-  const plain = data != null && data.length <= 10 * MiB && (key == null || (key.length >= 1 && key.length <= 256)) && hashKey == null;
+  const { min, max } = PARTITION_KEY_LENGTH;
+  const plain = data != null && data.length <= MAX_ENTRY_DATA_BYTES && (key == null || (key.length >= min && key.length <= max)) && hashKey == null;
   if (plain) return;
   const at = memberPath(index);
-  c.required(`${at}data`, data).length(`${at}data`, data, 0, 10 * MiB);
-  c.length(`${at}partitionKey`, key, 1, 256);
+  c.required(`${at}data`, data).length(`${at}data`, data, 0, MAX_ENTRY_DATA_BYTES);
+  c.length(`${at}partitionKey`, key, min, max);
   c.pattern(`${at}explicitHashKey`, hashKey, '0|([1-9]\\d{0,38})');
 }
 
