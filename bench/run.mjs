@@ -55,7 +55,6 @@ const ROWS = [
 
 /** The machine before the bench starts anything: about 2% of 2 cores busy here with the shared brokers idle. */
 const QUIET_AT_REST = 0.1;
-let atRest;
 
 async function main() {
   console.log(`bench: ${ROUNDS} interleaved rounds, sizes ${JSON.stringify(SIZES)}, node ${process.version}, load ${loadavg()[0].toFixed(1)}`);
@@ -63,7 +62,7 @@ async function main() {
   console.log(`now = ${NOW_TREE} at ${head}${NOW_TREE === root ? ' (plus uncommitted changes, if any)' : ''}${ONE_PROCESS ? ', as one process' : ''}`);
   const brokers = brokerPids();
   console.log(`brokers (CPU counted as the server's): ${JSON.stringify(brokers)}`);
-  atRest = await idleLoad();
+  const atRest = await idleLoad();
   const pct = (x) => `${(x * 100).toFixed(0)}%`;
   console.log(`machine at rest: ${pct(atRest.share)} of ${cpus().length} cores busy; busiest: ${atRest.busiest.map((p) => `${pct(p.share)} ${p.command}`).join('; ')}`);
   if (atRest.share > QUIET_AT_REST) {
@@ -95,7 +94,7 @@ async function main() {
     console.log('warm-up round (a hundredth of the sizes, not in the figures)…');
     await runRound(0, 'warmup', wharfs, peers, brokers, () => undefined, { sizes: warmupSizes });
     for (let round = 0; round < ROUNDS; round++) await runRound(round, `r${round}`, wharfs, peers, brokers, record);
-    report(runs);
+    report(runs, { atRest });
     // --profile: one more pass of each group on "now" alone with V8's CPU profiler on in its processes,
     // after the measured rounds (a profiler slows what it watches), summarised as where the busy time went.
     if (PROFILE) {
@@ -232,7 +231,8 @@ function ownCpuByYardstick(runs, row) {
 }
 const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
 
-function report(runs, { save = true } = {}) {
+/** The tables; with `save`, also tmp/bench-results.json, with `atRest` (how busy the machine was before the run). */
+function report(runs, { save = true, atRest } = {}) {
   const med = medianOf(runs);
   const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
   const peersOf = { sqs: ['elasticmq', 'bare', 'floor'], kinesis: ['kinesalite', 'bare', 'kafkajs', 'platformatic'], sns: ['bare', 'amqplib'], edge: [] };
@@ -307,7 +307,7 @@ function cpuBudget(runs) {
   const cores = cpus().length;
   const med = medianOf(runs);
   const lines = [
-    `| row | target rate | CPU-ms/1k that ${cores} cores allow at it | client | brokers | the rest | left for Wharf's own | Wharf's own now | a bare server's own | machine busy now (of it: other processes) | verdict |`,
+    `| row | target rate | CPU-ms/1k that ${cores} cores allow at it | client | brokers | the rest | left for Wharf's own | Wharf's own now | a bare server's own (with its brokers) | machine busy now (of it: other processes) | verdict |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   const rows = {};
@@ -329,33 +329,40 @@ function cpuBudget(runs) {
     const restShare = measuredMachine ? Math.max(0, machine - busy) : 0;
     const others = measuredMachine ? ` (${(restShare * 100).toFixed(0)}%)` : '';
     const rest = (restShare * cores * 1_000_000) / rate;
-    const left = allowed - client - brokers - rest;
+    // What the server and its brokers may use together at the target, once the client and the rest had theirs;
+    // of it, what Wharf's own processes may use beside the brokers as Wharf uses them now.
+    const room = allowed - client - rest;
+    const left = room - brokers;
     // A bare server of the same calls (SQS: bench/sqs/bare-server.mjs, in memory, no broker; SNS: the same with
     // SNS's calls, bench/sns/bare-server.mjs; Kinesis put: bench/kinesis/floor-server.mjs, Kafka and nothing
-    // else) needs at least this much of its own: more than what is left, and no server could meet the target
-    // here, Wharf's or another. A "floor" above Wharf's own is no floor (the bare server lacks a trick Wharf
-    // has, or the round was noisy).
+    // else) needs at least this much, its own CPU and its brokers': more than the room, and no server could meet
+    // the target here, Wharf's or another. A "floor" above Wharf's own and brokers' is no floor (the bare server
+    // lacks a trick Wharf has, or the round was noisy).
     const bareOwn = med('bare', row.id, 'ownCpu');
-    const floor = bareOwn <= own ? bareOwn : NaN;
+    const bareAll = med('bare', row.id, 'serverCpu');
+    const floor = bareAll <= own + brokers ? bareAll : NaN;
     // The bare server's rate is a direct measure: the same client, a server that does the least; below the target,
     // no server reaches it here.
     const bareRate = med('bare', row.id, 'rate');
     // SQS: the same calls from queues kept in Wharf's Redis with one short script a call (bench/sqs/floor-server.mjs,
-    // with Redis's appendfsync always); below the target, no server that keeps its messages in Redis reaches it here.
+    // with Redis's appendfsync always); below the target, or needing more than the room, no server that keeps its
+    // messages in Redis reaches it here.
     const floorRate = med('floor', row.id, 'rate');
-    const floorCpu = `its own ${fmt(med('floor', row.id, 'ownCpu'))} and Redis's ${fmt(med('floor', row.id, 'serverCpu') - med('floor', row.id, 'ownCpu'))} CPU-ms/1k`;
+    const redisFloor = med('floor', row.id, 'serverCpu');
+    const redisFloorCpu = `its own ${fmt(med('floor', row.id, 'ownCpu'))} and Redis's ${fmt(redisFloor - med('floor', row.id, 'ownCpu'))} CPU-ms/1k`;
     // A row Wharf meets is met, whatever the bare server managed in the same rounds.
     const verdict =
       rate >= target ? (own <= left ? 'fits, and met' : 'met')
       : client >= allowed ? 'beyond this machine: the client alone needs more'
       : bareRate < target ? `beyond this machine: a bare server of the same calls ran at ${fmt(bareRate)}/s, below the target`
-      : floorRate < target ? `beyond this machine for a server on Redis: the floor on Redis ran at ${fmt(floorRate)}/s (${floorCpu}), below the target`
-      : left <= 0 ? 'beyond this machine: the client, the brokers and the rest need more'
-      : floor > left ? `beyond this machine: a bare server needs ${fmt(floor)} of its own, more than the ${fmt(left)} left`
-      : own <= left ? waitOrFull(shownBusy, left - own)
-      : `needs Wharf's own CPU ÷ ${(own / left).toFixed(own / left < 1.1 ? 2 : 1)}`;
+      : room <= 0 ? 'beyond this machine: the client and the rest need more'
+      : floor > room ? `beyond this machine: a bare server needs ${fmt(floor)} (its own and its brokers'), more than the ${fmt(room)} the client and the rest leave`
+      : floorRate < target ? `beyond this machine for a server on Redis: the floor on Redis ran at ${fmt(floorRate)}/s (${redisFloorCpu}), below the target`
+      : redisFloor > room ? `beyond this machine for a server on Redis: the floor on Redis needs ${fmt(redisFloor)} (${redisFloorCpu}), more than the ${fmt(room)} the client and the rest leave`
+      : own + brokers <= room ? waitOrFull(shownBusy, room - own - brokers)
+      : `needs Wharf's own and its brokers' CPU ÷ ${((own + brokers) / room).toFixed((own + brokers) / room < 1.1 ? 2 : 1)}`;
     rows[row.id] = { target, allowed, client, brokers, rest, left, own, floor, busy, machine, verdict };
-    lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(rest)} | ${fmt(left)} | ${fmt(own)} | ${fmt(bareOwn)}${Number.isNaN(floor) && Number.isFinite(bareOwn) ? ' (above Wharf\'s)' : ''} | ${(shownBusy * 100).toFixed(0)}%${others} | ${verdict} |`);
+    lines.push(`| ${row.title} | ${fmt(target)} | ${fmt(allowed)} | ${fmt(client)} | ${fmt(brokers)} | ${fmt(rest)} | ${fmt(left)} | ${fmt(own)} | ${fmt(bareOwn)} (${fmt(bareAll)})${Number.isNaN(floor) && Number.isFinite(bareAll) ? ' (above Wharf\'s)' : ''} | ${(shownBusy * 100).toFixed(0)}%${others} | ${verdict} |`);
   }
   return { lines, rows };
 }
