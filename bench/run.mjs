@@ -81,11 +81,13 @@ async function main() {
     if (ONLY.includes('kinesis')) peers.kinesalite = await startKinesalite();
     if (ONLY.includes('kinesis')) peers.kinesisFloor = await startKinesisFloor();
     if (ONLY.includes('sns')) peers.bareSns = await startBareServer('sns');
+    const brokerName = Object.fromEntries(Object.entries(brokers).map(([name, pid]) => [pid, name]));
     const runs = []; // { round, target, row, ...figures }
     const record = (round, target, row, fig) => {
       runs.push({ round, target, row, ...fig });
       const extra = fig.publishRate ? `, ${Math.round(fig.publishRate)} publishes/s` : '';
-      console.log(`  round ${round + 1} ${target.padEnd(10)} ${row.padEnd(15)} ${Math.round(fig.rate).toLocaleString('en-US').padStart(8)}/s${extra}; CPU-ms/1k server own ${fig.ownCpu.toFixed(0)}, with brokers ${fig.serverCpu.toFixed(0)}, client ${fig.clientCpu.toFixed(0)}`);
+      const byBroker = Object.entries(fig.brokerCpu ?? {}).map(([pid, cpu]) => `${brokerName[pid] ?? pid} ${cpu.toFixed(0)}`);
+      console.log(`  round ${round + 1} ${target.padEnd(10)} ${row.padEnd(15)} ${Math.round(fig.rate).toLocaleString('en-US').padStart(8)}/s${extra}; CPU-ms/1k server own ${fig.ownCpu.toFixed(0)}, with brokers ${fig.serverCpu.toFixed(0)}${byBroker.length > 1 ? ` (${byBroker.join(', ')})` : ''}, client ${fig.clientCpu.toFixed(0)}`);
     };
     const wharfs = targets.map((t) => ({ key: t.key, s: t.server }));
     // A warm-up round at a hundredth of the sizes, not recorded: whoever went first in round 1 paid for JIT,

@@ -15,12 +15,14 @@ export async function pool(count, concurrency, fn) {
  * Times `fn` and the CPU used meanwhile by the server (`own`: its processes; `brokers`: the shared brokers it
  * uses, whose CPU also carries whatever else runs on them) and by this client process. `fn` returns
  * { messages, ...extra }; rates are per second, CPU in ms per 1,000 messages (serverCpu = own + brokers;
- * machineCpu = every process on the machine, so machineCpu − serverCpu − clientCpu is what else ran).
+ * machineCpu = every process on the machine, so machineCpu − serverCpu − clientCpu is what else ran; brokerCpu:
+ * each broker's part of it, by pid).
  */
 export async function measured({ own, brokers = [] }, fn) {
   const ownPids = [...new Set(own.filter(Boolean))]; // one process may serve several roles (one-process Wharf)
   const brokerPids = brokers.filter(Boolean);
   const o0 = sumCpuMs(ownPids);
+  const each0 = brokerPids.map((pid) => sumCpuMs([pid]));
   const b0 = sumCpuMs(brokerPids);
   const c0 = clientCpuMs();
   const m0 = machineBusyMs();
@@ -34,6 +36,8 @@ export async function measured({ own, brokers = [] }, fn) {
     rate: (messages / (result.ms ?? ms)) * 1000,
     ownCpu: ((sumCpuMs(ownPids) - o0) / messages) * 1000,
     serverCpu: ((sumCpuMs(ownPids) - o0 + sumCpuMs(brokerPids) - b0) / messages) * 1000,
+    // each broker's share, by pid: which one a server's broker use went to
+    brokerCpu: Object.fromEntries(brokerPids.map((pid, i) => [pid, ((sumCpuMs([pid]) - each0[i]) / messages) * 1000])),
     clientCpu: ((clientCpuMs() - c0) / messages) * 1000,
     machineCpu: ((machineBusyMs() - m0) / messages) * 1000,
   };
