@@ -31,11 +31,26 @@ export interface StartAppOptions {
   main?: string;
 }
 
-/** Starts a BUILT app (`apps/<name>/dist/main.js`, or `main`) as a real process and waits until /health answers 200. */
+/**
+ * Starts a BUILT app (`apps/<name>/dist/main.js`, or `main`) as a real process and waits until /health answers 200.
+ * A port this picks can be taken before the app listens on it — by the app's own first connections to its brokers,
+ * whose local ports come from the same ephemeral range (seen in CI) — so such a start is tried again on another.
+ */
 export async function startApp(name: string, options: StartAppOptions): Promise<AppProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await startOn(name, options, port);
+    } catch (err) {
+      const taken = err instanceof Error && err.message.includes(`EADDRINUSE: address already in use 127.0.0.1:${port}`);
+      if (options.port !== undefined || !taken || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOn(name: string, options: StartAppOptions, port: number): Promise<AppProcess> {
   const main = options.main ? join(repoRoot, options.main) : join(repoRoot, 'apps', name, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
-  const port = options.port ?? (await freePort());
   let output = '';
   const child = spawn(process.execPath, [main], {
     cwd: repoRoot,
@@ -70,6 +85,7 @@ async function waitForHealth(app: AppProcess, path: string, timeoutMs: number): 
   let last = '';
   while (Date.now() < deadline) {
     if (app.child.exitCode !== null || app.child.signalCode !== null) {
+      await new Promise((r) => setTimeout(r, 100)); // its last output may come after 'exit'
       throw new Error(`${app.name} exited before it was ready:\n${app.output()}`);
     }
     try {
