@@ -148,9 +148,11 @@ describe.sequential('docker compose up: the stack users run', () => {
           takeoverMs = Date.now() - down;
         }
       }
+      // the kill lands while sends are in flight; from send 150 on it has landed, so the stream must fail over
+      // (a fast machine can finish all 300 sends before an un-awaited kill takes effect)
       if (i === 100) killed = docker(['kill', victim]);
+      if (i === 150) await killed;
     }
-    await killed;
     await session.close();
     expect(takeoverMs, 'a takeover happened').toBeGreaterThan(0);
     console.log(`[compose] 300 receipted STOMP sends in ${Date.now() - t0} ms; takeover after docker kill: ${takeoverMs} ms`);
