@@ -23,9 +23,19 @@ export interface DeliveryWorkerOptions {
 
 interface Consumer {
   sub: SubscriptionRecord;
+  /** Set while the broker delivers to this consumer: its tag and the channel it lives on. */
   tag?: string;
+  channel?: Channel;
+  /** A consume under way: callers share it, so one process never holds two consumers of one queue. */
+  starting?: Promise<void>;
   /** FIFO: the tail of each group's chain. */
   groups: Map<string, Promise<void>>;
+}
+
+/** The channel new consumers go on, and the connection (generation) it was made on. */
+interface ChannelEntry {
+  generation: number;
+  channel: Promise<Channel>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,19 +45,29 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * republished to a delay queue (per-queue TTL, dead-lettered back) and the original acked. FIFO
  * subscriptions: one active consumer per queue broker-wide, each group's messages one at a time in order,
  * retries in place (the message stays unacked), so order holds into FIFO queues.
+ *
+ * Each consumer remembers the channel it is on. When any channel closes (its connection lost, or a channel
+ * error such as a consume on a queue a restarted broker has not recovered yet), the consumers on it, and only
+ * those, are started again. Before, only the worker's current channel was watched: a consumer left on an older
+ * channel kept its tag after that channel closed, so no resync started it again and its queue was never read
+ * after a broker restart.
  */
 export class DeliveryWorker {
-  private channel?: Channel;
-  private channelGeneration = -1;
+  private current?: ChannelEntry;
+  /** Channels that have closed; a consume answered on one of them does not count. */
+  private readonly closed = new WeakSet<Channel>();
   private readonly consumers = new Map<string, Consumer>();
   private stopped = false;
   private inFlight = 0;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     options.connection.onConnected(async () => {
-      this.channel = undefined;
-      for (const consumer of this.consumers.values()) consumer.tag = undefined;
-      if (!this.stopped) await this.resume();
+      // every channel of the old connection is gone with it
+      this.current = undefined;
+      for (const consumer of this.consumers.values()) this.forget(consumer);
+      // Not awaited: a consume started while the connection was down waits for this reconnect to finish, and
+      // this hook is part of it (the resume shares that consume instead of making a second one).
+      if (!this.stopped) void this.resume();
     });
   }
 
@@ -55,23 +75,43 @@ export class DeliveryWorker {
     return this.inFlight;
   }
 
-  private async ch(): Promise<Channel> {
-    const generation = this.options.connection.generation;
-    if (this.channel && this.channelGeneration === generation) return this.channel;
-    const model = await this.options.connection.get();
-    const channel = await model.createChannel();
-    channel.on('error', (err: Error) => this.options.log?.warn({ err: err.message }, 'delivery channel error'));
-    channel.on('close', () => {
-      if (this.channel === channel) {
-        this.channel = undefined;
-        for (const consumer of this.consumers.values()) consumer.tag = undefined;
-        // A channel closed by an error (not the connection): rebuild the consumers on a new one.
-        if (!this.stopped && this.options.connection.connected) setTimeout(() => void this.resume(), 200);
-      }
+  private forget(consumer: Consumer): void {
+    consumer.tag = undefined;
+    consumer.channel = undefined;
+  }
+
+  /** The channel for new consumers; one is made at a time, and callers meanwhile wait for the same one. */
+  private ch(): Promise<Channel> {
+    const live = this.current;
+    if (live && live.generation === this.options.connection.generation) return live.channel;
+    const entry: ChannelEntry = { generation: this.options.connection.generation, channel: Promise.resolve(undefined as unknown as Channel) };
+    entry.channel = (async () => {
+      const model = await this.options.connection.get();
+      entry.generation = this.options.connection.generation;
+      const channel = await model.createChannel();
+      channel.on('error', (err: Error) => this.options.log?.warn({ err: err.message }, 'delivery channel error'));
+      channel.on('close', () => this.onChannelClosed(channel, entry));
+      return channel;
+    })();
+    entry.channel.catch(() => {
+      if (this.current === entry) this.current = undefined;
     });
-    this.channel = channel;
-    this.channelGeneration = this.options.connection.generation;
-    return channel;
+    this.current = entry;
+    return entry.channel;
+  }
+
+  private onChannelClosed(channel: Channel, entry: ChannelEntry): void {
+    this.closed.add(channel);
+    if (this.current === entry) this.current = undefined;
+    let lost = false;
+    for (const consumer of this.consumers.values()) {
+      if (consumer.channel !== channel) continue;
+      this.forget(consumer);
+      lost = true;
+    }
+    // A channel closed by an error while its connection lives on: start its consumers on a new channel. (After a
+    // lost connection, onConnected does it.)
+    if (lost && !this.stopped && this.options.connection.connected) setTimeout(() => void this.resume(), 200);
   }
 
   private async resume(): Promise<void> {
@@ -95,7 +135,7 @@ export class DeliveryWorker {
     try {
       await this.consume(consumer);
     } catch (error) {
-      this.consumers.delete(sub.arn);
+      if (this.consumers.get(sub.arn) === consumer && !consumer.tag) this.consumers.delete(sub.arn);
       throw error;
     }
   }
@@ -103,22 +143,37 @@ export class DeliveryWorker {
   async unfollow(arn: string): Promise<void> {
     const consumer = this.consumers.get(arn);
     this.consumers.delete(arn);
-    if (consumer?.tag && this.channel) await this.channel.cancel(consumer.tag).catch(() => undefined);
+    if (consumer?.tag && consumer.channel) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
   }
 
-  private async consume(consumer: Consumer): Promise<void> {
+  private consume(consumer: Consumer): Promise<void> {
+    consumer.starting ??= this.startConsumer(consumer).finally(() => {
+      consumer.starting = undefined;
+    });
+    return consumer.starting;
+  }
+
+  private async startConsumer(consumer: Consumer): Promise<void> {
+    if (consumer.tag) return;
     const ch = await this.ch();
     await ch.prefetch(consumer.sub.fifo ? this.options.fifoPrefetch ?? 100 : this.options.prefetch ?? 256, false);
     const queue = subscriptionQueue(consumer.sub);
     const reply = await ch.consume(queue, (msg) => {
       if (msg === null) {
-        // The broker cancelled us: the queue is gone (unsubscribed, topic deleted).
-        this.consumers.delete(consumer.sub.arn);
+        // The broker cancelled us: the queue is gone (unsubscribed, topic deleted). A subscription that still
+        // exists is followed again by the next resync.
+        if (this.consumers.get(consumer.sub.arn) === consumer) this.consumers.delete(consumer.sub.arn);
         return;
       }
       void this.onMessage(ch, consumer, msg);
     });
+    if (this.closed.has(ch)) throw new Error('the channel closed as the consume was answered'); // the next resync starts it
+    if (this.stopped || this.consumers.get(consumer.sub.arn) !== consumer) {
+      await ch.cancel(reply.consumerTag).catch(() => undefined); // unfollowed meanwhile
+      return;
+    }
     consumer.tag = reply.consumerTag;
+    consumer.channel = ch;
   }
 
   private async onMessage(ch: Channel, consumer: Consumer, msg: ConsumeMessage): Promise<void> {
@@ -226,9 +281,8 @@ export class DeliveryWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    const ch = this.channel;
-    if (ch) {
-      for (const consumer of this.consumers.values()) if (consumer.tag) await ch.cancel(consumer.tag).catch(() => undefined);
+    for (const consumer of this.consumers.values()) {
+      if (consumer.tag && consumer.channel) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
     }
     this.consumers.clear();
   }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage, SubscriptionRecord, TopicRecord } from '@wharf/sns-engine';
 import { testMessage, testSubscription, testTopic } from '@wharf/sns-backend-rabbitmq/testing';
+import { connect } from 'amqplib';
 import { DeliveryWorker, RabbitConnection, RabbitSnsBus, type WorkerDecision } from './index';
+import { subscriptionQueue } from './names';
 
 const url = process.env.WHARF_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 let connection: RabbitConnection;
@@ -120,5 +122,41 @@ describe('RabbitSnsBus + DeliveryWorker', () => {
     await bus.deleteTopic(gone);
     await Promise.all([bus.publish(gone, message(gone, 'x')), bus.publish(t, message(t, 'a')), bus.publish(t, message(t, 'b'))]);
     expect((await bus.depth(s)).ready).toBe(2);
+  });
+
+  // A broker restart under load once left a standard subscription unread (the kill -9 matrix lost what was
+  // published after it): follows racing the reconnect put consumers on channels the worker did not watch.
+  it('after connection losses raced by follows (as the resync makes them), each queue has one consumer of the worker and is read', async () => {
+    const topics = [topic(), topic(true)];
+    const subs = [sub(topics[0]), sub(topics[0]), sub(topics[1])];
+    for (const t of topics) await bus.ensureTopic(t);
+    for (const s of subs) await bus.ensureSubscription(s, true);
+    const delivered = new Map<string, string[]>(subs.map((s) => [s.arn, []]));
+    const w = worker(subs, async (s, m) => { delivered.get(s.arn)?.push(m.message); return { action: 'ack' }; });
+    for (const s of subs) await w.follow(s);
+    const counter = await connect(url.split(',')[0]);
+    cleanup.push(() => counter.close());
+    const consumersOf = async (s: SubscriptionRecord) => {
+      const ch = await counter.createChannel();
+      try { return (await ch.checkQueue(subscriptionQueue(s))).consumerCount; } finally { await ch.close(); }
+    };
+    for (let round = 0; round < 4; round++) {
+      const model = await connection.get();
+      const generation = connection.generation;
+      // the socket fails as when the broker is killed: amqplib closes the connection, RabbitConnection reconnects
+      (model as unknown as { connection: { stream: { destroy(err: Error): void } } }).connection.stream.destroy(new Error('connection lost (test)'));
+      // the resync's follows, several at once, while the connection is coming back
+      await Promise.all(subs.flatMap((s) => [0, 1, 2].map(() => w.follow(s).catch(() => undefined))));
+      await until(() => connection.connected && connection.generation > generation);
+      const counts = async () => Promise.all(subs.map(consumersOf));
+      let seen: number[] = [];
+      for (const end = Date.now() + 5_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+        seen = await counts();
+        if (seen.every((n) => n === 1)) break;
+      }
+      expect(seen, `round ${round}: consumers per queue`).toEqual(subs.map(() => 1));
+      for (const t of topics) await bus.publish(t, message(t, `after loss ${round}`, t.fifo ? 'g' : undefined));
+      await until(() => subs.every((s) => delivered.get(s.arn)?.includes(`after loss ${round}`)));
+    }
   });
 });
