@@ -4,6 +4,7 @@ import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, G
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { uniqueId } from '@wharf/testing';
+import { connect as amqpConnect } from 'amqplib';
 import { StompTcp } from '../../apps/mq/test/stomp-tcp';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,7 +20,11 @@ export interface Tally { acknowledged: number; delivered: number; lost: number; 
  * One stream of keyed messages. FIFO parts must come out without duplicates; ordered parts (FIFO, Kinesis per
  * partition key, one STOMP producer's queue) in send order per key. Standard SQS/SNS promise neither, as on AWS.
  */
-export interface LoadPart { name: string; fifo: boolean; ordered: boolean; load: KeyedLoad; collect(): Promise<string[]> }
+export interface LoadPart {
+  name: string; fifo: boolean; ordered: boolean; load: KeyedLoad; collect(): Promise<string[]>;
+  /** Where owed messages that did not come out could still be (broker-side counts): printed when a row fails. */
+  inspect?(): Promise<string>;
+}
 
 /**
  * Producers, one per key, each sending `<key>:<seq>` in order and retrying a failed send with the SAME body until
@@ -98,6 +103,31 @@ function drainQueue(sqs: SQSClient, QueueUrl: string, owed: () => Set<string>): 
   });
 }
 
+/** An SQS queue's counts, as GetQueueAttributes gives them. */
+async function sqsQueueState(sqs: SQSClient, QueueUrl: string): Promise<string> {
+  const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+  const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...names] }))).Attributes ?? {};
+  return `sqs queue ${QueueUrl.slice(QueueUrl.lastIndexOf('/') + 1)}: ${a[names[0]]} visible, ${a[names[1]]} in flight, ${a[names[2]]} delayed`;
+}
+
+/** A subscription's RabbitMQ queue (libs/sns/backend-rabbitmq names.ts): messages ready in it and its consumers. */
+async function subscriptionQueueState(amqpUrl: string, subscriptionArn: string): Promise<string> {
+  const queue = `wharf.sns.sub.${subscriptionArn.slice(subscriptionArn.lastIndexOf(':') + 1)}`;
+  const model = await amqpConnect(amqpUrl);
+  try {
+    const ch = await model.createChannel();
+    const q = await ch.checkQueue(queue);
+    return `rabbitmq queue ${queue}: ${q.messageCount} ready, ${q.consumerCount} consumers`;
+  } catch (error) {
+    return `rabbitmq queue ${queue}: ${(error as Error).message}`;
+  } finally {
+    await model.close().catch(() => undefined);
+  }
+}
+
+const describeAll = (...states: (() => Promise<string>)[]) => async () =>
+  (await Promise.all(states.map((state) => state().catch((error: Error) => `(${error.message})`)))).join('; ');
+
 /** SQS: one FIFO queue with three message groups, one standard queue with one producer. */
 export async function sqsScenario(url: string): Promise<LoadPart[]> {
   const sqs = new SQSClient(sdk(url));
@@ -107,13 +137,13 @@ export async function sqsScenario(url: string): Promise<LoadPart[]> {
   const fifoLoad = new KeyedLoad(['g1', 'g2', 'g3'], async (g, body) => void (await sqs.send(new SendMessageCommand({ QueueUrl: fifo, MessageBody: body, MessageGroupId: g, MessageDeduplicationId: body }))));
   const stdLoad = new KeyedLoad(['s'], async (_k, body) => void (await sqs.send(new SendMessageCommand({ QueueUrl: std, MessageBody: body }))));
   return [
-    { name: 'sqs fifo', fifo: true, ordered: true, load: fifoLoad, collect: () => drainQueue(sqs, fifo, () => fifoLoad.owed()) },
-    { name: 'sqs standard', fifo: false, ordered: false, load: stdLoad, collect: () => drainQueue(sqs, std, () => stdLoad.owed()) },
+    { name: 'sqs fifo', fifo: true, ordered: true, load: fifoLoad, collect: () => drainQueue(sqs, fifo, () => fifoLoad.owed()), inspect: describeAll(() => sqsQueueState(sqs, fifo)) },
+    { name: 'sqs standard', fifo: false, ordered: false, load: stdLoad, collect: () => drainQueue(sqs, std, () => stdLoad.owed()), inspect: describeAll(() => sqsQueueState(sqs, std)) },
   ];
 }
 
 /** SNS → SQS: a FIFO topic into a FIFO queue (two groups) and a standard topic into a standard queue, raw delivery. */
-export async function snsScenario(snsUrl: string, sqsUrl: string): Promise<LoadPart[]> {
+export async function snsScenario(snsUrl: string, sqsUrl: string, amqpUrl: string): Promise<LoadPart[]> {
   const sns = new SNSClient(sdk(snsUrl));
   const sqs = new SQSClient(sdk(sqsUrl));
   const id = uniqueId('k');
@@ -122,16 +152,16 @@ export async function snsScenario(snsUrl: string, sqsUrl: string): Promise<LoadP
     const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${id}-q${suffix}`, Attributes: fifo ? { FifoQueue: 'true' } : {} }))).QueueUrl as string;
     const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
     const TopicArn = (await sns.send(new CreateTopicCommand({ Name: `${id}-t${suffix}`, Attributes: fifo ? { FifoTopic: 'true' } : {} }))).TopicArn;
-    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true' } }));
-    return { QueueUrl, TopicArn };
+    const { SubscriptionArn = '' } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true' } }));
+    return { QueueUrl, TopicArn, inspect: describeAll(() => subscriptionQueueState(amqpUrl, SubscriptionArn), () => sqsQueueState(sqs, QueueUrl)) };
   };
   const f = await pair(true);
   const s = await pair(false);
   const fifoLoad = new KeyedLoad(['g1', 'g2'], async (g, body) => void (await sns.send(new PublishCommand({ TopicArn: f.TopicArn, Message: body, MessageGroupId: g, MessageDeduplicationId: body }))));
   const stdLoad = new KeyedLoad(['s'], async (_k, body) => void (await sns.send(new PublishCommand({ TopicArn: s.TopicArn, Message: body }))));
   return [
-    { name: 'sns fifo → sqs fifo', fifo: true, ordered: true, load: fifoLoad, collect: () => drainQueue(sqs, f.QueueUrl, () => fifoLoad.owed()) },
-    { name: 'sns → sqs', fifo: false, ordered: false, load: stdLoad, collect: () => drainQueue(sqs, s.QueueUrl, () => stdLoad.owed()) },
+    { name: 'sns fifo → sqs fifo', fifo: true, ordered: true, load: fifoLoad, collect: () => drainQueue(sqs, f.QueueUrl, () => fifoLoad.owed()), inspect: f.inspect },
+    { name: 'sns → sqs', fifo: false, ordered: false, load: stdLoad, collect: () => drainQueue(sqs, s.QueueUrl, () => stdLoad.owed()), inspect: s.inspect },
   ];
 }
 

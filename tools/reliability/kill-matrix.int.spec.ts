@@ -39,7 +39,7 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
   const apps = {} as Record<Service, AppProcess>;
   const envs = {} as Record<Service, Record<string, string>>;
   const start = async (s: Service, env: Record<string, string>, port?: number) => {
-    envs[s] = { ...env, WHARF_LOG_LEVEL: 'error' };
+    envs[s] = { ...env, WHARF_LOG_LEVEL: 'warn' }; // kept in memory, printed when a row fails
     apps[s] = await startApp(s, { portEnv: PORT_ENV[s], port, env: envs[s], timeoutMs: BOOT_MS });
     return apps[s];
   };
@@ -118,7 +118,7 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
     await waitFor('acknowledged sends after the restart', () => count() >= after + 20, 90_000).catch(() => undefined);
     const gapMs = longestGap(parts.flatMap((p) => p.load.ackedAt), killedAt, Date.now());
     await Promise.all(parts.map((p) => p.load.stop()));
-    const tallies = await Promise.all(parts.map(async (p) => ({ p, t: p.load.tally(await p.collect()) })));
+    const tallies = await Promise.all(parts.map(async (p) => { const got = await p.collect(); return { p, got, t: p.load.tally(got) }; }));
     const sum = (k: 'acknowledged' | 'delivered' | 'lost' | 'duplicates' | 'unackedDelivered') => tallies.reduce((n, { t }) => n + t[k], 0);
     const r: Row = {
       scenario, killed, acknowledged: sum('acknowledged'), delivered: sum('delivered'), lost: sum('lost'), duplicates: sum('duplicates'), unackedDelivered: sum('unackedDelivered'),
@@ -127,6 +127,14 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
     };
     rows.push(r);
     console.log(`kill -9 ${killed} under ${scenario}: ${JSON.stringify({ ...r, parts: tallies.map(({ p, t }) => ({ part: p.name, ...t })) })}`);
+    if (r.lost > 0 || r.fifoDuplicates > 0 || !r.orderKept) {
+      // which ones, and what the services said: enough to tell a loss from a late delivery or a stalled consumer
+      for (const { p, got: received } of tallies) {
+        const got = new Set(received);
+        console.log(`${p.name}: lost ${[...p.load.owed()].filter((b) => !got.has(b)).join(' ')}; acknowledged at ${p.load.ackedAt.map((t) => t - killedAt).join(' ')} ms from the kill; now: ${(await p.inspect?.()) ?? '—'}`);
+      }
+      for (const [name, app] of Object.entries(apps)) console.log(`--- ${name}'s last output ---\n${app.output().slice(-6000)}`);
+    }
     expect(r).toMatchObject({ lost: 0, fifoDuplicates: 0, orderKept: true, healthDown: true });
     expect(r.reconnectMs).not.toBeNull();
     expect(r.acknowledged).toBeGreaterThanOrEqual(40);
@@ -148,17 +156,17 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
   }, ROW_MS);
 
   it('sns → sqs (FIFO + standard), kill -9 the sns service', async () => {
-    await row('sns → sqs', 'sns service', await snsScenario((await sns()).url, (await sqs()).url), health('sns'), killApp('sns'), restartApp('sns'));
+    await row('sns → sqs', 'sns service', await snsScenario((await sns()).url, (await sqs()).url, (await rabbit()).env.WHARF_AMQP_URL), health('sns'), killApp('sns'), restartApp('sns'));
   }, ROW_MS);
 
   it('sns → sqs (FIFO + standard), kill -9 RabbitMQ', async () => {
     const r = await rabbit();
-    await row('sns → sqs', 'rabbitmq', await snsScenario((await sns()).url, (await sqs()).url), health('sns'), () => r.kill(), () => r.restart());
+    await row('sns → sqs', 'rabbitmq', await snsScenario((await sns()).url, (await sqs()).url, (await rabbit()).env.WHARF_AMQP_URL), health('sns'), () => r.kill(), () => r.restart());
   }, ROW_MS);
 
   it('sns → sqs (FIFO + standard), kill -9 Redis (topics, subscriptions; and the queues)', async () => {
     const r = await redis();
-    await row('sns → sqs', 'redis', await snsScenario((await sns()).url, (await sqs()).url), health('sns'), () => r.kill(), () => r.restart());
+    await row('sns → sqs', 'redis', await snsScenario((await sns()).url, (await sqs()).url, (await rabbit()).env.WHARF_AMQP_URL), health('sns'), () => r.kill(), () => r.restart());
   }, ROW_MS);
 
   it('kinesis (keyed records), kill -9 the kinesis service', async () => {
