@@ -20,24 +20,25 @@ export async function pool(count, concurrency, fn) {
  */
 export async function measured({ own, brokers = [] }, fn) {
   const ownPids = [...new Set(own.filter(Boolean))]; // one process may serve several roles (one-process Wharf)
-  const brokerPids = brokers.filter(Boolean);
+  const brokerPids = [...new Set(brokers.filter(Boolean))];
   const o0 = sumCpuMs(ownPids);
-  const each0 = brokerPids.map((pid) => sumCpuMs([pid]));
-  const b0 = sumCpuMs(brokerPids);
+  const each0 = brokerPids.map((pid) => sumCpuMs([pid])); // one read of each broker's /proc, before and after
   const c0 = clientCpuMs();
   const m0 = machineBusyMs();
   const t0 = performance.now();
   const result = await fn();
   const ms = performance.now() - t0;
   const messages = result.messages;
+  const eachMs = brokerPids.map((pid, i) => sumCpuMs([pid]) - each0[i]);
+  const brokersMs = eachMs.reduce((a, b) => a + b, 0);
   return {
     ...result,
     ms: result.ms ?? ms,
     rate: (messages / (result.ms ?? ms)) * 1000,
     ownCpu: ((sumCpuMs(ownPids) - o0) / messages) * 1000,
-    serverCpu: ((sumCpuMs(ownPids) - o0 + sumCpuMs(brokerPids) - b0) / messages) * 1000,
+    serverCpu: ((sumCpuMs(ownPids) - o0 + brokersMs) / messages) * 1000,
     // each broker's share, by pid: which one a server's broker use went to
-    brokerCpu: Object.fromEntries(brokerPids.map((pid, i) => [pid, ((sumCpuMs([pid]) - each0[i]) / messages) * 1000])),
+    brokerCpu: Object.fromEntries(brokerPids.map((pid, i) => [pid, (eachMs[i] / messages) * 1000])),
     clientCpu: ((clientCpuMs() - c0) / messages) * 1000,
     machineCpu: ((machineBusyMs() - m0) / messages) * 1000,
   };

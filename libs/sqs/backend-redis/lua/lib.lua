@@ -15,6 +15,9 @@
 -- read_state moves a message's parts into st the first time it meets one, so an upgraded Redis keeps its
 -- messages as they were.
 
+-- A queue's retention period when its meta holds none (SQS's default, 4 days), in seconds.
+local DEFAULT_RETENTION_SECONDS = 345600
+
 local function is_fifo(b)
   return redis.call('HGET', b .. 'meta', 'FifoQueue') == 'true'
 end
@@ -30,7 +33,7 @@ local function queue_meta(b)
   if not f[1] then
     return nil
   end
-  return { fifo = f[2] == 'true', gen = f[3] or '', retention = tonumber(f[4] or '345600') }
+  return { fifo = f[2] == 'true', gen = f[3] or '', retention = tonumber(f[4]) or DEFAULT_RETENTION_SECONDS }
 end
 
 local function notify(b)
@@ -306,7 +309,7 @@ end
 
 -- Drops messages older than the retention period (ret: in seconds, when the caller read it).
 local function expire_retention(b, fifo, now, ret)
-  ret = ret or tonumber(redis.call('HGET', b .. 'meta', 'MessageRetentionPeriod') or '345600')
+  ret = ret or tonumber(redis.call('HGET', b .. 'meta', 'MessageRetentionPeriod')) or DEFAULT_RETENTION_SECONDS
   local ids = redis.call('ZRANGEBYSCORE', b .. 'ex', '-inf', '(' .. (now - ret * 1000), 'LIMIT', 0, 1000)
   for _, id in ipairs(ids) do
     remove(b, fifo, id, now)
