@@ -3,6 +3,8 @@
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { subscriptionQueue } from '@wharf/sns-backend-rabbitmq';
+import { parseSubscriptionArn } from '@wharf/sns-engine';
 import { uniqueId } from '@wharf/testing';
 import { connect as amqpConnect } from 'amqplib';
 import { StompTcp } from '../../apps/mq/test/stomp-tcp';
@@ -110,9 +112,9 @@ async function sqsQueueState(sqs: SQSClient, QueueUrl: string): Promise<string> 
   return `sqs queue ${QueueUrl.slice(QueueUrl.lastIndexOf('/') + 1)}: ${a[names[0]]} visible, ${a[names[1]]} in flight, ${a[names[2]]} delayed`;
 }
 
-/** A subscription's RabbitMQ queue (libs/sns/backend-rabbitmq names.ts): messages ready in it and its consumers. */
+/** A subscription's RabbitMQ queue: messages ready in it and its consumers. */
 async function subscriptionQueueState(amqpUrl: string, subscriptionArn: string): Promise<string> {
-  const queue = `wharf.sns.sub.${subscriptionArn.slice(subscriptionArn.lastIndexOf(':') + 1)}`;
+  const queue = subscriptionQueue({ id: parseSubscriptionArn(subscriptionArn)?.id ?? subscriptionArn });
   const model = await amqpConnect(amqpUrl);
   try {
     const ch = await model.createChannel();

@@ -161,7 +161,7 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
 
   it('sns → sqs (FIFO + standard), kill -9 RabbitMQ', async () => {
     const r = await rabbit();
-    await row('sns → sqs', 'rabbitmq', await snsScenario((await sns()).url, (await sqs()).url, (await rabbit()).env.WHARF_AMQP_URL), health('sns'), () => r.kill(), () => r.restart());
+    await row('sns → sqs', 'rabbitmq', await snsScenario((await sns()).url, (await sqs()).url, r.env.WHARF_AMQP_URL), health('sns'), () => r.kill(), () => r.restart());
   }, ROW_MS);
 
   it('sns → sqs (FIFO + standard), kill -9 Redis (topics, subscriptions; and the queues)', async () => {

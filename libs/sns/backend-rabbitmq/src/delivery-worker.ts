@@ -84,20 +84,22 @@ export class DeliveryWorker {
   private ch(): Promise<Channel> {
     const live = this.current;
     if (live && live.generation === this.options.connection.generation) return live.channel;
-    const entry: ChannelEntry = { generation: this.options.connection.generation, channel: Promise.resolve(undefined as unknown as Channel) };
-    entry.channel = (async () => {
-      const model = await this.options.connection.get();
-      entry.generation = this.options.connection.generation;
-      const channel = await model.createChannel();
-      channel.on('error', (err: Error) => this.options.log?.warn({ err: err.message }, 'delivery channel error'));
-      channel.on('close', () => this.onChannelClosed(channel, entry));
-      return channel;
-    })();
+    const entry = { generation: this.options.connection.generation } as ChannelEntry;
+    entry.channel = this.openChannel(entry);
     entry.channel.catch(() => {
       if (this.current === entry) this.current = undefined;
     });
     this.current = entry;
     return entry.channel;
+  }
+
+  private async openChannel(entry: ChannelEntry): Promise<Channel> {
+    const model = await this.options.connection.get();
+    entry.generation = this.options.connection.generation; // the connection it is made on, once there is one
+    const channel = await model.createChannel();
+    channel.on('error', (err: Error) => this.options.log?.warn({ err: err.message }, 'delivery channel error'));
+    channel.on('close', () => this.onChannelClosed(channel, entry));
+    return channel;
   }
 
   private onChannelClosed(channel: Channel, entry: ChannelEntry): void {
