@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { floorPutRows, kinesisRows, rawKafkaRows, rawPlatformaticRows } from './lib/kinesis-rows.mjs';
 import { formatSummary, summarizeProfile } from './lib/inspector.mjs';
 import { median } from './lib/measure.mjs';
-import { brokerPids, cpuMs, ensureBaseline, idleLoad, root, startBareProxy, startBareServer, startElasticMq, startKinesalite, startKinesisFloor, startSqsFloor, startWharf } from './lib/servers.mjs';
+import { brokerPids, cpuMs, ensureBaseline, idleLoad, root, startBareProxy, startBareServer, startElasticMq, startKinesalite, startKinesisFloor, startSnsFloor, startSqsFloor, startWharf } from './lib/servers.mjs';
 import { edgeRows, rawAmqpRow, snsFanOutRow } from './lib/sns-rows.mjs';
 import { sqsRows } from './lib/sqs-rows.mjs';
 import { flag, opt } from './lib/args.mjs';
@@ -81,6 +81,7 @@ async function main() {
     if (ONLY.includes('kinesis')) peers.kinesalite = await startKinesalite();
     if (ONLY.includes('kinesis')) peers.kinesisFloor = await startKinesisFloor();
     if (ONLY.includes('sns')) peers.bareSns = await startBareServer('sns');
+    if (ONLY.includes('sns')) peers.snsFloor = await startSnsFloor();
     const brokerName = Object.fromEntries(Object.entries(brokers).map(([name, pid]) => [pid, name]));
     const runs = []; // { round, target, row, ...figures }
     const record = (round, target, row, fig) => {
@@ -166,6 +167,8 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
     await around('sns', async () => {
       const list = wharfs.map((w) => ({ key: w.key, run: (batch) => snsFanOutRow({ endpoint: w.s.urls.edge, pids: { own: [w.s.pids.edge, w.s.pids.sns, w.s.pids.sqs], brokers: [brokers.redis, brokers.rabbitmq] }, messages: batch ? sizes.snsBatch : sizes.snsSingle, batch, tag: `${tag}-${w.key}` }) }));
       if (peers.bareSns) list.push({ key: 'bare', run: (batch) => snsFanOutRow({ endpoint: peers.bareSns.url, pids: { own: [peers.bareSns.pids.bare] }, messages: batch ? sizes.snsBatch : sizes.snsSingle, batch, tag: `${tag}-bare` }) });
+      // The same calls with topics on Wharf's RabbitMQ and queues on its Redis: the floor of an SNS on durable brokers.
+      if (peers.snsFloor) list.push({ key: 'floor', run: (batch) => snsFanOutRow({ endpoint: peers.snsFloor.url, pids: { own: [peers.snsFloor.pids.floor], brokers: [brokers.redis, brokers.rabbitmq] }, messages: batch ? sizes.snsBatch : sizes.snsSingle, batch, tag: `${tag}-floor` }) });
       if (withCeilings) list.push({ key: 'amqplib', run: (batch) => rawAmqpRow({ pids: { own: [], brokers: [brokers.rabbitmq] }, messages: batch ? sizes.snsBatch : sizes.snsSingle, tag }) });
       for (const t of order(list)) {
         record(round, t.key, 'snsSingle', await t.run(false));
@@ -210,6 +213,9 @@ async function runRound(round, tag, wharfs, peers, brokers, record, { withCeilin
 
 /** How the tables name a peer whose key is terse. */
 const PEER_NAMES = { bare: 'bare server', floor: 'floor on Redis' };
+/** What each group's floor keeps its messages on (bench/sqs/floor-server.mjs, bench/sns/floor-server.mjs). */
+const FLOOR_ON = { sqs: 'Redis', sns: 'RabbitMQ and Redis' };
+const peerName = (p, group) => (p === 'floor' ? `floor on ${FLOOR_ON[group]}` : PEER_NAMES[p] ?? p);
 
 /** The median of one figure over the rounds of one target and row. */
 const medianOf = (runs) => (target, row, field) => median(runs.filter((r) => r.target === target && r.row === row).map((r) => r[field]));
@@ -237,7 +243,7 @@ const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') :
 function report(runs, { save = true, atRest } = {}) {
   const med = medianOf(runs);
   const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
-  const peersOf = { sqs: ['elasticmq', 'bare', 'floor'], kinesis: ['kinesalite', 'bare', 'kafkajs', 'platformatic'], sns: ['bare', 'amqplib'], edge: [] };
+  const peersOf = { sqs: ['elasticmq', 'bare', 'floor'], kinesis: ['kinesalite', 'bare', 'kafkajs', 'platformatic'], sns: ['bare', 'floor', 'amqplib'], edge: [] };
   const lines = [
     `| row | Wharf now | Wharf ${BASELINE} | peers / ceilings (same run) | now ÷ ${BASELINE} | target | met | server CPU-ms/1k now / ${BASELINE}: own (incl. brokers) | client CPU-ms/1k now |`,
     '|---|---:|---:|---|---:|---|---|---:|---:|',
@@ -277,7 +283,7 @@ function report(runs, { save = true, atRest } = {}) {
     const peerText = peersOf[row.group]
       .map((p) => [p, med(p, row.id, 'rate')])
       .filter(([, v]) => Number.isFinite(v))
-      .map(([p, v]) => `${PEER_NAMES[p] ?? p} ${fmt(v)} (now ÷ it ${x(now / v)}; ${fmt(med(p, row.id, 'serverCpu'))} CPU-ms/1k)`)
+      .map(([p, v]) => `${peerName(p, row.group)} ${fmt(v)} (now ÷ it ${x(now / v)}; ${fmt(med(p, row.id, 'serverCpu'))} CPU-ms/1k)`)
       .join('; ');
     const pub = row.group === 'sns' ? ` (${fmt(med('now', row.id, 'publishRate'))} publishes/s)` : '';
     const basePub = row.group === 'sns' ? ` (${fmt(med('base', row.id, 'publishRate'))})` : '';
@@ -347,11 +353,13 @@ function cpuBudget(runs) {
     // no server reaches it here.
     const bareRate = med('bare', row.id, 'rate');
     // SQS: the same calls from queues kept in Wharf's Redis with one short script a call (bench/sqs/floor-server.mjs,
-    // with Redis's appendfsync always); below the target, or needing more than the room, no server that keeps its
-    // messages in Redis reaches it here.
+    // with Redis's appendfsync always); SNS: topics on Wharf's RabbitMQ (confirmed persistent publishes) and queues
+    // on its Redis (bench/sns/floor-server.mjs). Below the target, or needing more than the room, no server that
+    // keeps its messages on those brokers reaches it here.
     const floorRate = med('floor', row.id, 'rate');
-    const redisFloor = med('floor', row.id, 'serverCpu');
-    const redisFloorCpu = `its own ${fmt(med('floor', row.id, 'ownCpu'))} and Redis's ${fmt(redisFloor - med('floor', row.id, 'ownCpu'))} CPU-ms/1k`;
+    const brokerFloor = med('floor', row.id, 'serverCpu');
+    const on = FLOOR_ON[row.group];
+    const brokerFloorCpu = `its own ${fmt(med('floor', row.id, 'ownCpu'))} and ${on}'s ${fmt(brokerFloor - med('floor', row.id, 'ownCpu'))} CPU-ms/1k`;
     // A row Wharf meets is met, whatever the bare server managed in the same rounds.
     const verdict =
       rate >= target ? (own <= left ? 'fits, and met' : 'met')
@@ -359,8 +367,8 @@ function cpuBudget(runs) {
       : bareRate < target ? `beyond this machine: a bare server of the same calls ran at ${fmt(bareRate)}/s, below the target`
       : room <= 0 ? 'beyond this machine: the client and the rest need more'
       : floor > room ? `beyond this machine: a bare server needs ${fmt(floor)} (its own and its brokers'), more than the ${fmt(room)} the client and the rest leave`
-      : floorRate < target ? `beyond this machine for a server on Redis: the floor on Redis ran at ${fmt(floorRate)}/s (${redisFloorCpu}), below the target`
-      : redisFloor > room ? `beyond this machine for a server on Redis: the floor on Redis needs ${fmt(redisFloor)} (${redisFloorCpu}), more than the ${fmt(room)} the client and the rest leave`
+      : floorRate < target ? `beyond this machine for a server on ${on}: the floor on ${on} ran at ${fmt(floorRate)}/s (${brokerFloorCpu}), below the target`
+      : brokerFloor > room ? `beyond this machine for a server on ${on}: the floor on ${on} needs ${fmt(brokerFloor)} (${brokerFloorCpu}), more than the ${fmt(room)} the client and the rest leave`
       : own + brokers <= room ? waitOrFull(shownBusy, room - own - brokers)
       : `needs Wharf's own and its brokers' CPU ÷ ${((own + brokers) / room).toFixed((own + brokers) / room < 1.1 ? 2 : 1)}`;
     rows[row.id] = { target, allowed, client, brokers, rest, left, own, floor, busy, machine, verdict };

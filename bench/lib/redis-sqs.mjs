@@ -83,7 +83,11 @@ const ACCOUNT = '000000000000';
 const md5 = (s) => createHash('md5').update(s).digest('hex');
 const nameOf = (url) => url.slice(url.lastIndexOf('/') + 1);
 
-export function redisSqs(url, prefix) {
+/**
+ * The queues on Redis: `operations` (the SQS calls, for sqsAnswerer) and `send(name, bodies)`, the same durable
+ * send a SendMessageBatch makes, for a server that puts messages into its queues itself (bench/sns/floor-server.mjs).
+ */
+export function redisSqsQueues(url, prefix) {
   const redis = new Redis(url, { enableAutoPipelining: true });
   redis.defineCommand('floorSend', { numberOfKeys: 1, lua: SEND });
   redis.defineCommand('floorReceive', { numberOfKeys: 1, lua: RECEIVE });
@@ -97,7 +101,23 @@ export function redisSqs(url, prefix) {
     return { name: nameOf(url), fifo };
   };
 
+  /** Stores `entries` ({ body, group }) in a queue, one script call; the ids and MD5s given. */
+  async function store(name, fifo, entries) {
+    const args = [fifo ? '1' : '0', entries.length];
+    const stored = entries.map(({ body, group }) => {
+      const id = randomUUID();
+      const digest = md5(body);
+      args.push(id, digest + body, group ?? '');
+      return { id, digest };
+    });
+    await redis.floorSend(base(name), ...args);
+    return stored;
+  }
+
   const operations = {
+    async GetQueueAttributes({ QueueUrl }) {
+      return { Attributes: { QueueArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:${queueOf(QueueUrl).name}` } };
+    },
     async CreateQueue({ QueueName, Attributes }, origin) {
       if (!queues.has(QueueName)) queues.set(QueueName, Attributes?.FifoQueue === 'true');
       return { QueueUrl: `${origin}/${ACCOUNT}/${QueueName}` };
@@ -109,15 +129,8 @@ export function redisSqs(url, prefix) {
     },
     async SendMessageBatch({ QueueUrl, Entries }) {
       const q = queueOf(QueueUrl);
-      const args = [q.fifo ? '1' : '0', Entries.length];
-      const Successful = Entries.map((e) => {
-        const id = randomUUID();
-        const digest = md5(e.MessageBody);
-        args.push(id, digest + e.MessageBody, e.MessageGroupId ?? '');
-        return { Id: e.Id, MessageId: id, MD5OfMessageBody: digest };
-      });
-      await redis.floorSend(base(q.name), ...args);
-      return { Successful, Failed: [] };
+      const stored = await store(q.name, q.fifo, Entries.map((e) => ({ body: e.MessageBody, group: e.MessageGroupId })));
+      return { Successful: stored.map((s, i) => ({ Id: Entries[i].Id, MessageId: s.id, MD5OfMessageBody: s.digest })), Failed: [] };
     },
     async ReceiveMessage({ QueueUrl, MaxNumberOfMessages = 1, VisibilityTimeout = 30 }) {
       const q = queueOf(QueueUrl);
@@ -140,5 +153,15 @@ export function redisSqs(url, prefix) {
     },
   };
 
-  return sqsAnswerer(operations);
+  return {
+    operations,
+    /** Into a standard queue this server made (by name), durably: one script call for all of `bodies`. */
+    async send(name, bodies) {
+      if (!queues.has(name)) throw new NoQueue(name);
+      await store(name, queues.get(name), bodies.map((body) => ({ body })));
+    },
+  };
 }
+
+/** The SQS calls of bench/sqs/floor-server.mjs, from queues on Redis (url, key prefix). */
+export const redisSqs = (url, prefix) => sqsAnswerer(redisSqsQueues(url, prefix).operations);

@@ -309,16 +309,16 @@ export async function startBareServer(service) {
 }
 
 /**
- * bench/sqs/floor-server.mjs on a free port, keeping its queues on Wharf's Redis under a prefix of its own
- * (dropped when it stops): the floor of an SQS server on Redis.
+ * bench/<service>/floor-server.mjs on a free port, keeping its queues on Wharf's Redis under a prefix of its own
+ * (dropped when it stops), with `more` arguments after the prefix.
  */
-export async function startSqsFloor() {
-  const run = `wharf:bench:sqs-floor:${Date.now().toString(36)}`;
+async function startFloorOnRedis(service, label, more = []) {
+  const run = `wharf:bench:${service}-floor:${Date.now().toString(36)}`;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await spawnReady('sqs floor', process.execPath, [join(root, 'bench/sqs/floor-server.mjs'), String(port), REDIS_URL, `${run}:`], { ready: health(url) });
+  const child = await spawnReady(`${service} floor`, process.execPath, [join(root, `bench/${service}/floor-server.mjs`), String(port), REDIS_URL, `${run}:`, ...more], { ready: health(url) });
   return {
-    label: 'SQS floor on Redis',
+    label,
     url,
     pids: { floor: child.pid },
     async stop() {
@@ -327,6 +327,15 @@ export async function startSqsFloor() {
     },
   };
 }
+
+/** bench/sqs/floor-server.mjs: the floor of an SQS server on Redis. */
+export const startSqsFloor = () => startFloorOnRedis('sqs', 'SQS floor on Redis');
+
+/**
+ * bench/sns/floor-server.mjs: the floor of SNS fan-out to SQS on durable brokers, topics and subscriptions on
+ * Wharf's RabbitMQ (each topic's exchange and queues go with its DeleteTopic), queues on its Redis.
+ */
+export const startSnsFloor = () => startFloorOnRedis('sns', 'SNS floor on RabbitMQ and Redis', [AMQP_URL]);
 
 /**
  * bench/kinesis/floor-server.mjs on free ports (HTTP/1.1 and h2c), producing to a fresh 5-partition topic: the floor of a Kinesis

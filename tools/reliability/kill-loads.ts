@@ -1,7 +1,7 @@
 // The bounded load of each service's scenario for the kill -9 matrix (kill-matrix.int.spec.ts), and the
 // tally of what came out: acknowledged, delivered, lost, duplicates, order per key/group.
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { subscriptionQueue } from '@wharf/sns-backend-rabbitmq';
 import { parseSubscriptionArn } from '@wharf/sns-engine';
@@ -144,26 +144,41 @@ export async function sqsScenario(url: string): Promise<LoadPart[]> {
   ];
 }
 
-/** SNS → SQS: a FIFO topic into a FIFO queue (two groups) and a standard topic into a standard queue, raw delivery. */
+/**
+ * SNS → SQS: a FIFO topic into a FIFO queue (two groups), a standard topic into a standard queue, and PublishBatch
+ * to a standard topic into a queue of its own (one broker message a batch); raw delivery. A batch carries each
+ * owed body with a companion (`<body>+`), and a body counts as delivered only with its companion.
+ */
 export async function snsScenario(snsUrl: string, sqsUrl: string, amqpUrl: string): Promise<LoadPart[]> {
   const sns = new SNSClient(sdk(snsUrl));
   const sqs = new SQSClient(sdk(sqsUrl));
   const id = uniqueId('k');
-  const pair = async (fifo: boolean) => {
+  const pair = async (fifo: boolean, tag = '') => {
     const suffix = fifo ? '.fifo' : '';
-    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${id}-q${suffix}`, Attributes: fifo ? { FifoQueue: 'true' } : {} }))).QueueUrl as string;
+    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${id}-q${tag}${suffix}`, Attributes: fifo ? { FifoQueue: 'true' } : {} }))).QueueUrl as string;
     const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
-    const TopicArn = (await sns.send(new CreateTopicCommand({ Name: `${id}-t${suffix}`, Attributes: fifo ? { FifoTopic: 'true' } : {} }))).TopicArn;
+    const TopicArn = (await sns.send(new CreateTopicCommand({ Name: `${id}-t${tag}${suffix}`, Attributes: fifo ? { FifoTopic: 'true' } : {} }))).TopicArn;
     const { SubscriptionArn = '' } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true' } }));
     return { QueueUrl, TopicArn, inspect: describeAll(() => subscriptionQueueState(amqpUrl, SubscriptionArn), () => sqsQueueState(sqs, QueueUrl)) };
   };
   const f = await pair(true);
   const s = await pair(false);
+  const b = await pair(false, 'b');
+  const batchLoad = new KeyedLoad(['b'], async (_k, body) => {
+    const r = await sns.send(new PublishBatchCommand({ TopicArn: b.TopicArn, PublishBatchRequestEntries: [{ Id: 'm', Message: body }, { Id: 'c', Message: `${body}+` }] }));
+    if (r.Failed?.length) throw new Error(`PublishBatch: ${r.Failed[0].Code}`); // not acknowledged: sent again whole
+  });
+  const batches = async () => {
+    const got = await drainQueue(sqs, b.QueueUrl, () => new Set([...batchLoad.owed()].flatMap((body) => [body, `${body}+`])));
+    const all = new Set(got);
+    return got.filter((body) => !body.endsWith('+') && all.has(`${body}+`));
+  };
   const fifoLoad = new KeyedLoad(['g1', 'g2'], async (g, body) => void (await sns.send(new PublishCommand({ TopicArn: f.TopicArn, Message: body, MessageGroupId: g, MessageDeduplicationId: body }))));
   const stdLoad = new KeyedLoad(['s'], async (_k, body) => void (await sns.send(new PublishCommand({ TopicArn: s.TopicArn, Message: body }))));
   return [
     { name: 'sns fifo → sqs fifo', fifo: true, ordered: true, load: fifoLoad, collect: () => drainQueue(sqs, f.QueueUrl, () => fifoLoad.owed()), inspect: f.inspect },
     { name: 'sns → sqs', fifo: false, ordered: false, load: stdLoad, collect: () => drainQueue(sqs, s.QueueUrl, () => stdLoad.owed()), inspect: s.inspect },
+    { name: 'sns PublishBatch → sqs', fifo: false, ordered: false, load: batchLoad, collect: batches, inspect: b.inspect },
   ];
 }
 

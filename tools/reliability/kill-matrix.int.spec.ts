@@ -155,16 +155,16 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
     await row('sqs', 'redis', await sqsScenario((await sqs()).url), health('sqs'), () => r.kill(), () => r.restart());
   }, ROW_MS);
 
-  it('sns → sqs (FIFO + standard), kill -9 the sns service', async () => {
+  it('sns → sqs (FIFO, standard, PublishBatch), kill -9 the sns service', async () => {
     await row('sns → sqs', 'sns service', await snsScenario((await sns()).url, (await sqs()).url, (await rabbit()).env.WHARF_AMQP_URL), health('sns'), killApp('sns'), restartApp('sns'));
   }, ROW_MS);
 
-  it('sns → sqs (FIFO + standard), kill -9 RabbitMQ', async () => {
+  it('sns → sqs (FIFO, standard, PublishBatch), kill -9 RabbitMQ', async () => {
     const r = await rabbit();
     await row('sns → sqs', 'rabbitmq', await snsScenario((await sns()).url, (await sqs()).url, r.env.WHARF_AMQP_URL), health('sns'), () => r.kill(), () => r.restart());
   }, ROW_MS);
 
-  it('sns → sqs (FIFO + standard), kill -9 Redis (topics, subscriptions; and the queues)', async () => {
+  it('sns → sqs (FIFO, standard, PublishBatch), kill -9 Redis (topics, subscriptions; and the queues)', async () => {
     const r = await redis();
     await row('sns → sqs', 'redis', await snsScenario((await sns()).url, (await sqs()).url, (await rabbit()).env.WHARF_AMQP_URL), health('sns'), () => r.kill(), () => r.restart());
   }, ROW_MS);

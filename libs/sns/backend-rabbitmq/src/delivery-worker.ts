@@ -1,5 +1,5 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { decodeStoredMessage, type StoredMessage, type SubscriptionRecord } from '@wharf/sns-engine';
+import { decodeStoredMessages, encodeStoredMessage, type StoredMessage, type SubscriptionRecord } from '@wharf/sns-engine';
 import type { Log, RabbitConnection } from './connection';
 import { HEADER_ATTEMPTS, subscriptionQueue } from './names';
 import type { RabbitSnsBus } from './fan-out-bus';
@@ -179,16 +179,18 @@ export class DeliveryWorker {
   }
 
   private async onMessage(ch: Channel, consumer: Consumer, msg: ConsumeMessage): Promise<void> {
-    let message: StoredMessage;
+    let messages: StoredMessage[];
     try {
-      message = decodeStoredMessage(msg.content);
+      messages = decodeStoredMessages(msg.content);
     } catch (error) {
       this.options.log?.error({ err: String(error), sub: consumer.sub.arn }, 'dropping an unreadable message');
       this.ack(ch, msg);
       return;
     }
     const failed = Number((msg.properties.headers ?? {})[HEADER_ATTEMPTS] ?? 0) || 0;
-    if (consumer.sub.fifo && message.groupId !== undefined) {
+    const [message] = messages;
+    // A FIFO topic publishes one message a broker message; several are a standard topic's PublishBatch.
+    if (consumer.sub.fifo && messages.length === 1 && message.groupId !== undefined) {
       const group = message.groupId;
       const previous = consumer.groups.get(group) ?? Promise.resolve();
       const next = previous.then(() => this.fifoDeliver(ch, consumer, msg, message, failed));
@@ -197,7 +199,7 @@ export class DeliveryWorker {
       if (consumer.groups.get(group) === next) consumer.groups.delete(group);
       return;
     }
-    await this.standardDeliver(ch, consumer, msg, message, failed);
+    await this.standardDeliver(ch, consumer, msg, messages, failed);
   }
 
   private ack(ch: Channel, msg: ConsumeMessage): void {
@@ -228,19 +230,27 @@ export class DeliveryWorker {
     }
   }
 
-  private async standardDeliver(ch: Channel, consumer: Consumer, msg: ConsumeMessage, message: StoredMessage, failed: number): Promise<void> {
+  /**
+   * The messages of one broker message, side by side; it is acked once each was delivered, filtered out, or
+   * put back on its own (a retry into a delay queue, or held). Until then a broker or bookkeeping failure
+   * leaves the whole broker message to be redelivered: at least once, as SNS promises.
+   */
+  private async standardDeliver(ch: Channel, consumer: Consumer, msg: ConsumeMessage, messages: StoredMessage[], failed: number): Promise<void> {
     try {
-      const decision = await this.attempt(consumer, message, failed);
-      if (decision === 'gone' || decision.action === 'ack') {
-        this.ack(ch, msg);
-      } else if (decision.action === 'retry') {
-        await this.options.bus.requeueLater(consumer.sub, msg.content, failed + 1, decision.delayMs, message.messageId);
-        this.ack(ch, msg);
-      } else {
-        await this.options.bus.hold(consumer.sub, msg.content, failed + 1, decision.reason, message.messageId);
-        this.options.log?.warn({ sub: consumer.sub.arn, messageId: message.messageId, reason: decision.reason }, 'delivery exhausted: message held');
-        this.ack(ch, msg);
+      const decisions = await Promise.all(messages.map((m) => this.attempt(consumer, m, failed)));
+      for (const [i, decision] of decisions.entries()) {
+        if (decision === 'gone' || decision.action === 'ack') continue;
+        const message = messages[i];
+        // A batch's entry goes on alone, so a retry or a hold carries it and none of its batch.
+        const content = messages.length === 1 ? msg.content : encodeStoredMessage(message);
+        if (decision.action === 'retry') {
+          await this.options.bus.requeueLater(consumer.sub, content, failed + 1, decision.delayMs, message.messageId);
+        } else {
+          await this.options.bus.hold(consumer.sub, content, failed + 1, decision.reason, message.messageId);
+          this.options.log?.warn({ sub: consumer.sub.arn, messageId: message.messageId, reason: decision.reason }, 'delivery exhausted: message held');
+        }
       }
+      this.ack(ch, msg);
     } catch (error) {
       // Could not even record the outcome (broker trouble): leave it to the broker to redeliver.
       this.options.log?.warn({ err: error instanceof Error ? error.message : String(error), sub: consumer.sub.arn }, 'delivery bookkeeping failed; requeued');

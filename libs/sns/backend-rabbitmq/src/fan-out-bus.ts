@@ -1,6 +1,6 @@
 import type { Channel, ConfirmChannel, Options } from 'amqplib';
 import { AwsError } from '@wharf/aws-protocol';
-import { encodeStoredMessage, type SnsBus, type StoredMessage, type SubscriptionRecord, type TopicRecord } from '@wharf/sns-engine';
+import { encodeStoredMessage, encodeStoredMessages, type SnsBus, type StoredMessage, type SubscriptionRecord, type TopicRecord } from '@wharf/sns-engine';
 import type { Log, RabbitConnection } from './connection';
 import {
   delayQueue,
@@ -237,6 +237,11 @@ export class RabbitSnsBus implements SnsBus {
 
   async publish(topic: TopicRecord, message: StoredMessage): Promise<void> {
     await this.confirmed(PUBLISH_EXCHANGE, topicExchange(topic.arn), encodeStoredMessage(message), { messageId: message.messageId });
+  }
+
+  /** One persistent message (a JSON array) for all of a standard topic's PublishBatch entries; see `publish`. */
+  async publishBatch(topic: TopicRecord, messages: StoredMessage[]): Promise<void> {
+    await this.confirmed(PUBLISH_EXCHANGE, topicExchange(topic.arn), encodeStoredMessages(messages), messages.length === 1 ? { messageId: messages[0].messageId } : {});
   }
 
   async sendToSubscription(sub: SubscriptionRecord, message: StoredMessage): Promise<void> {

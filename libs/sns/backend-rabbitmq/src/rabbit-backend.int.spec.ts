@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredMessage, SubscriptionRecord, TopicRecord } from '@wharf/sns-engine';
+import { decodeStoredMessages, type StoredMessage, type SubscriptionRecord, type TopicRecord } from '@wharf/sns-engine';
 import { testMessage, testSubscription, testTopic } from '@wharf/sns-backend-rabbitmq/testing';
 import { connect } from 'amqplib';
 import { DeliveryWorker, RabbitConnection, RabbitSnsBus, type WorkerDecision } from './index';
-import { subscriptionQueue } from './names';
+import { holdingQueue, subscriptionQueue } from './names';
 
 const url = process.env.WHARF_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 let connection: RabbitConnection;
@@ -84,6 +84,43 @@ describe('RabbitSnsBus + DeliveryWorker', () => {
     await until(() => w.busy === 0);
     await new Promise((r) => setTimeout(r, 200));
     expect(await bus.depth(s)).toEqual({ ready: 0, held: 1 });
+  });
+
+  it('a PublishBatch is one broker message to each queue; its entries are delivered each, and one that fails is retried or held alone', async () => {
+    const t = topic();
+    await bus.ensureTopic(t);
+    const [a, b] = [sub(t), sub(t)];
+    await bus.ensureSubscription(a, true);
+    await bus.ensureSubscription(b, true);
+    const batch = Array.from({ length: 10 }, (_, i) => message(t, `e${i}`));
+    await bus.publishBatch(t, batch);
+    expect(await bus.depth(a)).toEqual({ ready: 1, held: 0 });
+    const attempts: { sub: string; text: string; failed: number }[] = [];
+    const w = worker([a, b], async (s, m, failed) => {
+      attempts.push({ sub: s.arn, text: m.message, failed });
+      if (s.arn === a.arn && m.message === 'e3' && failed === 0) return { action: 'retry', delayMs: 50 };
+      if (s.arn === a.arn && m.message === 'e7') return { action: 'hold', reason: 'HTTP 500 (after 1 attempt)' };
+      return { action: 'ack' };
+    });
+    await w.follow(a);
+    await w.follow(b);
+    await until(() => attempts.length === 21);
+    await until(() => w.busy === 0);
+    await new Promise((r) => setTimeout(r, 200));
+    const of = (s: SubscriptionRecord) => attempts.filter((x) => x.sub === s.arn);
+    expect(of(b).map((x) => x.text).sort()).toEqual(batch.map((m) => m.message).sort());
+    // the retry carried e3 alone, with its failed attempt counted; the rest of the batch came once
+    expect(of(a).filter((x) => x.failed > 0)).toEqual([{ sub: a.arn, text: 'e3', failed: 1 }]);
+    expect(of(a).filter((x) => x.failed === 0).map((x) => x.text).sort()).toEqual(batch.map((m) => m.message).sort());
+    expect(await bus.depth(a)).toEqual({ ready: 0, held: 1 });
+    expect(await bus.depth(b)).toEqual({ ready: 0, held: 0 });
+    const reader = await connect(url.split(',')[0]);
+    cleanup.push(() => reader.close());
+    const ch = await reader.createChannel();
+    const held = await ch.get(holdingQueue(a), { noAck: false });
+    expect(held && decodeStoredMessages(held.content).map((m) => m.message)).toEqual(['e7']);
+    if (held) ch.nack(held, false, true);
+    await ch.close();
   });
 
   it('FIFO: each group delivered one at a time in order, also across retries', async () => {

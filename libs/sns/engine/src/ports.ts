@@ -58,6 +58,11 @@ export interface SnsBus {
   deleteSubscription(sub: SubscriptionRecord): Promise<void>;
   /** Resolves once the broker has the message (publisher confirm) in every bound subscription queue. */
   publish(topic: TopicRecord, message: StoredMessage): Promise<void>;
+  /**
+   * A standard topic's PublishBatch entries as one broker message, all or none: it resolves once the broker has
+   * them in every bound subscription queue (one confirm and one write for up to 10, where `publish` pays ten).
+   */
+  publishBatch(topic: TopicRecord, messages: StoredMessage[]): Promise<void>;
   /** Puts one message into one subscription's queue (SubscriptionConfirmation). */
   sendToSubscription(sub: SubscriptionRecord, message: StoredMessage): Promise<void>;
 }

@@ -38,8 +38,27 @@ export function encodeStoredMessage(message: StoredMessage): Buffer {
   return Buffer.from(JSON.stringify(message), 'utf8');
 }
 
-export function decodeStoredMessage(bytes: Buffer): StoredMessage {
-  const value = JSON.parse(bytes.toString('utf8')) as StoredMessage;
-  if (value.v !== 1 || !value.messageId || !value.topicArn) throw new Error('not a Wharf SNS message');
+/**
+ * One broker message for several published messages: a PublishBatch's entries to a standard topic travel, are
+ * confirmed and are stored as one (a JSON array), each delivered on its own. One message stays a JSON object.
+ */
+export function encodeStoredMessages(messages: StoredMessage[]): Buffer {
+  return messages.length === 1 ? encodeStoredMessage(messages[0]) : Buffer.from(JSON.stringify(messages), 'utf8');
+}
+
+function checked(value: StoredMessage): StoredMessage {
+  if (value?.v !== 1 || !value.messageId || !value.topicArn) throw new Error('not a Wharf SNS message');
   return value;
+}
+
+export function decodeStoredMessage(bytes: Buffer): StoredMessage {
+  return checked(JSON.parse(bytes.toString('utf8')) as StoredMessage);
+}
+
+/** The messages of one broker message (`encodeStoredMessage` or `encodeStoredMessages`). */
+export function decodeStoredMessages(bytes: Buffer): StoredMessage[] {
+  const value = JSON.parse(bytes.toString('utf8')) as StoredMessage | StoredMessage[];
+  if (!Array.isArray(value)) return [checked(value)];
+  if (value.length === 0) throw new Error('not a Wharf SNS message');
+  return value.map(checked);
 }

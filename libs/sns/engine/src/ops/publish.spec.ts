@@ -130,4 +130,32 @@ describe('PublishBatch', () => {
     expect(mixed.Successful?.map((s) => s.Id)).toEqual(['good']);
     expect(mixed.Failed).toEqual([{ Id: 'bad', Code: 'InvalidParameter', Message: 'Invalid parameter: Empty message', SenderFault: true }]);
   });
+
+  it('a standard topic gives the broker its valid entries as one batch: all published, or all failed retryably', async () => {
+    const { ctx, caller, bus } = memorySns();
+    const { TopicArn } = await CreateTopic(ctx, { Name: 't' }, caller);
+    const { SubscriptionArn } = await Subscribe(ctx, { TopicArn, Protocol: 'sqs', Endpoint: QUEUE }, caller);
+    const entries = [{ Id: 'a', Message: 'x' }, { Id: 'bad', Message: '' }, { Id: 'b', Message: 'y' }];
+    const ok = await PublishBatch(ctx, { TopicArn, PublishBatchRequestEntries: entries });
+    expect(ok.Successful?.map((s) => s.Id)).toEqual(['a', 'b']);
+    expect(bus.batches).toEqual([ok.Successful?.map((s) => s.MessageId)]);
+    expect(bus.messagesOf(SubscriptionArn as string).map((m) => m.message)).toEqual(['x', 'y']);
+
+    bus.failNextPublish = new Error('connection lost');
+    const down = await PublishBatch(ctx, { TopicArn, PublishBatchRequestEntries: entries });
+    expect(down.Successful).toEqual([]);
+    expect(down.Failed?.map((f) => [f.Id, f.SenderFault])).toEqual([['bad', true], ['a', false], ['b', false]]);
+    expect(bus.messagesOf(SubscriptionArn as string)).toHaveLength(2);
+  });
+
+  it('a FIFO topic publishes entry by entry, in order, each with its sequence number', async () => {
+    const { ctx, caller, bus } = memorySns();
+    const { TopicArn } = await CreateTopic(ctx, { Name: 't.fifo', Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'true' } }, caller);
+    const { SubscriptionArn } = await Subscribe(ctx, { TopicArn, Protocol: 'sqs', Endpoint: `${QUEUE}.fifo` }, caller);
+    const entries = ['1', '2', '3'].map((m) => ({ Id: `e${m}`, Message: m, MessageGroupId: 'g' }));
+    const ok = await PublishBatch(ctx, { TopicArn, PublishBatchRequestEntries: entries });
+    expect(ok.Successful?.map((s) => s.Id)).toEqual(['e1', 'e2', 'e3']);
+    expect(bus.batches).toEqual([]);
+    expect(bus.messagesOf(SubscriptionArn as string).map((m) => m.message)).toEqual(['1', '2', '3']);
+  });
 });

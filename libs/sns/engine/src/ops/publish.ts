@@ -213,8 +213,14 @@ export async function PublishBatch(ctx: SnsContext, input: PublishBatchInput, ca
   };
   if (topic.fifo) {
     for (const p of prepared) await publishOne(p); // entries keep their order within a group
-  } else {
-    await Promise.all(prepared.map(publishOne));
+  } else if (prepared.length > 0) {
+    // A standard topic's entries go to the broker together (no deduplication or sequence to take per entry).
+    try {
+      await ctx.bus.publishBatch(topic, prepared.map((p) => p.message));
+      for (const { id, message } of prepared) successful.push({ Id: id, MessageId: message.messageId });
+    } catch (error) {
+      for (const { id } of prepared) fail(id, error);
+    }
   }
   const order = new Map(entries.map((e, i) => [e.Id as string, i]));
   successful.sort((a, b) => (order.get(a.Id as string) ?? 0) - (order.get(b.Id as string) ?? 0));

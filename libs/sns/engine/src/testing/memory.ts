@@ -160,6 +160,18 @@ export class MemorySnsBus implements SnsBus {
     if (!this.topics.has(topic.arn)) throw new Error('no such exchange');
     for (const q of this.queues.values()) if (q.bound && q.sub.topicArn === topic.arn) q.messages.push(clone(message));
   }
+  /** Each call of publishBatch: the message ids it carried together. */
+  readonly batches: string[][] = [];
+  async publishBatch(topic: TopicRecord, messages: StoredMessage[]) {
+    if (this.failNextPublish) {
+      const e = this.failNextPublish;
+      this.failNextPublish = undefined;
+      throw e;
+    }
+    if (!this.topics.has(topic.arn)) throw new Error('no such exchange');
+    this.batches.push(messages.map((m) => m.messageId));
+    for (const q of this.queues.values()) if (q.bound && q.sub.topicArn === topic.arn) q.messages.push(...messages.map(clone));
+  }
   async sendToSubscription(sub: SubscriptionRecord, message: StoredMessage) {
     this.queues.get(sub.arn)?.messages.push(clone(message));
   }
