@@ -10,7 +10,10 @@ export type WorkerDecision = { action: 'ack' } | { action: 'retry'; delayMs: num
 export interface DeliveryWorkerOptions {
   connection: RabbitConnection;
   bus: RabbitSnsBus;
-  /** One attempt: deliver (or filter out) and say what happens next. `failedAttempts` counts earlier failures. */
+  /**
+   * One attempt: deliver (or filter out) and say what happens next. `failedAttempts` counts earlier failures.
+   * `sub` is shared by the entries of one broker message (a PublishBatch's): read it, never change it.
+   */
   deliver(sub: SubscriptionRecord, message: StoredMessage, failedAttempts: number): Promise<WorkerDecision>;
   /** The current record of a subscription (it may have changed since the consumer started). */
   lookup(arn: string): Promise<SubscriptionRecord | undefined>;
@@ -183,8 +186,9 @@ export class DeliveryWorker {
     try {
       messages = decodeStoredMessages(msg.content);
     } catch (error) {
-      this.options.log?.error({ err: String(error), sub: consumer.sub.arn }, 'dropping an unreadable message');
-      this.ack(ch, msg);
+      // Not a message this process can read (one written by a newer Wharf, or damaged): kept in the holding
+      // queue with the reason, as an exhausted delivery is, never dropped.
+      await this.holdUnreadable(ch, consumer, msg, error);
       return;
     }
     const failed = Number((msg.properties.headers ?? {})[HEADER_ATTEMPTS] ?? 0) || 0;
@@ -200,6 +204,18 @@ export class DeliveryWorker {
       return;
     }
     await this.standardDeliver(ch, consumer, msg, messages, failed);
+  }
+
+  private async holdUnreadable(ch: Channel, consumer: Consumer, msg: ConsumeMessage, error: unknown): Promise<void> {
+    const reason = `unreadable: ${error instanceof Error ? error.message : String(error)}`;
+    try {
+      await this.options.bus.hold(consumer.sub, msg.content, 0, reason, msg.properties.messageId);
+      this.options.log?.error({ sub: consumer.sub.arn, reason }, 'an unreadable message held');
+      this.ack(ch, msg);
+    } catch {
+      await sleep(1000);
+      this.nack(ch, msg);
+    }
   }
 
   private ack(ch: Channel, msg: ConsumeMessage): void {
@@ -218,8 +234,9 @@ export class DeliveryWorker {
     }
   }
 
-  private async attempt(consumer: Consumer, message: StoredMessage, failed: number): Promise<WorkerDecision | 'gone'> {
-    const sub = (await this.options.lookup(consumer.sub.arn)) ?? undefined;
+  /** `current`: the subscription's record when the caller looked it up already (one lookup for a batch's entries). */
+  private async attempt(consumer: Consumer, message: StoredMessage, failed: number, current?: Promise<SubscriptionRecord | undefined>): Promise<WorkerDecision | 'gone'> {
+    const sub = (await (current ?? this.options.lookup(consumer.sub.arn))) ?? undefined;
     if (!sub) return 'gone';
     consumer.sub = sub;
     this.inFlight++;
@@ -237,7 +254,8 @@ export class DeliveryWorker {
    */
   private async standardDeliver(ch: Channel, consumer: Consumer, msg: ConsumeMessage, messages: StoredMessage[], failed: number): Promise<void> {
     try {
-      const decisions = await Promise.all(messages.map((m) => this.attempt(consumer, m, failed)));
+      const current = messages.length > 1 ? this.options.lookup(consumer.sub.arn) : undefined;
+      const decisions = await Promise.all(messages.map((m) => this.attempt(consumer, m, failed, current)));
       for (const [i, decision] of decisions.entries()) {
         if (decision === 'gone' || decision.action === 'ack') continue;
         const message = messages[i];

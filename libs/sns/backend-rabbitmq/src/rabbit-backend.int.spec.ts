@@ -123,6 +123,33 @@ describe('RabbitSnsBus + DeliveryWorker', () => {
     await ch.close();
   });
 
+  it('a message the worker cannot read is held with the reason, not dropped; the queue goes on', async () => {
+    const t = topic();
+    await bus.ensureTopic(t);
+    const s = sub(t);
+    await bus.ensureSubscription(s, true);
+    const raw = await connect(url.split(',')[0]);
+    cleanup.push(() => raw.close());
+    const ch = await raw.createConfirmChannel();
+    await new Promise<void>((ok, fail) => ch.sendToQueue(subscriptionQueue(s), Buffer.from('{"v":2,"from":"a newer Wharf"}'), { persistent: true }, (err) => (err ? fail(err) : ok())));
+    await bus.publish(t, message(t, 'after'));
+    const got: string[] = [];
+    const w = worker([s], async (_s, m) => {
+      got.push(m.message);
+      return { action: 'ack' };
+    });
+    await w.follow(s);
+    await until(() => got.length === 1);
+    await until(() => w.busy === 0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toEqual(['after']);
+    expect(await bus.depth(s)).toEqual({ ready: 0, held: 1 });
+    const held = await ch.get(holdingQueue(s), { noAck: true });
+    expect(held && held.content.toString()).toBe('{"v":2,"from":"a newer Wharf"}');
+    expect(held && String(held.properties.headers?.['wharf-hold-reason'])).toMatch(/^unreadable: not a Wharf SNS message/);
+    await ch.close();
+  });
+
   it('FIFO: each group delivered one at a time in order, also across retries', async () => {
     const t = topic(true);
     await bus.ensureTopic(t);
