@@ -107,13 +107,28 @@ _rq_start_node() {
   env "${envs[@]}" setsid "$RQ_SBIN/rabbitmq-server" >"$dir/node.out" 2>&1 </dev/null 8>&- 9>&- &
 }
 
+# RabbitMQ 3.10 can crash while it boots beside peers that boot too: {incompatible_feature_flags,{badrpc,…
+# {badmap,undefined}…}} and "Kernel pid terminated" in node.out (node 1 in one CI run, its peers up 3 minutes later)
+_rq_boot_crashed() { grep -q 'Kernel pid terminated' "$RQ_RUN/$1/node.out" 2>/dev/null; }
+_rq_serving_or_crashed() { rq_node_serving "$1" || _rq_boot_crashed "$1"; }
+_rq_not_running() { ! rq_pid "$1" >/dev/null; }
+
 _rq_wait_serving() { # <n>
-  if ! wait_until "$RQ_START_TIMEOUT" rq_node_serving "$1"; then
-    err "rabbitmq-cluster: $(rq_node "$1") does not serve AMQP :$(rq_port "$1") and management :$(rq_mgmt_port "$1") after ${RQ_START_TIMEOUT}s"
-    show_log_tail "$RQ_RUN/$1/log/$(rq_node "$1").log" 30
-    show_log_tail "$RQ_RUN/$1/node.out" 20
-    return 1
-  fi
+  local attempt m
+  for attempt in 1 2; do
+    wait_until "$RQ_START_TIMEOUT" _rq_serving_or_crashed "$1"
+    rq_node_serving "$1" && return 0
+    { (( attempt == 1 )) && _rq_boot_crashed "$1"; } || break
+    # booted once its peers run, it joins them: so wait for them (a while), and for the crashed one to be gone
+    warn "rabbitmq-cluster: $(rq_node "$1") crashed while booting ($(grep -m1 -o 'incompatible_feature_flags\|application_start_failure' "$RQ_RUN/$1/node.out")); starting it again once its peers serve"
+    for m in "${RQ_NODES[@]}"; do [[ $m == "$1" ]] || wait_until 60 rq_node_serving "$m"; done
+    wait_until 60 _rq_not_running "$1"
+    _rq_start_node "$1"
+  done
+  err "rabbitmq-cluster: $(rq_node "$1") does not serve AMQP :$(rq_port "$1") and management :$(rq_mgmt_port "$1") after ${RQ_START_TIMEOUT}s"
+  show_log_tail "$RQ_RUN/$1/log/$(rq_node "$1").log" 30
+  show_log_tail "$RQ_RUN/$1/node.out" 20
+  return 1
 }
 
 # phase 1 (non-blocking): launch the nodes that do not run, all at once (after a full stop, clustered
