@@ -5,7 +5,7 @@
 // copies, on libuv's pool as Wharf signs). No SigV4, attributes, filter policies or limits.
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 
-export const ACCOUNT = '000000000000';
+const ACCOUNT = '000000000000';
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signAsync = (text) => new Promise((ok, fail) => sign('sha1', Buffer.from(text), privateKey, (err, sig) => (err ? fail(err) : ok(sig.toString('base64')))));
 

@@ -26,7 +26,7 @@ const CALLS_A_QUEUE = 8;
 const queues = redisSqsQueues(redisUrl, prefix);
 const connection = await amqp.connect(amqpUrl);
 const publisher = await connection.createConfirmChannel();
-/** topic ARN → { exchange, subscriptions: [{ queue, channel, tag }] } */
+/** topic ARN → { exchange, subscriptions: [{ queue, channel }] } */
 const topics = new Map();
 
 /**
@@ -47,8 +47,15 @@ function deliverer(channel, origin, queueArn) {
         .then(() => {
           for (const { of } of batch) if (--of.left === 0) channel.ack(of.message);
         })
-        // The queue's call failed: the message goes back whole (its other envelopes may come twice: at least once).
-        .catch(() => new Set(batch.map((e) => e.of)).forEach((of) => of.left > 0 && ((of.left = -1), channel.nack(of.message, false, true))))
+        .catch(() => {
+          // The queue's call failed: each message of it goes back whole, once (its other envelopes may come twice:
+          // at least once); `left` below 0 marks it returned, so its envelopes in other calls neither ack nor nack it.
+          for (const { of } of batch) {
+            if (of.left <= 0) continue;
+            of.left = -1;
+            channel.nack(of.message, false, true);
+          }
+        })
         .finally(() => {
           calls--;
           pump();
@@ -86,8 +93,8 @@ const answerSns = snsAnswerer({
     await publisher.bindQueue(queue, topic.exchange, '');
     const channel = await connection.createChannel();
     await channel.prefetch(PREFETCH);
-    const { consumerTag } = await channel.consume(queue, deliverer(channel, origin, queueArn));
-    topic.subscriptions.push({ queue, channel, tag: consumerTag });
+    await channel.consume(queue, deliverer(channel, origin, queueArn));
+    topic.subscriptions.push({ queue, channel });
     return `${arn}:${randomUUID()}`;
   },
   async deleteTopic(arn) {

@@ -234,7 +234,7 @@ export class DeliveryWorker {
     }
   }
 
-  /** `current`: the subscription's record when the caller looked it up already (one lookup for a batch's entries). */
+  /** `current`: the subscription's record when the caller looked it up already (one lookup a broker message). */
   private async attempt(consumer: Consumer, message: StoredMessage, failed: number, current?: Promise<SubscriptionRecord | undefined>): Promise<WorkerDecision | 'gone'> {
     const sub = (await (current ?? this.options.lookup(consumer.sub.arn))) ?? undefined;
     if (!sub) return 'gone';
@@ -254,7 +254,7 @@ export class DeliveryWorker {
    */
   private async standardDeliver(ch: Channel, consumer: Consumer, msg: ConsumeMessage, messages: StoredMessage[], failed: number): Promise<void> {
     try {
-      const current = messages.length > 1 ? this.options.lookup(consumer.sub.arn) : undefined;
+      const current = this.options.lookup(consumer.sub.arn);
       const decisions = await Promise.all(messages.map((m) => this.attempt(consumer, m, failed, current)));
       for (const [i, decision] of decisions.entries()) {
         if (decision === 'gone' || decision.action === 'ack') continue;

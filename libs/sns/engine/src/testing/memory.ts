@@ -151,26 +151,24 @@ export class MemorySnsBus implements SnsBus {
   async deleteSubscription(sub: SubscriptionRecord) {
     this.queues.delete(sub.arn);
   }
-  async publish(topic: TopicRecord, message: StoredMessage) {
-    if (this.failNextPublish) {
-      const e = this.failNextPublish;
-      this.failNextPublish = undefined;
-      throw e;
-    }
-    if (!this.topics.has(topic.arn)) throw new Error('no such exchange');
-    for (const q of this.queues.values()) if (q.bound && q.sub.topicArn === topic.arn) q.messages.push(clone(message));
-  }
   /** Each call of publishBatch: the message ids it carried together. */
   readonly batches: string[][] = [];
-  async publishBatch(topic: TopicRecord, messages: StoredMessage[]) {
+  /** Into every bound queue of the topic, all or none (failNextPublish fails the next call once). */
+  private fanOut(topic: TopicRecord, messages: StoredMessage[]) {
     if (this.failNextPublish) {
       const e = this.failNextPublish;
       this.failNextPublish = undefined;
       throw e;
     }
     if (!this.topics.has(topic.arn)) throw new Error('no such exchange');
-    this.batches.push(messages.map((m) => m.messageId));
     for (const q of this.queues.values()) if (q.bound && q.sub.topicArn === topic.arn) q.messages.push(...messages.map(clone));
+  }
+  async publish(topic: TopicRecord, message: StoredMessage) {
+    this.fanOut(topic, [message]);
+  }
+  async publishBatch(topic: TopicRecord, messages: StoredMessage[]) {
+    this.fanOut(topic, messages);
+    this.batches.push(messages.map((m) => m.messageId));
   }
   async sendToSubscription(sub: SubscriptionRecord, message: StoredMessage) {
     this.queues.get(sub.arn)?.messages.push(clone(message));
