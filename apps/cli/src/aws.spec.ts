@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRetryable, persist } from './aws';
+import { describeError, isRetryable, persist } from './aws';
 
 const aws = (status: number, name = 'InternalFailure') => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
@@ -13,6 +13,22 @@ describe('isRetryable', () => {
     expect(isRetryable(aws(400, 'InvalidParameterValue'))).toBe(false);
     expect(isRetryable(aws(403, 'AccessDenied'))).toBe(false);
     expect(isRetryable(new Error('plain'))).toBe(false);
+  });
+});
+
+describe('describeError', () => {
+  it('names the HTTP status, and the attempt when the SDK sent the call more than once', () => {
+    expect(describeError(aws(400, 'ResourceNotFoundException'))).toBe('ResourceNotFoundException (HTTP 400): ResourceNotFoundException');
+    const retried = Object.assign(new Error('Stream s not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400, attempts: 2 } });
+    expect(describeError(retried)).toBe('ResourceNotFoundException (HTTP 400, attempt 2): Stream s not found');
+  });
+
+  it('shows what answered when the SDK could not parse it (something else at the endpoint)', () => {
+    const unparsable = Object.assign(new SyntaxError(`Unexpected token '<'`), { $metadata: { httpStatusCode: 400 } });
+    Object.defineProperty(unparsable, '$responseBodyText', { value: '<?xml version="1.0"?>\n<ErrorResponse>\n  <Error><Code>InvalidAction</Code></Error>\n</ErrorResponse>' });
+    expect(describeError(unparsable)).toBe(
+      'the endpoint answered in a form the SDK cannot read (HTTP 400): <?xml version="1.0"?> <ErrorResponse> <Error><Code>InvalidAction</Code></Error> </ErrorResponse>',
+    );
   });
 });
 

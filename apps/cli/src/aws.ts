@@ -27,11 +27,19 @@ export function clientConfig(target: AwsTarget): { endpoint: string; region: str
 
 /** An SDK or network error as one line a person can act on (the AWS error code, its message, the HTTP status). */
 export function describeError(err: unknown): string {
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; code?: string; cause?: { code?: string; message?: string } };
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; attempts?: number }; code?: string; cause?: { code?: string; message?: string } };
   const status = e?.$metadata?.httpStatusCode;
+  // An answer to a call the SDK sent more than once may be about what an earlier attempt did: say so.
+  const attempts = (e?.$metadata?.attempts ?? 1) > 1 ? `, attempt ${e.$metadata?.attempts}` : '';
   const network = e?.code ?? e?.cause?.code;
   if (network === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(e?.message))) return `connection refused: nothing answers at the endpoint (is Wharf running? --endpoint / AWS_ENDPOINT_URL)`;
-  if (status) return `${e.name ?? 'Error'} (HTTP ${status}): ${e.message ?? ''}`.trim();
+  // The SDK could not parse the answer: something other than the service answered (a wrong endpoint, a proxy).
+  const body = (err as { $responseBodyText?: unknown })?.$responseBodyText;
+  if (e?.name === 'SyntaxError' && typeof body === 'string') {
+    const text = body.replace(/\s+/g, ' ').trim();
+    return `the endpoint answered in a form the SDK cannot read (HTTP ${status ?? '?'}${attempts}): ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+  }
+  if (status) return `${e.name ?? 'Error'} (HTTP ${status}${attempts}): ${e.message ?? ''}`.trim();
   if (e?.name && e.name !== 'Error') return `${e.name}: ${e.message ?? ''}`;
   return e?.message ?? String(err);
 }
