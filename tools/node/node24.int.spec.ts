@@ -1,7 +1,7 @@
 // `npm start` on a machine whose own node is older must run every Wharf service on the project's Node 24.
 import { execFileSync, spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
-import { freePort, repoRoot } from '@wharf/testing';
+import { listenerPort, repoRoot } from '@wharf/testing';
 import { describe, expect, it } from 'vitest';
 
 const APPS = ['sqs', 'sns', 'kinesis', 'mq', 'edge'] as const;
@@ -16,7 +16,7 @@ describe('Node 24', () => {
     const env: Record<string, string> = { ...process.env as Record<string, string>, CI: 'true', WHARF_LOG_LEVEL: 'warn' };
     // the machine's own PATH, as a user's shell has it: /usr/bin/node (20 on this machine kind) first
     env.PATH = `/usr/local/bin:/usr/bin:/bin:${process.env.PATH ?? ''}`;
-    for (const app of APPS) env[PORT_ENV[app]] = String(await freePort());
+    for (const app of APPS) env[PORT_ENV[app]] = String(await listenerPort());
     env.WHARF_SQS_URL = `http://127.0.0.1:${env.SQS_PORT}`;
     env.WHARF_SNS_URL = `http://127.0.0.1:${env.SNS_PORT}`;
     env.WHARF_KINESIS_URL = `http://127.0.0.1:${env.KINESIS_PORT}`;

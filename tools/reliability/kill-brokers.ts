@@ -5,8 +5,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
-import { repoRoot, waitForPort } from '@wharf/testing';
+import { listenerPort, repoRoot, waitForPort } from '@wharf/testing';
 
 export interface PrivateBroker {
   readonly name: string;
@@ -21,23 +20,6 @@ export interface PrivateBroker {
 }
 
 const BROKERS_SH = join(repoRoot, 'tools/brokers/brokers.sh');
-
-/**
- * A free port OUTSIDE the kernel's ephemeral range (32768-60999 here). A broker JVM binds its ports tens of
- * seconds after they are picked; a port from freePort() (an ephemeral one) was meanwhile taken by some client
- * connection on this busy machine ("Address already in use" seen). Below that range only listeners live.
- */
-export async function brokerPort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
 
 export function run(cmd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -72,7 +54,7 @@ async function startOrCleanUp(up: () => Promise<void>, stop: () => Promise<unkno
 /** Wharf's Redis as `brokers.sh up redis` starts it (AOF, appendfsync always), in its own run dir and port. */
 export async function privateRedis(): Promise<PrivateBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-kill-redis-'));
-  const port = await brokerPort();
+  const port = await listenerPort();
   const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_REDIS_PORT: String(port) };
   const up = async () => { await run('bash', [BROKERS_SH, 'up', 'redis'], env, 60_000); await waitForPort(port); };
   await startOrCleanUp(up, () => run('bash', [BROKERS_SH, 'down', 'redis'], env), dir);
@@ -99,7 +81,7 @@ export interface PrivateActiveMqPair extends PrivateBroker {
 }
 
 async function portsOf(): Promise<ActiveMqPorts> {
-  return { openwire: await brokerPort(), stomp: await brokerPort(), amqp: await brokerPort(), mqtt: await brokerPort(), ws: await brokerPort() };
+  return { openwire: await listenerPort(), stomp: await listenerPort(), amqp: await listenerPort(), mqtt: await listenerPort(), ws: await listenerPort() };
 }
 
 async function accepts(port: number): Promise<boolean> {
@@ -148,8 +130,8 @@ export async function privateActiveMqPair(): Promise<PrivateActiveMqPair> {
 /** A single KRaft node as `brokers.sh up kafka` runs it, on its own ports and data dir. */
 export async function privateKafka(): Promise<PrivateBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-kill-kafka-'));
-  const port = await brokerPort();
-  const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_KAFKA_PORT: String(port), WHARF_KAFKA_CONTROLLER_PORT: String(await brokerPort()), WHARF_KAFKA_HEAP: '384m', KAFKA_START_TIMEOUT: '540' };
+  const port = await listenerPort();
+  const env = { WHARF_BROKERS_RUN_DIR: dir, WHARF_KAFKA_PORT: String(port), WHARF_KAFKA_CONTROLLER_PORT: String(await listenerPort()), WHARF_KAFKA_HEAP: '384m', KAFKA_START_TIMEOUT: '540' };
   const up = async () => { await run('bash', [BROKERS_SH, 'up', 'kafka'], env, 600_000); };
   await startOrCleanUp(up, () => run('bash', [BROKERS_SH, 'down', 'kafka'], env, 120_000), dir);
   return {
@@ -170,7 +152,7 @@ export async function privateKafka(): Promise<PrivateBroker> {
  */
 export async function privateRabbitMq(): Promise<PrivateBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-kill-rabbitmq-'));
-  const port = await brokerPort();
+  const port = await listenerPort();
   const node = `wharf-kill-${port}@localhost`;
   writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
   writeFileSync(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\n`);
@@ -178,7 +160,7 @@ export async function privateRabbitMq(): Promise<PrivateBroker> {
   mkdirSync(join(dir, 'conf.d'));
   const env = {
     HOME: dir, RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'), RABBITMQ_NODENAME: node, RABBITMQ_NODE_PORT: String(port),
-    RABBITMQ_DIST_PORT: String(await brokerPort()), RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'), RABBITMQ_LOG_BASE: join(dir, 'log'),
+    RABBITMQ_DIST_PORT: String(await listenerPort()), RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'), RABBITMQ_LOG_BASE: join(dir, 'log'),
     RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'), RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
     RABBITMQ_CONFIG_FILES: join(dir, 'conf.d'), RABBITMQ_PID_FILE: join(dir, 'node.pid'), ERL_EPMD_ADDRESS: '127.0.0.1',
   };

@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteBrokerCommand } from '@aws-sdk/client-mq';
-import { repoRoot, startApp, type AppProcess } from '@wharf/testing';
+import { listenerPort, repoRoot, startApp, type AppProcess } from '@wharf/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killLeftovers, waitForGone } from '../../apps/mq/test/harness';
-import { ACTIVEMQ_LOGIN, brokerPort, privateActiveMqPair, privateKafka, privateRabbitMq, privateRedis } from './kill-brokers';
+import { ACTIVEMQ_LOGIN, privateActiveMqPair, privateKafka, privateRabbitMq, privateRedis } from './kill-brokers';
 import { kinesisScenario, longestGap, sleep, snsScenario, sqsScenario, stompScenario, type LoadPart, type Tally } from './kill-loads';
 import { MQ_USER, brokerProcesses, createActiveMqBroker, describeBroker, endpointsOf, mqClient, supervises } from './kill-mq';
 
@@ -52,7 +52,7 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
   const mqDataDir = mkdtempSync(join(tmpdir(), 'wharf-kill-mq-'));
   const mq = async () => {
     if (apps.mq) return apps.mq;
-    const first = await brokerPort();
+    const first = await listenerPort();
     return start('mq', {
       ...(await redis()).env, WHARF_MQ_DATA_DIR: mqDataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${first}-${first + 39}`,
       WHARF_MQ_ENDPOINTS: 'plain', WHARF_RABBITMQ_MANAGEMENT_URL: '',

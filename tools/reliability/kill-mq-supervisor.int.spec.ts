@@ -8,10 +8,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteBrokerCommand, ListBrokersCommand, RebootBrokerCommand } from '@aws-sdk/client-mq';
-import { deleteRedisKeys, repoRoot, startReplicas, uniqueId, waitForPort, type Replicas } from '@wharf/testing';
+import { deleteRedisKeys, listenerPort, repoRoot, startReplicas, uniqueId, waitForPort, type Replicas } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoint, killLeftovers, waitForGone, waitForState } from '../../apps/mq/test/harness';
-import { brokerPort } from './kill-brokers';
 import { longestGap, sleep, stompScenario } from './kill-loads';
 import { MQ_USER, brokerProcesses, createActiveMqBroker, describeBroker, endpointsOf, mqClient, supervises } from './kill-mq';
 
@@ -41,7 +40,7 @@ describe('mq replicas: the standby takes over the broker processes of a supervis
   let pairId = '';
 
   beforeAll(async () => {
-    const first = await brokerPort();
+    const first = await listenerPort();
     replicas = await startReplicas('mq', {
       count: 2,
       env: {

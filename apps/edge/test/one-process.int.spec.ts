@@ -10,7 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
-import { counterTotals, deleteRedisKeys, freePort, signRequest, startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { counterTotals, deleteRedisKeys, listenerPort, signRequest, startApp, uniqueId, type AppProcess } from '@wharf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeAndPut } from './support';
 
@@ -36,9 +36,10 @@ describe('Wharf in one process: the edge answers API calls in process', () => {
   };
 
   beforeAll(async () => {
-    const [sqs, sns, kinesis] = [await freePort(), await freePort(), await freePort()];
+    const [sqs, sns, kinesis] = [await listenerPort(), await listenerPort(), await listenerPort()];
     wharf = await startApp('wharf', {
       main: 'tools/one-process.cjs',
+      healthService: 'edge',
       portEnv: 'EDGE_PORT',
       timeoutMs: 120_000,
       env: {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBrokerCommand, CreateUserCommand, DeleteBrokerCommand, type CreateBrokerRequest } from '@aws-sdk/client-mq';
-import { freePort, repoRoot, uniqueId, waitForPort } from '@wharf/testing';
+import { listenerPort, repoRoot, uniqueId, waitForPort } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, endpoint, startMq, waitForGone, waitForState, type MqHarness } from './harness';
 import { StompTcp } from './stomp-tcp';
@@ -22,7 +22,7 @@ describe('static strategy: brokers mapped onto an ActiveMQ that already runs (co
   beforeAll(async () => {
     // the "pre-provisioned" broker: deploy/static-broker.xml + login.config, run with the same launcher
     mkdirSync(join(dir, 'data'), { recursive: true });
-    ports = { openwire: await freePort(), amqp: await freePort(), stomp: await freePort(), mqtt: await freePort(), ws: await freePort() };
+    ports = { openwire: await listenerPort(), amqp: await listenerPort(), stomp: await listenerPort(), mqtt: await listenerPort(), ws: await listenerPort() };
     const xml = readFileSync(join(deploy, 'static-broker.xml'), 'utf8')
       .replace(/@BROKER_NAME@/g, 'static')
       .replace(/@DATA_DIR@/g, join(dir, 'data'))

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { durableWrite, LuaScriptSet, ReplicaWaitError, type RedisClient } from '@wharf/redis-lua';
+import { listenerPort } from '@wharf/testing';
 import { createRedisClient } from './redis-client';
 
 // WAIT behind acknowledged writes, on a private master + replica pair started here (a replica the test may
@@ -18,16 +18,6 @@ let masterPort = 0;
 let replicaPort = 0;
 let client: RedisClient;
 let replica: RedisClient;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function startRedis(port: number, ...extra: string[]): ChildProcess {
   const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra], { stdio: 'ignore' });
@@ -46,8 +36,8 @@ async function until(what: string, ok: () => Promise<boolean>, ms = 15_000): Pro
 let replicaProcess: ChildProcess;
 
 beforeAll(async () => {
-  masterPort = await freePort();
-  replicaPort = await freePort();
+  masterPort = await listenerPort();
+  replicaPort = await listenerPort();
   startRedis(masterPort);
   replicaProcess = startRedis(replicaPort, '--replicaof', '127.0.0.1', String(masterPort));
   client = createRedisClient(`redis://127.0.0.1:${masterPort}`, { redis: { maxRetriesPerRequest: 1 }, replicaWait: { replicas: 1, timeoutMs: 300 } });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePort } from './ports';
+import { listenerPort } from './ports';
 
 /** The repository root, found from this file (libs/testing/src or libs/testing/dist). */
 export const repoRoot = resolve(__dirname, '../../..');
@@ -29,16 +29,18 @@ export interface StartAppOptions {
   timeoutMs?: number;
   /** The script to run instead of `apps/<name>/dist/main.js`, from the repository root (tools/one-process.cjs). */
   main?: string;
+  /** The `service` its /health report names (default `name`; the one-process Wharf answers as the edge). */
+  healthService?: string;
 }
 
 /**
  * Starts a BUILT app (`apps/<name>/dist/main.js`, or `main`) as a real process and waits until /health answers 200.
- * A port this picks can be taken before the app listens on it — by the app's own first connections to its brokers,
- * whose local ports come from the same ephemeral range (seen in CI) — so such a start is tried again on another.
+ * The port it picks lies outside the ephemeral range (listenerPort); should it still be taken before the app
+ * listens on it (another test file's app), the start is tried again on another.
  */
 export async function startApp(name: string, options: StartAppOptions): Promise<AppProcess> {
   for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await freePort());
+    const port = options.port ?? (await listenerPort());
     try {
       return await startOn(name, options, port);
     } catch (err) {
@@ -76,11 +78,11 @@ async function startOn(name: string, options: StartAppOptions, port: number): Pr
       clearTimeout(timer);
     },
   };
-  await waitForHealth(app, options.healthPath ?? '/health', options.timeoutMs ?? 30_000);
+  await waitForHealth(app, options.healthPath ?? '/health', options.healthService ?? name, options.timeoutMs ?? 30_000);
   return app;
 }
 
-async function waitForHealth(app: AppProcess, path: string, timeoutMs: number): Promise<void> {
+async function waitForHealth(app: AppProcess, path: string, service: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -88,15 +90,35 @@ async function waitForHealth(app: AppProcess, path: string, timeoutMs: number): 
       await new Promise((r) => setTimeout(r, 100)); // its last output may come after 'exit'
       throw new Error(`${app.name} exited before it was ready:\n${app.output()}`);
     }
+    let answer: { status: number; text: string } | undefined;
     try {
       const res = await fetch(app.url + path);
-      if (res.status === 200) return;
-      last = `${res.status} ${await res.text()}`;
+      answer = { status: res.status, text: await res.text() };
     } catch (err) {
       last = String(err);
+    }
+    if (answer) {
+      // Another process on the port answers for this one while it fails to bind: say so, never route to it.
+      const answering = answeredAs(answer.text);
+      if (answering !== undefined && answering !== service) {
+        await app.kill();
+        throw new Error(`${app.name}: port ${app.port} is answered by ${answering}, not by this process:\n${app.output()}`);
+      }
+      if (answer.status === 200) return;
+      last = `${answer.status} ${answer.text}`;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   await app.kill();
   throw new Error(`${app.name} not ready within ${timeoutMs} ms (last: ${last}):\n${app.output()}`);
+}
+
+/** The `service` a Wharf /health report names, if the body is one. */
+function answeredAs(body: string): string | undefined {
+  try {
+    const service = (JSON.parse(body) as { service?: unknown }).service;
+    return typeof service === 'string' ? service : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { repoRoot } from './app-process';
-import { freePort } from './ports';
+import { listenerPort } from './ports';
 
 /**
  * Where the integration suites find their brokers: the machine's own (tools/brokers, the default) or
@@ -87,7 +87,7 @@ export async function startBrokerContainers(kinds: readonly BrokerKind[] = ALL_B
         }
         case 'kafka': {
           // clients must be told the host port, so it is chosen before the start
-          const port = await freePort();
+          const port = await listenerPort();
           await track(new GenericContainer(image('kafka'))
             .withEnvironment({
               CLUSTER_ID: 'Cem5iBCeCRbvKK8fLqWX-w', KAFKA_NODE_ID: '1', KAFKA_PROCESS_ROLES: 'broker,controller',

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-/** A TCP port that was free a moment ago on 127.0.0.1 (the kernel picks it). */
+/** A TCP port that was free a moment ago on 127.0.0.1 (the kernel picks it, from the ephemeral range). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -11,6 +11,36 @@ export function freePort(): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** Below the kernel's ephemeral range (32768-60999 here): only listeners take these, never a client connection. */
+const LISTENER_PORTS = { from: 20_000, count: 12_000 };
+/** Every port listenerPort handed out in this process: a stack's edge and replicas never share one. */
+const handedOut = new Set<number>();
+
+/**
+ * A free port for a listener that binds later (a broker, an app, a replica whose port is fixed before its
+ * service starts). Not from the ephemeral range, where the client connections of the processes that boot
+ * meanwhile take their local ports; and never one this process handed out before, even if it is free again:
+ * the kernel may give a port back to two callers, whose apps then race for it (seen: a Kinesis replica's port
+ * also given to another app of its stack, which answered the replica's traffic).
+ */
+export async function listenerPort(): Promise<number> {
+  for (;;) {
+    const port = LISTENER_PORTS.from + Math.floor(Math.random() * LISTENER_PORTS.count);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // before the check, so that callers running side by side skip it
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startApp, type AppProcess } from './app-process';
 import { uniqueId } from './ids';
-import { freePort } from './ports';
+import { listenerPort } from './ports';
 import { deleteRedisKeys } from './redis-keys';
 import type { WharfService } from './wharf-stack';
 
@@ -55,7 +55,7 @@ export interface Replicas {
 /** Free ports for `count` replicas, chosen before any starts (the edge can be started first, pointed at them). */
 export async function replicaPorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
+  while (ports.size < count) ports.add(await listenerPort());
   return [...ports];
 }
 
