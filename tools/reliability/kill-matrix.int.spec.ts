@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteBrokerCommand } from '@aws-sdk/client-mq';
-import { listenerPort, repoRoot, startApp, type AppProcess } from '@wharf/testing';
+import { listenerPortRange, repoRoot, startApp, type AppProcess } from '@wharf/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killLeftovers, waitForGone } from '../../apps/mq/test/harness';
 import { ACTIVEMQ_LOGIN, privateActiveMqPair, privateKafka, privateRabbitMq, privateRedis } from './kill-brokers';
@@ -52,9 +52,9 @@ describe('kill -9 matrix: services and brokers killed under load, restarted, not
   const mqDataDir = mkdtempSync(join(tmpdir(), 'wharf-kill-mq-'));
   const mq = async () => {
     if (apps.mq) return apps.mq;
-    const first = await listenerPort();
+    const [first, last] = listenerPortRange(40);
     return start('mq', {
-      ...(await redis()).env, WHARF_MQ_DATA_DIR: mqDataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${first}-${first + 39}`,
+      ...(await redis()).env, WHARF_MQ_DATA_DIR: mqDataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${first}-${last}`,
       WHARF_MQ_ENDPOINTS: 'plain', WHARF_RABBITMQ_MANAGEMENT_URL: '',
     });
   };

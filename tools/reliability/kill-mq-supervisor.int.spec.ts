@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteBrokerCommand, ListBrokersCommand, RebootBrokerCommand } from '@aws-sdk/client-mq';
-import { deleteRedisKeys, listenerPort, repoRoot, startReplicas, uniqueId, waitForPort, type Replicas } from '@wharf/testing';
+import { deleteRedisKeys, listenerPortRange, repoRoot, startReplicas, uniqueId, waitForPort, type Replicas } from '@wharf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoint, killLeftovers, waitForGone, waitForState } from '../../apps/mq/test/harness';
 import { longestGap, sleep, stompScenario } from './kill-loads';
@@ -40,11 +40,11 @@ describe('mq replicas: the standby takes over the broker processes of a supervis
   let pairId = '';
 
   beforeAll(async () => {
-    const first = await listenerPort();
+    const [first, last] = listenerPortRange(60);
     replicas = await startReplicas('mq', {
       count: 2,
       env: {
-        WHARF_MQ_REDIS_PREFIX: prefix, WHARF_MQ_DATA_DIR: dataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${first}-${first + 59}`,
+        WHARF_MQ_REDIS_PREFIX: prefix, WHARF_MQ_DATA_DIR: dataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${first}-${last}`,
         WHARF_MQ_ENDPOINTS: 'plain', WHARF_MQ_RABBITMQ_TLS_PORTS: '0', WHARF_RABBITMQ_MANAGEMENT_URL: '', WHARF_LOG_LEVEL: 'info',
       },
       timeoutMs: 180_000,

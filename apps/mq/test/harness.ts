@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBrokerCommand, DescribeBrokerCommand, DeleteBrokerCommand, ListBrokersCommand, MqClient, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
-import { deleteRedisKeys, repoRoot, startApp, uniqueId, type AppProcess } from '@wharf/testing';
+import { deleteRedisKeys, listenerPortRange, repoRoot, startApp, uniqueId, type AppProcess } from '@wharf/testing';
 
 export const PASSWORD = 'Wharf-test-pass-123';
 
@@ -27,8 +27,7 @@ export async function startMq(extraEnv: Record<string, string> = {}): Promise<Mq
   const prefix = `wharf:mq:test:${id}:`;
   const dataDir = join(repoRoot, 'tmp', 'mq-test', id);
   // 100 ports below the kernel's ephemeral range, so no outgoing connection takes one meanwhile
-  const base = 20_000 + 100 * Math.floor(Math.random() * 120);
-  const portRange: [number, number] = [base, base + 99];
+  const portRange = listenerPortRange(100);
   const env = {
     WHARF_MQ_REDIS_PREFIX: prefix,
     WHARF_MQ_DATA_DIR: dataDir,

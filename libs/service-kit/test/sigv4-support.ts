@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { deleteRedisKeys, presignUrl as presignWith, repoRoot, signRequest as signWith, startApp, uniqueId, type AppProcess, type SignOptions as SignedBy } from '@wharf/testing';
+import { deleteRedisKeys, listenerPortRange, presignUrl as presignWith, repoRoot, signRequest as signWith, startApp, uniqueId, type AppProcess, type SignOptions as SignedBy } from '@wharf/testing';
 
 /** Two accounts, as WHARF_CREDENTIALS lists them. */
 export const ALICE = { accessKeyId: 'AKIDALICE0000000001', secretAccessKey: 'alice/secret+key', accountId: '111111111111' };
@@ -29,14 +29,14 @@ export async function startServices(extra: Record<string, string> = {}): Promise
   const id = uniqueId('sig');
   const env = { ...SIGV4_ENV, ...extra };
   const dataDir = join(repoRoot, 'tmp', 'mq-test', id);
-  const base = 20_000 + 100 * Math.floor(Math.random() * 120);
+  const [firstMqPort, lastMqPort] = listenerPortRange(100);
   const [sqs, kinesis, mq] = await Promise.all([
     startApp('sqs', { portEnv: 'SQS_PORT', timeoutMs: START_MS, env: { ...env, SQS_REDIS_PREFIX: `wharf:it:${id}:sqs:` } }),
     startApp('kinesis', { portEnv: 'KINESIS_PORT', timeoutMs: START_MS, env: { ...env, KINESIS_REDIS_PREFIX: `wharf:test:${id}`, KINESIS_TOPIC_PREFIX: `wharf.test.${id}` } }),
     startApp('mq', {
       portEnv: 'MQ_PORT',
       timeoutMs: START_MS,
-      env: { ...env, WHARF_MQ_REDIS_PREFIX: `wharf:mq:test:${id}:`, WHARF_MQ_DATA_DIR: dataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${base}-${base + 99}`, WHARF_MQ_RABBITMQ_TLS_PORTS: '0' },
+      env: { ...env, WHARF_MQ_REDIS_PREFIX: `wharf:mq:test:${id}:`, WHARF_MQ_DATA_DIR: dataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${firstMqPort}-${lastMqPort}`, WHARF_MQ_RABBITMQ_TLS_PORTS: '0' },
     }),
   ]);
   const sns = await startApp('sns', { portEnv: 'SNS_PORT', timeoutMs: START_MS, env: { ...env, SNS_REDIS_PREFIX: `wharf:it:${id}:sns:`, WHARF_SQS_URL: sqs.url } });

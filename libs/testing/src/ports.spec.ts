@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { listenerPort } from './ports';
+import { listenerPort, listenerPortRange } from './ports';
 
 describe('listenerPort', () => {
   // first: listenerPort has handed out nothing yet in this file, so the mocked picks are not skipped for that
@@ -32,5 +32,20 @@ describe('listenerPort', () => {
     const server = createServer();
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(ports[0], '127.0.0.1', resolve));
     await new Promise((r) => server.close(r));
+  });
+
+  it('hands out a range no single port shares, before or after', async () => {
+    const before = await Promise.all(Array.from({ length: 100 }, () => listenerPort()));
+    const ranges = Array.from({ length: 20 }, () => listenerPortRange(100));
+    const after = await Promise.all(Array.from({ length: 100 }, () => listenerPort()));
+    const inRanges = (p: number) => ranges.some(([first, last]) => p >= first && p <= last);
+    for (const [first, last] of ranges) {
+      expect(last - first).toBe(99);
+      expect(first).toBeGreaterThanOrEqual(20_000);
+      expect(last).toBeLessThan(32_000);
+    }
+    expect([...before, ...after].filter(inRanges)).toEqual([]);
+    const covered = ranges.flatMap(([first, last]) => Array.from({ length: last - first + 1 }, (_, i) => first + i));
+    expect(new Set(covered).size).toBe(covered.length); // the ranges do not overlap either
   });
 });

@@ -35,6 +35,20 @@ export async function listenerPort(): Promise<number> {
   }
 }
 
+/**
+ * `size` consecutive ports for a process that picks its own among them and checks each before it binds (mq's
+ * WHARF_MQ_ACTIVEMQ_PORTS), as `[first, last]`: none of them handed out before in this process, or after.
+ */
+export function listenerPortRange(size: number): [number, number] {
+  for (;;) {
+    const first = LISTENER_PORTS.from + Math.floor(Math.random() * (LISTENER_PORTS.count - size + 1));
+    const ports = Array.from({ length: size }, (_, i) => first + i);
+    if (ports.some((p) => handedOut.has(p))) continue;
+    for (const p of ports) handedOut.add(p);
+    return [first, first + size - 1];
+  }
+}
+
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();

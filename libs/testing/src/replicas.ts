@@ -54,9 +54,9 @@ export interface Replicas {
 
 /** Free ports for `count` replicas, chosen before any starts (the edge can be started first, pointed at them). */
 export async function replicaPorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await listenerPort());
-  return [...ports];
+  const ports: number[] = [];
+  while (ports.length < count) ports.push(await listenerPort()); // never one twice
+  return ports;
 }
 
 /**

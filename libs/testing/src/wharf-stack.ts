@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startApp, type AppProcess } from './app-process';
 import { uniqueId } from './ids';
+import { listenerPortRange } from './ports';
 import { deleteRedisKeys } from './redis-keys';
 
 export type WharfService = 'sqs' | 'sns' | 'kinesis' | 'mq';
@@ -33,7 +34,7 @@ export async function startWharfStack(options: WharfStackOptions = {}): Promise<
   const env = options.env ?? {};
   const prefixes = { sqs: `wharf:it:${id}:sqs:`, sns: `wharf:it:${id}:sns:`, kinesis: `wharf:it:${id}:kinesis`, mq: `wharf:it:${id}:mq:` };
   const dataDir = join(repoRoot, 'tmp', 'mq-test', id);
-  const base = 20_000 + 100 * Math.floor(Math.random() * 120); // below the ephemeral range, like apps/mq/test
+  const [firstMqPort, lastMqPort] = listenerPortRange(100);
   const want = (s: WharfService) => !options.only || options.only.includes(s);
   const apps: AppProcess[] = [];
   const start = async (name: string, portEnv: string, appEnv: Record<string, string>) => {
@@ -47,7 +48,7 @@ export async function startWharfStack(options: WharfStackOptions = {}): Promise<
     const settled = await Promise.allSettled([
       want('sns') ? start('sns', 'SNS_PORT', { SNS_REDIS_PREFIX: prefixes.sns, WHARF_SQS_URL: sqs?.url ?? '' }) : undefined,
       want('kinesis') ? start('kinesis', 'KINESIS_PORT', { KINESIS_REDIS_PREFIX: prefixes.kinesis, KINESIS_TOPIC_PREFIX: `wharf.it.${id}` }) : undefined,
-      want('mq') ? start('mq', 'MQ_PORT', { WHARF_MQ_REDIS_PREFIX: prefixes.mq, WHARF_MQ_DATA_DIR: dataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${base}-${base + 99}` }) : undefined,
+      want('mq') ? start('mq', 'MQ_PORT', { WHARF_MQ_REDIS_PREFIX: prefixes.mq, WHARF_MQ_DATA_DIR: dataDir, WHARF_MQ_ACTIVEMQ_PORTS: `${firstMqPort}-${lastMqPort}` }) : undefined,
     ]);
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
